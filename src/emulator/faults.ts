@@ -1,0 +1,45 @@
+/**
+ * Faults a test can make the emulator commit, each for the next N calls to the upload endpoint,
+ * in the order the calls arrive.
+ */
+export type Fault =
+  /** Answer 200 with this VOD code instead of processing the upload (nothing stored). */
+  | { kind: 'answer'; code: number; canRetry: 0 | 1; message?: string }
+  /** Process the upload as usual, then hold the answer back for `ms`. */
+  | { kind: 'delay'; ms: number }
+  /** Answer with this HTTP status and a plain-text body (nothing stored). */
+  | { kind: 'status'; status: number }
+  /** Answer 200 with a body that is not JSON (nothing stored). */
+  | { kind: 'malformed' }
+  /**
+   * Read the body, then destroy the connection without an answer. With `afterStore` the upload is
+   * stored first: the unclear case where VOD has the cover but the client never hears of it.
+   */
+  | { kind: 'drop'; afterStore?: boolean };
+
+/** A FIFO of faults, each with a number of calls it still applies to. */
+export class FaultQueue {
+  readonly #pending: { fault: Fault; remaining: number }[] = [];
+
+  /** Applies `fault` to the next `times` calls (after any faults already queued). */
+  inject(fault: Fault, times = 1): void {
+    if (!Number.isInteger(times) || times < 1) throw new RangeError('times must be a whole number ≥ 1');
+    this.#pending.push({ fault, remaining: times });
+  }
+
+  /** The fault for the call arriving now, if any. */
+  take(): Fault | undefined {
+    const head = this.#pending[0];
+    if (head === undefined) return undefined;
+    if (--head.remaining === 0) this.#pending.shift();
+    return head.fault;
+  }
+
+  clear(): void {
+    this.#pending.length = 0;
+  }
+
+  get size(): number {
+    return this.#pending.reduce((sum, entry) => sum + entry.remaining, 0);
+  }
+}

@@ -1,0 +1,358 @@
+import { randomInt } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool, type Dispatcher } from 'undici';
+import {
+  VodAbortedError,
+  VodBadResponseError,
+  VodConnectionError,
+  VodHttpStatusError,
+  VodTimeoutError,
+  VodTransportError,
+} from './errors.js';
+import {
+  DEFAULT_REGION,
+  DEFAULT_VOD_BASE_URL,
+  SIGNATURE_METHODS,
+  SMALL_FILE_UPLOAD,
+  VOD_PATHS,
+  VodCode,
+  type SignatureMethod,
+} from './protocol.js';
+import { DEFAULT_RETRY_OPTIONS, backoff, shouldRetry, type AttemptOutcome, type RetryOptions } from './retry.js';
+import { encodeQuery, signQuery, toSigningKey } from './sign.js';
+
+/** Options of {@link createVodClient}. */
+export interface VodClientOptions {
+  /** Access key id, sent as `SecretId`. */
+  secretId: string;
+  /** Secret key used to sign; held as a non-printing `KeyObject`, never sent or logged. */
+  secretKey: string;
+  /**
+   * Scheme, host and optional port of the VOD endpoint (no path).
+   * @default 'https://vod2.qcloud.com'
+   */
+  baseUrl?: string;
+  /**
+   * Path of the action endpoint.
+   * @default '/v2/index.php'
+   */
+  path?: string;
+  /**
+   * Legacy short region code, sent as `Region`.
+   * @default 'gz'
+   */
+  region?: string;
+  /**
+   * Signature algorithm.
+   * @default 'HmacSHA1'
+   */
+  signatureMethod?: SignatureMethod;
+  /** Temporary-credential token, sent (and signed) as `Token` when set. */
+  token?: string;
+  /**
+   * Transport to send requests with. When absent the client owns a keep-alive `Pool` to
+   * `baseUrl`, closed by `close()`; an injected dispatcher is never closed by the client.
+   */
+  dispatcher?: Dispatcher;
+  /**
+   * Connections of the owned pool (ignored with `dispatcher`).
+   * @default 64
+   */
+  connections?: number;
+  /**
+   * TCP/TLS connect timeout of the owned pool, in ms (ignored with `dispatcher`).
+   * @default 5000
+   */
+  connectTimeoutMs?: number;
+  /**
+   * Time allowed until VOD's response headers arrive, per attempt, in ms. undici checks its socket
+   * timeouts on a ~1 s tick; `retry.deadlineMs` is the precise bound.
+   * @default 10000
+   */
+  headersTimeoutMs?: number;
+  /**
+   * Longest silence while reading VOD's response body, per attempt, in ms.
+   * @default 10000
+   */
+  bodyTimeoutMs?: number;
+  /** Retry limits; see {@link RetryOptions} for the defaults. */
+  retry?: Partial<RetryOptions>;
+  /** Clock for `Timestamp`, in ms since the epoch (tests set it). @default Date.now */
+  now?: () => number;
+  /** Source of jitter in [0, 1). @default Math.random */
+  random?: () => number;
+}
+
+/** What {@link VodClient.smallFileUpload} sends. */
+export interface SmallFileUploadInput {
+  /** The video the cover belongs to (`extra.fileId`). */
+  videoFileId: string;
+  /** File name without path and extension (`fileName`). */
+  fileName: string;
+  /** Extension without the dot (`fileType`). */
+  fileType: string;
+  /** The file's bytes, whole or as the chunks they arrived in (sent in order, never copied). */
+  body: Uint8Array | readonly Uint8Array[];
+  /** SHA-1 of the bytes, 40 lower-case hex characters. */
+  sha1: string;
+  /** Number of bytes. */
+  size: number;
+  /** Aborts the call (and its retries). */
+  signal?: AbortSignal;
+}
+
+/** VOD accepted the cover (`code` 0, or 2 when it already had these bytes). */
+export interface SmallFileUploadSuccess {
+  ok: true;
+  code: 0 | 2;
+  /** The cover's own fileId, a numeric string. */
+  fileId: string;
+  url: string;
+  /** True when VOD already had these bytes for this video (`code: 2`). */
+  instant: boolean;
+  attempts: number;
+}
+
+/** VOD answered with a code other than 0 or 2. */
+export interface SmallFileUploadFailure {
+  ok: false;
+  code: number;
+  message: string;
+  codeDesc: string;
+  /** VOD's `canRetry == 1`. */
+  canRetry: boolean;
+  attempts: number;
+}
+
+export type SmallFileUploadResult = SmallFileUploadSuccess | SmallFileUploadFailure;
+
+export interface VodClient {
+  /**
+   * Sends one cover with `SmallFileUpload`, retrying as {@link RetryOptions} allow.
+   * Resolves with VOD's answer; throws a {@link VodTransportError} when there was none.
+   */
+  smallFileUpload(input: SmallFileUploadInput): Promise<SmallFileUploadResult>;
+  /** Closes the owned pool (not an injected dispatcher). */
+  close(): Promise<void>;
+}
+
+/** Largest VOD response body read, in bytes; §3's JSON is a few hundred. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/**
+ * Creates a client for VOD's `SmallFileUpload` action.
+ *
+ * @example
+ * const vod = createVodClient({ secretId, secretKey, baseUrl: emulator.url });
+ * const result = await vod.smallFileUpload({ videoFileId, fileName: 'cover', fileType: 'jpg', body, sha1, size });
+ */
+export function createVodClient(options: VodClientOptions): VodClient {
+  const {
+    secretId,
+    baseUrl = DEFAULT_VOD_BASE_URL,
+    path = VOD_PATHS[0],
+    region = DEFAULT_REGION,
+    signatureMethod = 'HmacSHA1',
+    token,
+    connections = 64,
+    connectTimeoutMs = 5000,
+    headersTimeoutMs = 10_000,
+    bodyTimeoutMs = 10_000,
+    now = Date.now,
+    random = Math.random,
+  } = options;
+  const retry: RetryOptions = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
+
+  requireOption(typeof secretId === 'string' && secretId.length > 0, 'secretId', 'must be a non-empty string');
+  requireOption(typeof options.secretKey === 'string' && options.secretKey.length > 0, 'secretKey', 'must be a non-empty string');
+  const origin = parseOrigin(baseUrl);
+  requireOption(path.startsWith('/'), 'path', 'must start with "/"');
+  requireOption(/^[a-z][a-z0-9-]*$/.test(region), 'region', 'must be a lower-case region code such as "gz"');
+  requireOption(SIGNATURE_METHODS.includes(signatureMethod), 'signatureMethod', `must be one of ${SIGNATURE_METHODS.join(', ')}`);
+  for (const [name, value] of Object.entries({ connections, connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs, ...prefixed(retry) })) {
+    requireOption(Number.isInteger(value) && value >= 0, name, 'must be a whole number ≥ 0');
+  }
+  requireOption(retry.maxAttempts >= 1, 'retry.maxAttempts', 'must be at least 1');
+
+  const key = toSigningKey(options.secretKey);
+  const host = new URL(origin).hostname;
+  const ownsDispatcher = options.dispatcher === undefined;
+  const dispatcher =
+    options.dispatcher ??
+    new Pool(origin, { connections, connect: { timeout: connectTimeoutMs }, headersTimeout: headersTimeoutMs, bodyTimeout: bodyTimeoutMs });
+
+  function signedPath(input: SmallFileUploadInput): string {
+    // Fresh Timestamp and Nonce for every attempt: a replayed request must not look new.
+    const params: Record<string, string> = {
+      Action: SMALL_FILE_UPLOAD,
+      Region: region,
+      Timestamp: String(Math.floor(now() / 1000)),
+      Nonce: String(randomInt(1, 2 ** 47)),
+      SecretId: secretId,
+      SignatureMethod: signatureMethod,
+      ...(token === undefined ? {} : { Token: token }),
+      fileName: input.fileName,
+      fileSha: input.sha1,
+      fileSize: String(input.size),
+      dataSize: String(input.size),
+      fileType: input.fileType,
+      'extra.usage': '1',
+      'extra.fileId': input.videoFileId,
+    };
+    return `${path}?${encodeQuery(signQuery(params, { method: 'POST', host, path, secretKey: key }))}`;
+  }
+
+  async function attemptOnce(input: SmallFileUploadInput, signal: AbortSignal): Promise<SmallFileUploadResult> {
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await dispatcher.request({
+        origin,
+        path: signedPath(input),
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(input.size) },
+        body: Array.isArray(input.body) ? chunksOf(input.body) : (input.body as Uint8Array),
+        headersTimeout: headersTimeoutMs,
+        bodyTimeout: bodyTimeoutMs,
+        signal,
+      });
+    } catch (error) {
+      throw toTransportError(error, signal);
+    }
+    if (response.statusCode !== 200) {
+      await response.body.dump().catch(() => undefined);
+      throw new VodHttpStatusError(response.statusCode);
+    }
+    let text: string;
+    try {
+      text = await readLimited(response.body, MAX_RESPONSE_BYTES);
+    } catch (error) {
+      throw toTransportError(error, signal);
+    }
+    return parseAnswer(text);
+  }
+
+  async function smallFileUpload(input: SmallFileUploadInput): Promise<SmallFileUploadResult> {
+    const deadlineAt = Date.now() + retry.deadlineMs;
+    for (let attempt = 1; ; attempt++) {
+      const deadline = AbortSignal.timeout(Math.max(1, deadlineAt - Date.now()));
+      const signal = input.signal ? AbortSignal.any([input.signal, deadline]) : deadline;
+      let outcome: AttemptOutcome;
+      let result: SmallFileUploadResult | undefined;
+      try {
+        result = await attemptOnce(input, signal);
+        result.attempts = attempt;
+        outcome = { kind: 'answer', code: result.code, canRetry: result.ok ? 0 : result.canRetry ? 1 : 0 };
+      } catch (error) {
+        if (error instanceof VodTransportError) error.attempts = attempt;
+        outcome = { kind: 'error', error };
+      }
+      const wait = backoff(attempt, retry, random);
+      const retryable = shouldRetry(outcome, attempt, retry) && Date.now() + wait < deadlineAt;
+      if (!retryable) {
+        if (result) return result;
+        throw (outcome as { error: unknown }).error;
+      }
+      await sleep(wait, undefined, input.signal ? { signal: input.signal } : undefined).catch(() => {
+        throw Object.assign(new VodAbortedError(), { attempts: attempt });
+      });
+    }
+  }
+
+  return {
+    smallFileUpload,
+    async close() {
+      if (ownsDispatcher) await dispatcher.close();
+    },
+  };
+}
+
+/**
+ * The chunks as a fresh iterable for each attempt. undici writes any iterable body (`isIterable`
+ * in its core), though its types list only streams and buffers.
+ */
+function chunksOf(chunks: readonly Uint8Array[]): Readable {
+  return chunks[Symbol.iterator]() as unknown as Readable;
+}
+
+function requireOption(ok: boolean, name: string, rule: string): asserts ok {
+  if (!ok) throw new TypeError(`createVodClient: option "${name}" ${rule}`);
+}
+
+function prefixed(retry: RetryOptions): Record<string, number> {
+  return Object.fromEntries(Object.entries(retry).map(([k, v]) => [`retry.${k}`, v]));
+}
+
+function parseOrigin(baseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new TypeError(`createVodClient: option "baseUrl" is not a URL: ${JSON.stringify(baseUrl)}`);
+  }
+  requireOption(url.protocol === 'http:' || url.protocol === 'https:', 'baseUrl', 'must be http: or https:');
+  requireOption(url.pathname === '/' && url.search === '' && url.username === '', 'baseUrl', 'must be scheme://host[:port] only (set the path with "path")');
+  return url.origin;
+}
+
+async function readLimited(body: AsyncIterable<Uint8Array>, limit: number): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    total += chunk.byteLength;
+    if (total > limit) throw new VodBadResponseError(`body longer than ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
+}
+
+/** Reads §3's JSON. A `fileId` sent as a JSON number is recovered from the text, digit for digit. */
+export function parseAnswer(text: string): SmallFileUploadResult {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new VodBadResponseError('not JSON');
+  }
+  if (typeof body !== 'object' || body === null || !Number.isInteger((body as { code?: unknown }).code)) {
+    throw new VodBadResponseError('no integer "code"');
+  }
+  const answer = body as Record<string, unknown>;
+  const code = answer['code'] as number;
+  if (code === VodCode.OK || code === VodCode.ALREADY_EXISTS) {
+    const fileId = typeof answer['fileId'] === 'string' ? answer['fileId'] : /"fileId"\s*:\s*(\d+)/.exec(text)?.[1];
+    const url = answer['url'];
+    if (fileId === undefined || fileId === '' || typeof url !== 'string' || url === '') {
+      throw new VodBadResponseError('success without "fileId" and "url"');
+    }
+    return { ok: true, code, fileId, url, instant: code === VodCode.ALREADY_EXISTS, attempts: 1 };
+  }
+  return {
+    ok: false,
+    code,
+    message: typeof answer['message'] === 'string' ? answer['message'] : '',
+    codeDesc: typeof answer['codeDesc'] === 'string' ? answer['codeDesc'] : '',
+    canRetry: answer['canRetry'] === 1 || answer['canRetry'] === '1',
+    attempts: 1,
+  };
+}
+
+function toTransportError(error: unknown, signal: AbortSignal): VodTransportError {
+  if (error instanceof VodTransportError) return error;
+  if (signal.aborted) {
+    const reason: unknown = signal.reason;
+    return reason instanceof DOMException && reason.name === 'TimeoutError'
+      ? new VodTimeoutError('deadline', { cause: error })
+      : new VodAbortedError();
+  }
+  switch ((error as { code?: unknown } | null)?.code) {
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return new VodTimeoutError('connect', { cause: error });
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return new VodTimeoutError('headers', { cause: error });
+    case 'UND_ERR_BODY_TIMEOUT':
+      return new VodTimeoutError('body', { cause: error });
+    default:
+      return new VodConnectionError({ cause: error });
+  }
+}

@@ -1,0 +1,61 @@
+import { VodTransportError } from './errors.js';
+
+/** When and how long the VOD client waits before trying again. */
+export interface RetryOptions {
+  /**
+   * Most HTTP attempts for one upload, the first included.
+   * @default 3
+   */
+  maxAttempts: number;
+  /**
+   * Backoff cap before the first retry, in ms; doubles with every attempt.
+   * @default 100
+   */
+  baseDelayMs: number;
+  /**
+   * Largest backoff cap, in ms.
+   * @default 2000
+   */
+  maxDelayMs: number;
+  /**
+   * Overall deadline for all attempts and waits of one upload, in ms.
+   * @default 30000
+   */
+  deadlineMs: number;
+}
+
+export const DEFAULT_RETRY_OPTIONS: Readonly<RetryOptions> = {
+  maxAttempts: 3,
+  baseDelayMs: 100,
+  maxDelayMs: 2000,
+  deadlineMs: 30_000,
+};
+
+/** What one attempt ended with, as far as retrying is concerned. */
+export type AttemptOutcome =
+  | { kind: 'answer'; code: number; canRetry: number | undefined }
+  | { kind: 'error'; error: unknown };
+
+/**
+ * Whether attempt number `attempt` (1-based) should be followed by another.
+ * Retries VOD answers with `canRetry == 1` and retryable transport failures; never a
+ * `canRetry == 0` answer, a success, or anything after `maxAttempts`.
+ */
+export function shouldRetry(outcome: AttemptOutcome, attempt: number, options: Pick<RetryOptions, 'maxAttempts'>): boolean {
+  if (attempt >= options.maxAttempts) return false;
+  if (outcome.kind === 'answer') return outcome.code < 0 && outcome.canRetry === 1;
+  return outcome.error instanceof VodTransportError && outcome.error.canRetry && outcome.error.code !== 'VOD_ABORTED';
+}
+
+/**
+ * Exponential backoff with full jitter after attempt number `attempt` (1-based):
+ * a uniform wait in `[0, min(maxDelayMs, baseDelayMs · 2^(attempt-1)))`.
+ */
+export function backoff(
+  attempt: number,
+  options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>,
+  random: () => number = Math.random,
+): number {
+  const cap = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+  return Math.floor(random() * cap);
+}
