@@ -1,0 +1,82 @@
+import { DEFAULT_REGION, DEFAULT_VOD_BASE_URL, SIGNATURE_METHODS, VOD_PATHS, type SignatureMethod } from './vod/protocol.js';
+
+/** Where covers go: the embedded emulator, or a real VOD with credentials. */
+export type VodTarget =
+  | { kind: 'emulator'; emulatorPort: number }
+  | {
+      kind: 'remote';
+      secretId: string;
+      secretKey: string;
+      baseUrl: string;
+      region: string;
+      path: string;
+      signatureMethod: SignatureMethod;
+      token?: string;
+    };
+
+/** The service's configuration, read once from the environment. */
+export interface Config {
+  port: number;
+  host: string;
+  vod: VodTarget;
+}
+
+/** A configuration value that cannot be used; the message names the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and checks the configuration (see the README's table). Without VOD_SECRET_ID and
+ * VOD_SECRET_KEY the gateway runs against the embedded emulator.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const port = readPort('PORT', read('PORT'), 4000);
+  const host = read('HOST') ?? '0.0.0.0';
+  const secretId = read('VOD_SECRET_ID');
+  const secretKey = read('VOD_SECRET_KEY');
+
+  if (secretId === undefined && secretKey === undefined) {
+    for (const name of ['VOD_BASE_URL', 'VOD_REGION', 'VOD_PATH', 'VOD_SIGNATURE_METHOD', 'VOD_TOKEN']) {
+      if (read(name) !== undefined) throw new ConfigError(name, 'is set, but VOD_SECRET_ID and VOD_SECRET_KEY are not (without them the embedded emulator is used)');
+    }
+    return { port, host, vod: { kind: 'emulator', emulatorPort: readPort('EMULATOR_PORT', read('EMULATOR_PORT'), 0) } };
+  }
+  if (secretId === undefined) throw new ConfigError('VOD_SECRET_ID', 'is required when VOD_SECRET_KEY is set');
+  if (secretKey === undefined) throw new ConfigError('VOD_SECRET_KEY', 'is required when VOD_SECRET_ID is set');
+
+  const baseUrl = read('VOD_BASE_URL') ?? DEFAULT_VOD_BASE_URL;
+  try {
+    const url = new URL(baseUrl);
+    if (!/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search !== '') throw new Error();
+  } catch {
+    throw new ConfigError('VOD_BASE_URL', `must be http(s)://host[:port] with no path, got ${JSON.stringify(baseUrl)}`);
+  }
+  const region = read('VOD_REGION') ?? DEFAULT_REGION;
+  if (!/^[a-z][a-z0-9-]*$/.test(region)) throw new ConfigError('VOD_REGION', `must be a lower-case region code such as "gz", got ${JSON.stringify(region)}`);
+  const path = read('VOD_PATH') ?? VOD_PATHS[0];
+  if (!path.startsWith('/')) throw new ConfigError('VOD_PATH', `must start with "/", got ${JSON.stringify(path)}`);
+  const signatureMethod = (read('VOD_SIGNATURE_METHOD') ?? 'HmacSHA1') as SignatureMethod;
+  if (!SIGNATURE_METHODS.includes(signatureMethod)) {
+    throw new ConfigError('VOD_SIGNATURE_METHOD', `must be one of ${SIGNATURE_METHODS.join(', ')}`);
+  }
+  const token = read('VOD_TOKEN');
+  return { port, host, vod: { kind: 'remote', secretId, secretKey, baseUrl, region, path, signatureMethod, ...(token ? { token } : {}) } };
+}
+
+function readPort(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!/^[0-9]+$/.test(value) || port > 65535) throw new ConfigError(name, `must be a port number 0–65535, got ${JSON.stringify(value)}`);
+  return port;
+}

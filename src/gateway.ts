@@ -1,0 +1,140 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { GatewayContext } from './context.js';
+import { DEFAULT_CSRF_HEADERS } from './http/csrf.js';
+import { createMultipartLayer, type NodeHandler } from './http/multipart-layer.js';
+import { getSchema } from './schema/index.js';
+import { createCoverUploader } from './upload/upload-cover.js';
+import { createVodClient, type VodClient, type VodClientOptions } from './vod/client.js';
+import { MAX_FILE_SIZE } from './vod/protocol.js';
+
+/** Options of {@link createGateway}. */
+export interface GatewayOptions {
+  /** A VOD client, or the options to make one (the gateway then owns and closes it). */
+  vod: VodClient | VodClientOptions;
+  /**
+   * Path GraphQL and GraphiQL are served on.
+   * @default '/graphql'
+   */
+  graphqlEndpoint?: string;
+  /**
+   * Serve GraphiQL on GET `graphqlEndpoint` to browsers.
+   * @default true
+   */
+  graphiql?: boolean;
+  /**
+   * Largest cover accepted, in bytes.
+   * @default 1048576
+   */
+  maxFileSize?: number;
+  /**
+   * Largest `operations` or `map` field of a multipart request, in bytes.
+   * @default 100000
+   */
+  maxFieldSize?: number;
+  /**
+   * Headers, any one of which lets a non-preflighted request (multipart, form, text) in.
+   * @default ['x-graphql-yoga-csrf', 'apollo-require-preflight']
+   */
+  csrfHeaders?: readonly string[];
+  /**
+   * Yoga's logging: `false` for none.
+   * @default true
+   */
+  logging?: boolean;
+}
+
+export interface Gateway {
+  /** The Yoga instance (use `yoga.fetch` to run operations without a socket). */
+  yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
+  /** The node:http server, not yet listening. */
+  server: Server;
+  /** Starts listening; resolves with the GraphQL URL. */
+  listen(port?: number, host?: string): Promise<string>;
+  /** Stops listening, ends open connections, closes an owned VOD client. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_QUERY = `# Upload a cover: pick a file for the \`file\` variable (multipart request),
+# or use the curl command printed by \`npm start\`.
+mutation UploadVideoCover($fileId: ID!, $file: Upload!) {
+  uploadVideoCover(fileId: $fileId, file: $file) {
+    __typename
+    ... on UploadVideoCoverSuccess { fileId url videoFileId sha1 size instant }
+    ... on UploadVideoCoverError { code reason message canRetry }
+  }
+}
+
+query UploadLimits {
+  uploadLimits { maxFileSize maxFileNameLength fileExtensions }
+}
+`;
+
+/**
+ * Builds the GraphQL gateway without listening: Yoga with the Pothos schema, CSRF prevention,
+ * masked errors, and the streaming multipart layer in front.
+ *
+ * @example
+ * const gateway = createGateway({ vod: { secretId, secretKey } });
+ * const url = await gateway.listen(4000);
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  const {
+    graphqlEndpoint = '/graphql',
+    graphiql = true,
+    maxFileSize = MAX_FILE_SIZE,
+    maxFieldSize = 100_000,
+    csrfHeaders = DEFAULT_CSRF_HEADERS,
+    logging = true,
+  } = options;
+  const ownsVod = !isVodClient(options.vod);
+  const vod = isVodClient(options.vod) ? options.vod : createVodClient(options.vod);
+  const covers = createCoverUploader({ vod, maxFileSize });
+
+  const yoga = createYoga<Record<string, unknown>, GatewayContext>({
+    schema: getSchema(),
+    graphqlEndpoint,
+    context: { covers },
+    // Multipart is parsed by the layer below, as a stream; Yoga's own parser buffers whole files.
+    multipart: false,
+    graphiql: graphiql ? { title: 'vod-cover-gateway', defaultQuery: DEFAULT_QUERY, defaultEditorToolsVisibility: 'variables' } : false,
+    landingPage: false,
+    maskedErrors: true,
+    logging,
+    plugins: [useCSRFPrevention({ requestHeaders: [...csrfHeaders] })],
+  });
+
+  const handler = createMultipartLayer(yoga.requestListener as NodeHandler, { graphqlEndpoint, csrfHeaders, maxFieldSize });
+  const server = createServer(handler);
+
+  return {
+    yoga,
+    server,
+    listen(port = 0, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve(`http://${shown === '0.0.0.0' || shown === '[::]' ? 'localhost' : shown}:${address.port}${graphqlEndpoint}`);
+        });
+      });
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 1000).unref();
+      });
+      if (ownsVod) await vod.close();
+    },
+  };
+}
+
+function isVodClient(value: VodClient | VodClientOptions): value is VodClient {
+  return typeof (value as VodClient).smallFileUpload === 'function';
+}

@@ -1,0 +1,52 @@
+/**
+ * `npm start`: read the configuration, start the embedded VOD emulator when no credentials are
+ * set, then the gateway. SIGINT/SIGTERM close both.
+ */
+import { ConfigError, loadConfig } from './config.js';
+import { DEV_CREDENTIAL, startVodEmulator, type VodEmulator } from './emulator/server.js';
+import { createGateway } from './gateway.js';
+import type { VodClientOptions } from './vod/client.js';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`Configuration error: ${error.message}`);
+  process.exit(1);
+}
+
+let emulator: VodEmulator | undefined;
+let vod: VodClientOptions;
+if (config.vod.kind === 'emulator') {
+  emulator = await startVodEmulator({ port: config.vod.emulatorPort });
+  vod = { ...DEV_CREDENTIAL, baseUrl: emulator.url };
+  console.log(`VOD emulator (no VOD_SECRET_ID/VOD_SECRET_KEY set): ${emulator.url}`);
+} else {
+  const { kind: _kind, ...remote } = config.vod;
+  vod = remote;
+  console.log(`VOD: ${remote.baseUrl}${remote.path} (region ${remote.region}, SecretId ${remote.secretId})`);
+}
+
+const gateway = createGateway({ vod });
+const url = await gateway.listen(config.port, config.host);
+console.log(`GraphQL and GraphiQL: ${url}`);
+console.log(`
+Upload a cover from this folder with curl:
+
+curl ${url} \\
+  -H 'x-graphql-yoga-csrf: 1' \\
+  -F operations='{"query":"mutation ($fileId: ID!, $file: Upload!) { uploadVideoCover(fileId: $fileId, file: $file) { __typename ... on UploadVideoCoverSuccess { fileId url sha1 size instant } ... on UploadVideoCoverError { code reason message canRetry } } }","variables":{"fileId":"9031868222807461771","file":null}}' \\
+  -F map='{"0":["variables.file"]}' \\
+  -F 0=@test/fixtures/cover.jpg
+`);
+
+let closing = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    if (closing) return;
+    closing = true;
+    console.log(`${signal}: closing`);
+    void Promise.all([gateway.close(), emulator?.close()]).then(() => process.exit(0));
+  });
+}

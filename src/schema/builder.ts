@@ -1,0 +1,15 @@
+import SchemaBuilder from '@pothos/core';
+import type { GatewayContext } from '../context.js';
+import type { UploadValue } from '../upload/upload-value.js';
+
+/** The one Pothos builder of the schema; each type adds itself in its own file. */
+export const builder = new SchemaBuilder<{
+  Context: GatewayContext;
+  Scalars: {
+    ID: { Input: string; Output: string };
+    Upload: { Input: UploadValue; Output: never };
+  };
+  DefaultFieldNullability: false;
+}>({
+  defaultFieldNullability: false,
+});

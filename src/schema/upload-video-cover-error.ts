@@ -1,0 +1,15 @@
+import type { UploadCoverError } from '../upload/upload-result.js';
+import { builder } from './builder.js';
+import { UploadErrorReasonEnum } from './upload-error-reason.js';
+
+export const UploadVideoCoverError = builder.objectRef<UploadCoverError>('UploadVideoCoverError').implement({
+  description: 'The cover was not stored. Nothing was stored at VOD unless `reason` is VOD_UNAVAILABLE after a timeout (then sending again is safe: VOD answers `instant`).',
+  fields: (t) => ({
+    code: t.exposeInt('code', {
+      description: "VOD's code for VOD answers; the code VOD would give for faults found before calling it (-10003 names, types, ids; -10006 sizes); -2000x for transport failures.",
+    }),
+    message: t.exposeString('message', { description: 'What went wrong, for people.' }),
+    canRetry: t.exposeBoolean('canRetry', { description: 'Whether sending the same upload again may succeed.' }),
+    reason: t.expose('reason', { type: UploadErrorReasonEnum, description: 'Why, for programs.' }),
+  }),
+});

@@ -1,0 +1,14 @@
+import type { UploadCoverSuccess } from '../upload/upload-result.js';
+import { builder } from './builder.js';
+
+export const UploadVideoCoverSuccess = builder.objectRef<UploadCoverSuccess>('UploadVideoCoverSuccess').implement({
+  description: 'VOD stored the cover.',
+  fields: (t) => ({
+    fileId: t.exposeID('fileId', { description: "The cover's own VOD fileId (a numeric string longer than 2^53: keep it a string)." }),
+    url: t.exposeString('url', { description: 'Where VOD serves the cover.' }),
+    videoFileId: t.exposeID('videoFileId', { description: 'The video the cover belongs to, as sent.' }),
+    sha1: t.exposeString('sha1', { description: 'SHA-1 of the bytes received, 40 lower-case hex characters.' }),
+    size: t.exposeInt('size', { description: 'Bytes received.' }),
+    instant: t.exposeBoolean('instant', { description: 'True when VOD already had these bytes for this video (VOD code 2): nothing new was stored.' }),
+  }),
+});

@@ -1,0 +1,16 @@
+import { builder } from './builder.js';
+import { UploadVideoCoverResult } from './upload-video-cover-result.js';
+
+builder.mutationField('uploadVideoCover', (t) =>
+  t.field({
+    description:
+      "Uploads a video's cover image (jpg, jpeg, png, gif, webp or bmp, under 1 MiB) to VOD. Send it as a GraphQL multipart request with the `x-graphql-yoga-csrf` or `apollo-require-preflight` header.",
+    type: UploadVideoCoverResult,
+    args: {
+      fileId: t.arg.id({ required: true, description: 'The video\'s VOD fileId: 1–64 characters of 0-9, A-Z, a-z, "_" or "-".' }),
+      file: t.arg({ type: 'Upload', required: true, description: 'The image; its file name (without extension, at most 40 characters) becomes the cover\'s name at VOD.' }),
+    },
+    resolve: (_root, args, ctx) =>
+      ctx.covers.upload({ videoFileId: String(args.fileId), file: args.file, ...(ctx.stopReadingRequest ? { stopReadingRequest: ctx.stopReadingRequest } : {}) }),
+  }),
+);

@@ -1,0 +1,44 @@
+import { fileNameProblem } from '../vod/protocol.js';
+import { IMAGE_EXTENSIONS, isImageExtension, type ImageExtension } from './image-type.js';
+
+/** A client's file name split into what VOD takes as `fileName` and `fileType`. */
+export interface CoverFileName {
+  /** The name without path and extension, as VOD's `fileName`. */
+  fileName: string;
+  /** The extension, lower-cased, as VOD's `fileType`. */
+  fileType: ImageExtension;
+}
+
+export type FileNameCheck =
+  | ({ ok: true } & CoverFileName)
+  | { ok: false; reason: 'INVALID_FILE_NAME' | 'UNSUPPORTED_FILE_TYPE'; message: string };
+
+/** Characters no file name may hold: C0 controls and DEL (NUL, CR, LF, …). */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Splits a multipart part's file name (`C:\\covers\\封面 1.jpg` → `封面 1` + `jpg`): any client path
+ * is dropped, the last extension is the type, the rest obeys §1 of the VOD contract.
+ */
+export function splitFileName(raw: string): FileNameCheck {
+  const base = raw.slice(Math.max(raw.lastIndexOf('/'), raw.lastIndexOf('\\')) + 1);
+  if (CONTROL_CHARS.test(base)) {
+    return { ok: false, reason: 'INVALID_FILE_NAME', message: 'The file name contains a control character.' };
+  }
+  const dot = base.lastIndexOf('.');
+  const stem = dot === -1 ? base : base.slice(0, dot);
+  const extension = dot === -1 ? '' : base.slice(dot + 1).toLowerCase();
+  const problem = fileNameProblem(stem);
+  if (problem !== undefined) {
+    return { ok: false, reason: 'INVALID_FILE_NAME', message: `The file name without its extension ${problem}.` };
+  }
+  if (!isImageExtension(extension)) {
+    const shown = extension === '' ? 'no extension' : `the extension ".${[...extension].slice(0, 16).join('')}"`;
+    return {
+      ok: false,
+      reason: 'UNSUPPORTED_FILE_TYPE',
+      message: `The file has ${shown}; a cover must be one of ${IMAGE_EXTENSIONS.map((e) => `.${e}`).join(', ')}.`,
+    };
+  }
+  return { ok: true, fileName: stem, fileType: extension };
+}

@@ -1,0 +1,46 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** Why an upload failed, for clients to switch on. */
+export type UploadErrorReason =
+  /** The file's bytes are not an image of the type its extension names. */
+  | 'CONTENT_MISMATCH'
+  /** The file has no bytes. */
+  | 'EMPTY_FILE'
+  /** The file is larger than VOD takes for a cover (1,048,576 bytes). */
+  | 'FILE_TOO_LARGE'
+  /** The video fileId is not 1–64 characters of 0-9, A-Z, a-z, "_" or "-". */
+  | 'INVALID_FILE_ID'
+  /** The file name breaks VOD rules: at most 40 characters without the extension, none of \ / : * ? " < > | or control characters. */
+  | 'INVALID_FILE_NAME'
+  /** The file extension is not one of jpg, jpeg, png, gif, webp, bmp. */
+  | 'UNSUPPORTED_FILE_TYPE'
+  /** The upload stopped before the whole file arrived. */
+  | 'UPLOAD_ABORTED'
+  /** VOD refused the cover; `code` is VOD's own. */
+  | 'VOD_REJECTED'
+  /** VOD did not answer usefully (timeout, connection, HTTP error, unreadable answer, or a passing fault after retries). */
+  | 'VOD_UNAVAILABLE';
+
+export type UploadLimitsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type UploadLimitsQuery = { uploadLimits: { maxFileSize: number, maxFileNameLength: number, fileExtensions: Array<string> } };
+
+export type UploadVideoCoverMutationVariables = Exact<{
+  fileId: string | number;
+  file: unknown;
+}>;
+
+
+export type UploadVideoCoverMutation = { uploadVideoCover:
+    | { __typename: 'UploadVideoCoverError', code: number, message: string, canRetry: boolean, reason: UploadErrorReason }
+    | { __typename: 'UploadVideoCoverSuccess', fileId: string, url: string, videoFileId: string, sha1: string, size: number, instant: boolean }
+   };
+
+
+export const UploadLimitsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"UploadLimits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uploadLimits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"maxFileSize"}},{"kind":"Field","name":{"kind":"Name","value":"maxFileNameLength"}},{"kind":"Field","name":{"kind":"Name","value":"fileExtensions"}}]}}]}}]} as unknown as DocumentNode<UploadLimitsQuery, UploadLimitsQueryVariables>;
+export const UploadVideoCoverDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UploadVideoCover"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"fileId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"file"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Upload"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"uploadVideoCover"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"fileId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"fileId"}}},{"kind":"Argument","name":{"kind":"Name","value":"file"},"value":{"kind":"Variable","name":{"kind":"Name","value":"file"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UploadVideoCoverSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fileId"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"videoFileId"}},{"kind":"Field","name":{"kind":"Name","value":"sha1"}},{"kind":"Field","name":{"kind":"Name","value":"size"}},{"kind":"Field","name":{"kind":"Name","value":"instant"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UploadVideoCoverError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"canRetry"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<UploadVideoCoverMutation, UploadVideoCoverMutationVariables>;

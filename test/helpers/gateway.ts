@@ -1,0 +1,69 @@
+import type { Socket } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { DEV_CREDENTIAL, startVodEmulator, type VodEmulator } from '../../src/emulator/server.js';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway.js';
+import type { VodClientOptions } from '../../src/vod/client.js';
+
+export interface GatewayHarness {
+  emulator: VodEmulator;
+  gateway: Gateway;
+  /** The GraphQL URL. */
+  url: string;
+  /** Bytes the gateway's sockets read since the last reset (before each test). */
+  bytesRead(): number;
+  /** Sockets the gateway accepted since the last reset that are still open. */
+  openSockets(): number;
+}
+
+/** VOD client settings for tests: fast retries. */
+export const TEST_VOD_OPTIONS: Partial<VodClientOptions> = { retry: { baseDelayMs: 5, maxDelayMs: 20 } };
+
+/** Starts an emulator and a gateway on port 0 wired to it. Closed by the caller. */
+export async function startGateway(
+  options: { vod?: Partial<VodClientOptions>; gateway?: Partial<GatewayOptions> } = {},
+): Promise<GatewayHarness & { close(): Promise<void>; reset(): void }> {
+  const emulator = await startVodEmulator();
+  const gateway = createGateway({
+    vod: { ...DEV_CREDENTIAL, baseUrl: emulator.url, ...TEST_VOD_OPTIONS, ...options.vod },
+    logging: false,
+    ...options.gateway,
+  });
+  const url = await gateway.listen(0, '127.0.0.1');
+  // Each socket with its bytesRead at the last reset.
+  const sockets = new Map<Socket, number>();
+  gateway.server.on('connection', (socket: Socket) => sockets.set(socket, 0));
+  return {
+    emulator,
+    gateway,
+    url,
+    bytesRead: () => [...sockets].reduce((sum, [s, baseline]) => sum + s.bytesRead - baseline, 0),
+    openSockets: () => [...sockets.keys()].filter((s) => !s.destroyed).length,
+    reset() {
+      emulator.reset();
+      for (const s of sockets.keys()) {
+        if (s.destroyed) sockets.delete(s);
+        else sockets.set(s, s.bytesRead);
+      }
+    },
+    async close() {
+      await gateway.close();
+      await emulator.close();
+    },
+  };
+}
+
+/** One emulator + gateway for the file, reset before each test. */
+export function useGateway(options: Parameters<typeof startGateway>[0] = {}): () => GatewayHarness {
+  let harness: Awaited<ReturnType<typeof startGateway>> | undefined;
+  beforeAll(async () => {
+    harness = await startGateway(options);
+  });
+  beforeEach(() => harness?.reset());
+  afterAll(async () => {
+    await harness?.close();
+  });
+  return () => {
+    if (!harness) throw new Error('useGateway: not started yet');
+    return harness;
+  };
+}

@@ -1,0 +1,38 @@
+import { print } from 'graphql';
+import { FormData, fetch } from 'undici';
+import { UploadVideoCoverDocument, type UploadVideoCoverMutation } from '../generated/graphql.js';
+
+export interface SendUploadOptions {
+  fileId?: string;
+  bytes: Buffer;
+  filename: string;
+  /** @default { 'x-graphql-yoga-csrf': '1' } */
+  headers?: Record<string, string>;
+}
+
+export interface GraphQLAnswer<T> {
+  status: number;
+  body: { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+}
+
+export const VIDEO_FILE_ID = '9031868222807461771';
+
+/** Sends `uploadVideoCover` as a spec-compliant multipart request (operations, map, file part). */
+export async function sendUpload(url: string, options: SendUploadOptions): Promise<GraphQLAnswer<UploadVideoCoverMutation>> {
+  const form = new FormData();
+  form.append(
+    'operations',
+    JSON.stringify({ query: print(UploadVideoCoverDocument), variables: { fileId: options.fileId ?? VIDEO_FILE_ID, file: null } }),
+  );
+  form.append('map', JSON.stringify({ 0: ['variables.file'] }));
+  form.append('0', new Blob([options.bytes as Uint8Array<ArrayBuffer>]), options.filename);
+  const res = await fetch(url, { method: 'POST', body: form, headers: options.headers ?? { 'x-graphql-yoga-csrf': '1' } });
+  return { status: res.status, body: (await res.json()) as GraphQLAnswer<UploadVideoCoverMutation>['body'] };
+}
+
+/** The union member of an answer, or a failure naming what came instead. */
+export function resultOf(answer: GraphQLAnswer<UploadVideoCoverMutation>): UploadVideoCoverMutation['uploadVideoCover'] {
+  const result = answer.body.data?.uploadVideoCover;
+  if (!result) throw new Error(`no uploadVideoCover in ${answer.status} ${JSON.stringify(answer.body)}`);
+  return result;
+}

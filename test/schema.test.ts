@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { createYoga } from 'graphql-yoga';
+import { print } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { getSchema, printGatewaySchema } from '../src/schema/index.js';
+import { createCoverUploader } from '../src/upload/upload-cover.js';
+import type { GatewayContext } from '../src/context.js';
+import { DEV_CREDENTIAL } from '../src/emulator/server.js';
+import { createVodClient } from '../src/vod/client.js';
+import { UploadLimitsDocument, UploadVideoCoverDocument } from './generated/graphql.js';
+import { images, sha1 } from './fixtures/images.js';
+import { useEmulator } from './helpers/emulator.js';
+
+describe('schema.graphql', () => {
+  it('is the schema printed from the Pothos builder (run `npm run schema:print` after a change)', () => {
+    expect(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8')).toBe(printGatewaySchema());
+  });
+
+  it('describes every type and field (GraphiQL shows these)', () => {
+    const schema = getSchema();
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith('__') || ['String', 'Boolean', 'Int', 'ID', 'Float'].includes(type.name)) continue;
+      expect(type.description, type.name).toBeTruthy();
+      if ('getFields' in type) {
+        for (const field of Object.values(type.getFields())) expect(field.description, `${type.name}.${field.name}`).toBeTruthy();
+      }
+    }
+  });
+});
+
+describe('the schema under yoga.fetch, with Yoga\'s own multipart parser (WHATWG File)', () => {
+  const emulator = useEmulator();
+
+  function yoga() {
+    const vod = createVodClient({ ...DEV_CREDENTIAL, baseUrl: emulator().url });
+    return createYoga<Record<string, unknown>, GatewayContext>({ schema: getSchema(), context: { covers: createCoverUploader({ vod }) }, logging: false });
+  }
+
+  it('uploads a File', async () => {
+    const form = new FormData();
+    form.append('operations', JSON.stringify({ query: print(UploadVideoCoverDocument), variables: { fileId: 'v1', file: null } }));
+    form.append('map', JSON.stringify({ 0: ['variables.file'] }));
+    form.append('0', new File([images.png], 'cover.png', { type: 'image/png' }));
+    const res = await yoga().fetch('http://yoga/graphql', { method: 'POST', body: form });
+    const body = (await res.json()) as { data: { uploadVideoCover: Record<string, unknown> } };
+    expect(body.data.uploadVideoCover).toMatchObject({ __typename: 'UploadVideoCoverSuccess', sha1: sha1(images.png), size: images.png.length });
+    expect(emulator().covers.list()[0]!.bytes.equals(images.png)).toBe(true);
+  });
+
+  it('refuses a File whose bytes disagree with its name', async () => {
+    const form = new FormData();
+    form.append('operations', JSON.stringify({ query: print(UploadVideoCoverDocument), variables: { fileId: 'v1', file: null } }));
+    form.append('map', JSON.stringify({ 0: ['variables.file'] }));
+    form.append('0', new File([images.png], 'cover.gif'));
+    const res = await yoga().fetch('http://yoga/graphql', { method: 'POST', body: form });
+    const body = (await res.json()) as { data: { uploadVideoCover: Record<string, unknown> } };
+    expect(body.data.uploadVideoCover).toMatchObject({ reason: 'CONTENT_MISMATCH', code: -10003 });
+    expect(emulator().callCount).toBe(0);
+  });
+
+  it('answers uploadLimits', async () => {
+    const res = await yoga().fetch('http://yoga/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: print(UploadLimitsDocument) }),
+    });
+    expect(await res.json()).toEqual({
+      data: { uploadLimits: { maxFileSize: 1048576, maxFileNameLength: 40, fileExtensions: ['jpg', 'jpeg', 'png', 'gif', 'webp', 'bmp'] } },
+    });
+  });
+
+  it('refuses an Upload variable that is not a file', async () => {
+    const res = await yoga().fetch('http://yoga/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: print(UploadVideoCoverDocument), variables: { fileId: 'v1', file: 'not a file' } }),
+    });
+    const body = (await res.json()) as { errors: { message: string }[] };
+    expect(body.errors[0]!.message).toMatch(/Upload variables take a file part/);
+  });
+});
