@@ -4,6 +4,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayContext } from './context.js';
 import { DEFAULT_CSRF_HEADERS } from './http/csrf.js';
+import { createOperationExecutor } from './http/execute-operation.js';
 import { createMultipartLayer, type NodeHandler } from './http/multipart-layer.js';
 import { getSchema } from './schema/index.js';
 import { createCoverUploader } from './upload/upload-cover.js';
@@ -91,7 +92,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   } = options;
   const ownsVod = !isVodClient(options.vod);
   const vod = isVodClient(options.vod) ? options.vod : createVodClient(options.vod);
-  const covers = createCoverUploader({ vod, maxFileSize });
+  // What a multipart request holds besides the file: two fields and headers and boundaries.
+  const covers = createCoverUploader({ vod, maxFileSize, maxRequestOverhead: 2 * maxFieldSize + 64 * 1024 });
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema: getSchema(),
@@ -106,7 +108,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     plugins: [useCSRFPrevention({ requestHeaders: [...csrfHeaders] })],
   });
 
-  const handler = createMultipartLayer(yoga.requestListener as NodeHandler, { graphqlEndpoint, csrfHeaders, maxFieldSize });
+  const handler = createMultipartLayer(yoga.requestListener as NodeHandler, {
+    graphqlEndpoint,
+    csrfHeaders,
+    maxFieldSize,
+    execute: createOperationExecutor(yoga),
+  });
   const server = createServer(handler);
 
   return {

@@ -74,7 +74,17 @@ describe('readUpload', () => {
   it.each([1, 5, 4096])('hashes a file streamed in %i-byte chunks, holding the chunks once', async (size) => {
     const result = await readUpload(Readable.from(chunked(images.jpg, size)), { expectedKind: 'JPEG' });
     expect(result).toMatchObject({ ok: true, size: images.jpg.length, sha1: sha1(images.jpg) });
-    expect(result.ok && Buffer.concat(result.chunks).equals(images.jpg)).toBe(true);
+    expect(result.ok && result.bytes.equals(images.jpg)).toBe(true);
+  });
+
+  it.each([
+    ['too small', 100],
+    ['exact', images.jpg.length],
+    ['too large', 10_000_000],
+    ['not a number', Number.NaN],
+  ])('reads whole whatever the size hint (%s)', async (_name, sizeHint) => {
+    const result = await readUpload(Readable.from(chunked(images.jpg, 1000)), { expectedKind: 'JPEG', sizeHint });
+    expect(result.ok && result.bytes.equals(images.jpg) && result.sha1 === sha1(images.jpg)).toBe(true);
   });
 
   it('reads a WHATWG stream (File.stream())', async () => {

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { Readable } from 'node:stream';
 import { print } from 'graphql';
 import { FormData, fetch, request } from 'undici';
 import { describe, expect, it } from 'vitest';
@@ -109,6 +110,32 @@ describe('uploadVideoCover refuses bad input before calling VOD', () => {
     expect(harness().bytesRead()).toBeLessThanOrEqual(1.1 * 1024 * 1024);
     expect(harness().emulator.callCount).toBe(0);
     expect(resultOf(await upload()).__typename).toBe('UploadVideoCoverSuccess');
+  });
+
+  it('refuses a chunked 5 MiB upload (no Content-Length) after reading at most ~1.1 MiB of it', async () => {
+    const form = new globalThis.FormData();
+    form.append('operations', JSON.stringify({ query: print(UploadVideoCoverDocument), variables: { fileId: VIDEO_FILE_ID, file: null } }));
+    form.append('map', JSON.stringify({ 0: ['variables.file'] }));
+    form.append('0', new Blob([jpegOfSize(5 * 1024 * 1024) as Uint8Array<ArrayBuffer>]), 'big.jpg');
+    const encoded = new Response(form);
+    const contentType = encoded.headers.get('content-type')!;
+    // A stream body is sent chunked: the gateway has no length to judge by and must count.
+    const res = await request(harness().url, {
+      method: 'POST',
+      headers: { 'content-type': contentType, 'x-graphql-yoga-csrf': '1' },
+      body: Readable.fromWeb(encoded.body! as import('node:stream/web').ReadableStream),
+    });
+    const body = (await res.body.json()) as { data: { uploadVideoCover: Record<string, unknown> } };
+    expect(body.data.uploadVideoCover).toMatchObject({ reason: 'FILE_TOO_LARGE', code: -10006 });
+    expect(harness().bytesRead()).toBeGreaterThan(1024 * 1024);
+    expect(harness().bytesRead()).toBeLessThanOrEqual(1.1 * 1024 * 1024);
+    expect(resultOf(await upload()).__typename).toBe('UploadVideoCoverSuccess');
+  });
+
+  it('refuses a request whose length leaves no room for a valid file, without reading the file', async () => {
+    const answer = await upload({ bytes: jpegOfSize(2 * 1024 * 1024) });
+    expect(resultOf(answer)).toMatchObject({ reason: 'FILE_TOO_LARGE', code: -10006 });
+    expect(harness().bytesRead()).toBeLessThan(512 * 1024);
   });
 
   it('names the mismatch in the message', async () => {

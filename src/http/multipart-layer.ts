@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { processRequest } from 'graphql-upload-minimal';
 import { hasCsrfHeader } from './csrf.js';
+import type { OperationAnswer } from './execute-operation.js';
 
 /** Options of {@link createMultipartLayer}. */
 export interface MultipartLayerOptions {
@@ -10,24 +11,38 @@ export interface MultipartLayerOptions {
   csrfHeaders: readonly string[];
   /** Largest `operations` or `map` field, in bytes. */
   maxFieldSize: number;
+  /** Runs a parsed operation (see `createOperationExecutor`). */
+  execute(operations: unknown, serverContext: Record<string, unknown>): Promise<OperationAnswer>;
 }
 
-/** Node's request listener with the context a multipart request adds for the resolvers. */
-export type NodeHandler = (req: IncomingMessage, res: ServerResponse, context?: { stopReadingRequest: () => void }) => void;
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Bytes read past the answer of a request whose body an operation left unread, before hanging up. */
 const LINGER_BYTES = 64 * 1024;
 const LINGER_MS = 1000;
+/** How long a stopped request's connection stays open after the answer, for the client to read it. */
+const HANG_UP_MS = 250;
+/**
+ * Most connections kept open that way at once. Each pins what Node had read for it (~150 KB); past
+ * this (a flood of refused uploads) connections are closed at once, and a flooding client may then
+ * see a reset instead of the answer.
+ */
+const MAX_HANGING_UP = 1024;
 
 /**
  * A thin node:http layer in front of Yoga for GraphQL multipart requests: it refuses them without
  * a CSRF header before reading a byte, parses `operations` and `map` with graphql-upload-minimal
- * (the file part stays a stream for the resolver), and hands Yoga the parsed operation as
- * `req.body`, which Yoga reads as JSON without touching the stream. Everything else goes to Yoga
- * untouched.
+ * (the file part stays a stream for the resolver), and runs the operation through Yoga's envelop
+ * pipeline (`execute`). Everything else goes to Yoga untouched.
  */
 export function createMultipartLayer(next: NodeHandler, options: MultipartLayerOptions) {
-  const { graphqlEndpoint, csrfHeaders, maxFieldSize } = options;
+  const { graphqlEndpoint, csrfHeaders, maxFieldSize, execute } = options;
+  const hangingUp = { count: 0 };
+  const stopReading = (req: IncomingMessage, res: ServerResponse): void => stopReadingRequest(req, res, hangingUp);
+  const refuse = (req: IncomingMessage, res: ServerResponse, status: number, message: string): void => {
+    stopReading(req, res);
+    send(res, status, JSON.stringify({ errors: [{ message }] }));
+  };
 
   return function handle(req: IncomingMessage, res: ServerResponse): void {
     if (req.method !== 'POST' || !isMultipart(req.headers['content-type']) || pathOf(req.url) !== graphqlEndpoint) {
@@ -45,11 +60,12 @@ export function createMultipartLayer(next: NodeHandler, options: MultipartLayerO
       if (!stopped && !req.complete) linger(req);
     });
     processRequest(req, res, { maxFiles: 1, maxFieldSize }).then(
-      (operations) => {
-        // @whatwg-node/server reads a parsed `req.body` as the JSON body (its body-parser support).
-        (req as IncomingMessage & { body?: unknown }).body = operations;
-        next(req, res, { stopReadingRequest });
-      },
+      (operations) =>
+        execute(operations, { req, res, stopReadingRequest }).then(
+          (answer) => send(res, answer.status, answer.body),
+          // The executor masks what resolvers throw; reaching here is a bug of ours.
+          () => send(res, 500, JSON.stringify({ errors: [{ message: 'Unexpected error.' }] })),
+        ),
       (error: { status?: number; message?: string }) => {
         const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 400;
         refuse(req, res, status === 499 ? 400 : status, error.message ?? 'Invalid multipart request.');
@@ -67,21 +83,41 @@ function pathOf(url: string | undefined): string {
   return q === -1 ? (url ?? '/') : url!.slice(0, q);
 }
 
-/** Stops reading a request whose body we no longer want; the connection closes after the answer. */
-function stopReading(req: IncomingMessage, res: ServerResponse): void {
-  if (req.complete) return;
-  if (!res.headersSent) res.setHeader('connection', 'close');
+/**
+ * Stops reading a request whose body we no longer want. The answer says `connection: close`, and
+ * the connection is then closed in two steps (RFC 9112 §9.6): first our sending side (FIN), which
+ * tells a client still sending the body that the answer is complete (undici, curl and browsers
+ * then stop and read it); the socket itself `HANG_UP_MS` later. Node's own way, closing at once,
+ * resets a connection whose client bytes are still arriving, and the client may lose the answer.
+ */
+function stopReadingRequest(req: IncomingMessage, res: ServerResponse, hangingUp: { count: number }): void {
+  if (req.complete || req.socket.destroyed) return;
   req.unpipe();
   req.pause();
   // Pausing the request alone lets Node read on until its buffer fills; stop the socket itself.
   req.socket.pause();
+  const socket = req.socket;
+  const hangUp = (): void => {
+    socket.end();
+    if (hangingUp.count >= MAX_HANGING_UP) return void socket.destroy();
+    hangingUp.count++;
+    const timer = setTimeout(() => socket.destroy(), HANG_UP_MS);
+    socket.once('close', () => {
+      hangingUp.count--;
+      clearTimeout(timer);
+    });
+  };
+  if (res.headersSent) {
+    res.once('finish', hangUp);
+    return;
+  }
+  res.setHeader('connection', 'close');
+  // Node closes a `connection: close` socket with destroySoon() once the answer is written.
+  socket.destroySoon = hangUp;
 }
 
-/** A GraphQL-over-HTTP error answer, sent without reading the rest of the body. */
-function refuse(req: IncomingMessage, res: ServerResponse, status: number, message: string): void {
-  stopReading(req, res);
+function send(res: ServerResponse, status: number, body: string): void {
   if (res.headersSent || res.destroyed) return;
-  const body = JSON.stringify({ errors: [{ message }] });
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }

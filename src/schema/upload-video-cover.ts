@@ -11,6 +11,11 @@ builder.mutationField('uploadVideoCover', (t) =>
       file: t.arg({ type: 'Upload', required: true, description: 'The image; its file name (without extension, at most 40 characters) becomes the cover\'s name at VOD.' }),
     },
     resolve: (_root, args, ctx) =>
-      ctx.covers.upload({ videoFileId: String(args.fileId), file: args.file, ...(ctx.stopReadingRequest ? { stopReadingRequest: ctx.stopReadingRequest } : {}) }),
+      ctx.covers.upload({
+        videoFileId: String(args.fileId),
+        file: args.file,
+        ...(ctx.stopReadingRequest ? { stopReadingRequest: ctx.stopReadingRequest } : {}),
+        ...(ctx.req?.headers['content-length'] ? { requestSize: Number(ctx.req.headers['content-length']) } : {}),
+      }),
   }),
 );

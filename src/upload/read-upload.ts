@@ -12,12 +12,19 @@ export interface ReadUploadOptions {
    * @default 1048576
    */
   maxBytes?: number;
+  /**
+   * What the file's size is likely to be at most (the request's Content-Length, a File's size):
+   * the buffer is allocated once at this size and grows only if it was too small.
+   * @default 65536
+   */
+  sizeHint?: number;
 }
 
-/** The whole file, held once: the chunks as they arrived, their SHA-1 and size. */
+/** The whole file, held once in one buffer, with its SHA-1. */
 export interface ReadUploadDone {
   ok: true;
-  chunks: Buffer[];
+  /** The file's bytes (a view of the buffer they were copied into as they arrived). */
+  bytes: Buffer;
   size: number;
   /** Lower-case hex. */
   sha1: string;
@@ -42,13 +49,18 @@ export type ReadUploadResult = ReadUploadDone | ReadUploadStopped;
  * (graphql-upload-minimal) or a WHATWG stream (`File.stream()`).
  */
 export function readUpload(stream: Readable | ReadableStream<Uint8Array>, options: ReadUploadOptions): Promise<ReadUploadResult> {
-  const sink = new UploadSink(options.expectedKind, options.maxBytes ?? MAX_FILE_SIZE);
+  const maxBytes = options.maxBytes ?? MAX_FILE_SIZE;
+  const hint = options.sizeHint !== undefined && Number.isSafeInteger(options.sizeHint) && options.sizeHint > 0 ? options.sizeHint : 65_536;
+  const sink = new UploadSink(options.expectedKind, maxBytes, Math.min(hint, maxBytes));
   return isWebStream(stream) ? readWeb(stream, sink) : readNode(stream, sink);
 }
 
-/** Folds chunks into the result; `push` returns false once reading should stop. */
+/**
+ * Folds chunks into one buffer as they arrive; `push` returns false once reading should stop.
+ * Copying each chunk once lets the parser's buffers go at once, and VOD gets one buffer: one write.
+ */
 class UploadSink {
-  readonly #chunks: Buffer[] = [];
+  #buffer: Buffer;
   readonly #hash: Hash = createHash('sha1');
   #size = 0;
   #headChecked = false;
@@ -57,14 +69,22 @@ class UploadSink {
   constructor(
     readonly expectedKind: ImageKind,
     readonly maxBytes: number,
-  ) {}
+    initialCapacity: number,
+  ) {
+    this.#buffer = Buffer.allocUnsafe(Math.max(initialCapacity, MAGIC_BYTES_NEEDED));
+  }
 
   push(chunk: Buffer): boolean {
-    this.#size += chunk.length;
-    if (this.#size > this.maxBytes) return this.#stop('FILE_TOO_LARGE');
-    this.#chunks.push(chunk);
+    const end = this.#size + chunk.length;
+    if (end > this.maxBytes) {
+      this.#size = end;
+      return this.#stop('FILE_TOO_LARGE');
+    }
+    if (end > this.#buffer.length) this.#grow(end);
+    chunk.copy(this.#buffer, this.#size);
+    this.#size = end;
     this.#hash.update(chunk);
-    if (!this.#headChecked && this.#size >= MAGIC_BYTES_NEEDED) return this.#checkHead();
+    if (!this.#headChecked && end >= MAGIC_BYTES_NEEDED) return this.#checkHead();
     return true;
   }
 
@@ -72,7 +92,14 @@ class UploadSink {
     if (this.stopped) return this.stopped;
     if (this.#size === 0) return this.#stopped('EMPTY_FILE');
     if (!this.#headChecked && !this.#checkHead()) return this.stopped!;
-    return { ok: true, chunks: this.#chunks, size: this.#size, sha1: this.#hash.digest('hex') };
+    return { ok: true, bytes: this.#buffer.subarray(0, this.#size), size: this.#size, sha1: this.#hash.digest('hex') };
+  }
+
+  /** The size hint was short: double (within maxBytes), keeping what was read. */
+  #grow(needed: number): void {
+    const grown = Buffer.allocUnsafe(Math.min(this.maxBytes, Math.max(needed, this.#buffer.length * 2)));
+    this.#buffer.copy(grown, 0, 0, this.#size);
+    this.#buffer = grown;
   }
 
   abort(): ReadUploadStopped {
@@ -81,9 +108,7 @@ class UploadSink {
 
   #checkHead(): boolean {
     this.#headChecked = true;
-    const first = this.#chunks[0]!;
-    const head = first.length >= MAGIC_BYTES_NEEDED ? first : Buffer.concat(this.#chunks).subarray(0, MAGIC_BYTES_NEEDED);
-    const detected = detectImageKind(head);
+    const detected = detectImageKind(this.#buffer.subarray(0, Math.min(this.#size, MAGIC_BYTES_NEEDED)));
     if (detected === this.expectedKind) return true;
     this.#stop('CONTENT_MISMATCH');
     if (detected !== undefined) this.stopped!.detectedKind = detected;
@@ -96,11 +121,13 @@ class UploadSink {
   }
 
   #stopped(reason: ReadUploadStopped['reason']): ReadUploadStopped {
-    this.#chunks.length = 0;
+    this.#buffer = EMPTY;
     this.stopped = { ok: false, reason, bytesRead: this.#size };
     return this.stopped;
   }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function readNode(stream: Readable, sink: UploadSink): Promise<ReadUploadResult> {
   return new Promise((resolve) => {
@@ -115,7 +142,8 @@ function readNode(stream: Readable, sink: UploadSink): Promise<ReadUploadResult>
     };
     const onData = (chunk: Buffer): void => {
       if (!sink.push(chunk)) {
-        stream.pause();
+        // Drop the part's buffered bytes: nothing more of it will be read.
+        stream.destroy();
         settle(sink.stopped!);
       }
     };

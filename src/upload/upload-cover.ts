@@ -5,7 +5,7 @@ import { splitFileName } from './file-name.js';
 import { kindOfExtension } from './image-type.js';
 import { readUpload } from './read-upload.js';
 import { GATEWAY_CODES, UPLOAD_ERROR_REASONS, localError, type UploadCoverResult } from './upload-result.js';
-import { openUpload, type UploadValue } from './upload-value.js';
+import { discardUpload, openUpload, type UploadValue } from './upload-value.js';
 
 /** Options of {@link createCoverUploader}. */
 export interface CoverUploaderOptions {
@@ -16,12 +16,21 @@ export interface CoverUploaderOptions {
    * @default 1048576
    */
   maxFileSize?: number;
+  /**
+   * Most bytes of a multipart request that are not the file (the `operations` and `map` fields,
+   * part headers, boundaries). A request longer than `maxFileSize` plus this cannot hold a valid
+   * cover and is refused before its file is read.
+   * @default 265536 (two 100,000-byte fields and 64 KiB)
+   */
+  maxRequestOverhead?: number;
 }
 
 /** What one `uploadVideoCover` call gives the uploader. */
 export interface UploadCoverInput {
   videoFileId: string;
   file: UploadValue;
+  /** The multipart request's Content-Length, when it has one: bounds the file's size. */
+  requestSize?: number;
   /**
    * Stops reading the HTTP request when the file is refused before its end, so the rest of a huge
    * or unwanted body is never read (the host closes the connection after answering).
@@ -39,9 +48,10 @@ export interface CoverUploader {
  * checked) → VOD → result union. Nothing reaches VOD unless every check passed.
  */
 export function createCoverUploader(options: CoverUploaderOptions): CoverUploader {
-  const { vod, maxFileSize = MAX_FILE_SIZE } = options;
+  const { vod, maxFileSize = MAX_FILE_SIZE, maxRequestOverhead = 2 * 100_000 + 64 * 1024 } = options;
+  const tooLarge = () => localError('FILE_TOO_LARGE', `The file is larger than ${maxFileSize} bytes.`);
 
-  async function upload({ videoFileId, file, stopReadingRequest = () => undefined }: UploadCoverInput): Promise<UploadCoverResult> {
+  async function upload({ videoFileId, file, requestSize, stopReadingRequest = () => undefined }: UploadCoverInput): Promise<UploadCoverResult> {
     if (!isValidVideoFileId(videoFileId)) {
       stopReadingRequest();
       return localError('INVALID_FILE_ID', UPLOAD_ERROR_REASONS.INVALID_FILE_ID);
@@ -60,15 +70,23 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     const name = splitFileName(opened.filename);
     if (!name.ok) {
       stopReadingRequest();
+      discardUpload(opened);
       return localError(name.reason, name.message);
     }
+    // Known before reading: a File's size, or at least what a request's length leaves for the file.
+    const smallestPossible = opened.size ?? (requestSize === undefined ? 0 : requestSize - maxRequestOverhead);
+    if (smallestPossible > maxFileSize) {
+      stopReadingRequest();
+      discardUpload(opened);
+      return tooLarge();
+    }
     const expectedKind = kindOfExtension(name.fileType);
-    const read = await readUpload(opened.stream, { expectedKind, maxBytes: maxFileSize });
+    const read = await readUpload(opened.stream, { expectedKind, maxBytes: maxFileSize, sizeHint: opened.size ?? requestSize });
     if (!read.ok) {
       if (read.reason !== 'EMPTY_FILE') stopReadingRequest();
       switch (read.reason) {
         case 'FILE_TOO_LARGE':
-          return localError('FILE_TOO_LARGE', `The file is larger than ${maxFileSize} bytes.`);
+          return tooLarge();
         case 'EMPTY_FILE':
           return localError('EMPTY_FILE', 'The file is empty.');
         case 'CONTENT_MISMATCH':
@@ -87,7 +105,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
         videoFileId,
         fileName: name.fileName,
         fileType: name.fileType,
-        body: read.chunks,
+        body: read.bytes,
         sha1: read.sha1,
         size: read.size,
       });

@@ -20,6 +20,8 @@ export interface OpenedUpload {
   filename: string;
   /** The part's bytes; call once. */
   stream: Readable | ReadableStream<Uint8Array>;
+  /** The exact size, when the host knows it before reading (a WHATWG File). */
+  size?: number;
 }
 
 /** Whether a variable value can be an `Upload` (checked when the scalar parses it). */
@@ -37,5 +39,12 @@ export function isUploadValue(value: unknown): value is UploadValue {
 export async function openUpload(value: UploadValue): Promise<OpenedUpload> {
   if ('promise' in value) value = await value.promise;
   if ('createReadStream' in value) return { filename: value.filename, stream: value.createReadStream() };
-  return { filename: value.name, stream: value.stream() as ReadableStream<Uint8Array> };
+  return { filename: value.name, stream: value.stream() as ReadableStream<Uint8Array>, size: value.size };
+}
+
+/** Lets go of a part that will not be read, so its buffered bytes are freed now. */
+export function discardUpload(opened: OpenedUpload): void {
+  const { stream } = opened;
+  if ('getReader' in stream) void stream.cancel().catch(() => undefined);
+  else stream.on('error', () => undefined).destroy();
 }

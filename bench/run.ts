@@ -1,0 +1,251 @@
+/**
+ * `npm run bench`: the gateway against a no-GraphQL floor, same emulator upstream, same images.
+ *
+ * For each scenario it starts a fresh floor, measures it, stops it, then does the same for the
+ * gateway (never two servers at once), and reports uploads/s, p50/p99 latency, server CPU ms per
+ * upload (/proc/<pid>/stat), peak RSS, errors, and for oversize uploads the bytes the server read
+ * per request and its RSS growth. Writes bench/results.json; `-- --readme` also rewrites the
+ * README's results section.
+ *
+ * Options: `-- --quick` (1 s warm-up, 3 s windows) for a smoke run; `-- --only=64k,1m`;
+ * `-- --profile` writes a CPU profile of each server process to bench/profiles/.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { print } from 'graphql';
+import { request } from 'undici';
+import { UploadVideoCoverDocument } from '../test/generated/graphql.js';
+import { jpegOfSize, sha1 } from '../test/fixtures/images.js';
+import { percentile, runLoad, type Verdict } from './load.js';
+import { cpuMs, rssBytes, sampleRss } from './proc.js';
+import type { ServerStats } from './servers/child.js';
+
+interface Scenario {
+  id: string;
+  title: string;
+  size: number;
+  concurrency: number;
+  oversize: boolean;
+}
+
+const SCENARIOS: Scenario[] = [
+  { id: '64k', title: '64 KiB, concurrency 16', size: 64 * 1024, concurrency: 16, oversize: false },
+  { id: '900k', title: '900 KiB, concurrency 16', size: 900 * 1024, concurrency: 16, oversize: false },
+  { id: '1m', title: '1 MiB, 50 concurrent', size: 1024 * 1024, concurrency: 50, oversize: false },
+  { id: '5m', title: '5 MiB (oversize), 50 concurrent', size: 5 * 1024 * 1024, concurrency: 50, oversize: true },
+];
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const WARMUP_MS = quick ? 1000 : 3000;
+const WINDOW_MS = quick ? 3000 : 10_000;
+const VIDEO = 'bench-video';
+
+interface Measurement {
+  server: 'floor' | 'gateway';
+  uploadsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuMsPerUpload: number;
+  peakRssMb: number;
+  rssGrowthMb: number;
+  errors: number;
+  firstError?: string;
+  rejected: number;
+  /** Oversize only: bytes the server read per request it received in the window. */
+  bytesReadPerRequest?: number;
+}
+
+function start(script: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(new URL(script, import.meta.url), [], {
+    // --profile: a CPU profile of every server process into bench/profiles/ (open in Chrome DevTools).
+    execArgv: ['--import', 'tsx', ...(args.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [])],
+    env: { ...process.env, NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.on('message', (m: { type: string; url?: string }) => {
+      if (m.type === 'ready') resolve({ child, url: m.url! });
+    });
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.send('exit');
+  });
+}
+
+function stats(child: ChildProcess): Promise<ServerStats> {
+  return new Promise((resolve) => {
+    const onMessage = (m: { type: string; stats?: ServerStats }) => {
+      if (m.type !== 'stats') return;
+      child.off('message', onMessage);
+      resolve(m.stats!);
+    };
+    child.on('message', onMessage);
+    child.send('stats');
+  });
+}
+
+async function multipartBody(image: Buffer): Promise<{ body: Buffer; contentType: string }> {
+  const form = new FormData();
+  form.append('operations', JSON.stringify({ query: print(UploadVideoCoverDocument), variables: { fileId: VIDEO, file: null } }));
+  form.append('map', JSON.stringify({ 0: ['variables.file'] }));
+  form.append('0', new File([image as Uint8Array<ArrayBuffer>], 'cover.jpg', { type: 'image/jpeg' }));
+  const encoded = new Response(form);
+  return { body: Buffer.from(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type')! };
+}
+
+/** Before timing the gateway: one upload of this image must succeed, and VOD must hold it intact. */
+async function correctnessGate(url: string, body: Buffer, contentType: string, image: Buffer): Promise<void> {
+  const res = await request(url, { method: 'POST', body, headers: { 'content-type': contentType, 'x-graphql-yoga-csrf': '1' } });
+  const answer = (await res.body.json()) as { data?: { uploadVideoCover?: { __typename: string; url?: string; sha1?: string } } };
+  const result = answer.data?.uploadVideoCover;
+  if (result?.__typename !== 'UploadVideoCoverSuccess' || result.sha1 !== sha1(image)) {
+    throw new Error(`correctness gate: the gateway answered ${JSON.stringify(answer).slice(0, 300)}`);
+  }
+  const stored = await request(result.url!);
+  const bytes = Buffer.from(await stored.body.arrayBuffer());
+  if (sha1(bytes) !== sha1(image)) throw new Error('correctness gate: the emulator does not hold the bytes that were sent');
+}
+
+async function measure(scenario: Scenario, server: 'floor' | 'gateway', upstream: string): Promise<Measurement> {
+  const image = jpegOfSize(scenario.size);
+  const { child, url } = await start(`./servers/${server}.ts`, { VOD_BASE_URL: upstream });
+  const pid = child.pid!;
+  try {
+    let target: string;
+    let headers: Record<string, string>;
+    let body: Buffer;
+    let judge: (status: number, text: string) => Verdict;
+    const expectedSha = `"sha1":"${sha1(image)}"`;
+    if (server === 'gateway') {
+      const multipart = await multipartBody(image);
+      if (!scenario.oversize) await correctnessGate(url, multipart.body, multipart.contentType, image);
+      target = url;
+      body = multipart.body;
+      headers = { 'content-type': multipart.contentType, 'x-graphql-yoga-csrf': '1' };
+      judge = (status, text) =>
+        status === 200 && text.includes('"__typename":"UploadVideoCoverSuccess"') && text.includes(expectedSha)
+          ? 'ok'
+          : scenario.oversize && text.includes('"reason":"FILE_TOO_LARGE"')
+            ? 'rejected'
+            : 'error';
+    } else {
+      target = `${url}/upload?fileId=${VIDEO}&name=cover.jpg`;
+      body = image;
+      headers = { 'content-type': 'application/octet-stream' };
+      judge = (status, text) =>
+        status === 200 && text.includes('"ok":true') ? 'ok' : scenario.oversize && status === 413 ? 'rejected' : 'error';
+    }
+    const rssBefore = rssBytes(pid);
+    const rss = sampleRss(pid);
+    let cpuStart = 0;
+    let cpuEnd = 0;
+    let statsStart: Promise<ServerStats> | undefined;
+    let statsEnd: Promise<ServerStats> | undefined;
+    const load = await runLoad({
+      url: target,
+      headers,
+      body,
+      concurrency: scenario.concurrency,
+      warmupMs: WARMUP_MS,
+      durationMs: WINDOW_MS,
+      judge,
+      onWindow(edge) {
+        if (edge === 'start') {
+          cpuStart = cpuMs(pid);
+          statsStart = stats(child);
+        } else {
+          cpuEnd = cpuMs(pid);
+          statsEnd = stats(child);
+        }
+      },
+    });
+    const peak = rss.stop();
+    const done = load.ok + load.rejected;
+    const [s0, s1] = await Promise.all([statsStart!, statsEnd!]);
+    const requests = s1.requests - s0.requests;
+    return {
+      server,
+      uploadsPerSecond: (load.ok * 1000) / load.windowMs,
+      p50Ms: percentile(load.latencies, 50),
+      p99Ms: percentile(load.latencies, 99),
+      cpuMsPerUpload: done > 0 ? (cpuEnd - cpuStart) / done : NaN,
+      peakRssMb: peak / 2 ** 20,
+      rssGrowthMb: (peak - rssBefore) / 2 ** 20,
+      errors: load.errors,
+      ...(load.firstError ? { firstError: load.firstError } : {}),
+      rejected: load.rejected,
+      ...(scenario.oversize && requests > 0 ? { bytesReadPerRequest: (s1.bytesRead - s0.bytesRead) / requests } : {}),
+    };
+  } finally {
+    await stop(child);
+  }
+}
+
+const fmt = (n: number | undefined, digits = 2) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits));
+const ratio = (g: number | undefined, f: number | undefined) => (g === undefined || f === undefined || f === 0 ? undefined : g / f);
+
+async function main(): Promise<void> {
+  const emulator = await start('./servers/emulator.ts');
+  const results: { scenario: Scenario; floor: Measurement; gateway: Measurement }[] = [];
+  try {
+    for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.id))) {
+      process.stderr.write(`${scenario.title}: floor… `);
+      const floor = await measure(scenario, 'floor', emulator.url);
+      process.stderr.write('gateway… ');
+      const gateway = await measure(scenario, 'gateway', emulator.url);
+      process.stderr.write('done\n');
+      results.push({ scenario, floor, gateway });
+    }
+  } finally {
+    await stop(emulator.child);
+  }
+
+  const lines: string[] = [];
+  lines.push('| scenario | server | uploads/s | p50 ms | p99 ms | CPU ms/upload | peak RSS MB | RSS growth MB | KiB read/request | errors |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const { scenario, floor, gateway } of results) {
+    for (const m of [floor, gateway]) {
+      lines.push(
+        `| ${scenario.title} | ${m.server} | ${scenario.oversize ? `${fmt((m.rejected * 1000) / WINDOW_MS, 0)} rejected` : fmt(m.uploadsPerSecond, 0)} | ${fmt(m.p50Ms)} | ${fmt(m.p99Ms)} | ${fmt(m.cpuMsPerUpload, 3)} | ${fmt(m.peakRssMb, 1)} | ${fmt(m.rssGrowthMb, 1)} | ${fmt(m.bytesReadPerRequest === undefined ? undefined : m.bytesReadPerRequest / 1024, 0)} | ${m.errors} |`,
+      );
+    }
+    const rate = scenario.oversize ? ratio(gateway.rejected, floor.rejected) : ratio(gateway.uploadsPerSecond, floor.uploadsPerSecond);
+    lines.push(
+      `| ${scenario.title} | **gateway ÷ floor** | ${fmt(rate)}× | ${fmt(ratio(gateway.p50Ms, floor.p50Ms))}× | ${fmt(ratio(gateway.p99Ms, floor.p99Ms))}× | ${fmt(ratio(gateway.cpuMsPerUpload, floor.cpuMsPerUpload))}× | +${fmt(gateway.peakRssMb - floor.peakRssMb, 1)} MB | | | |`,
+    );
+  }
+  const table = lines.join('\n');
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  const date = new Date().toISOString().slice(0, 10);
+  console.log(`\n${table}\n\n${machine}; ${date}; warm-up ${WARMUP_MS / 1000} s, window ${WINDOW_MS / 1000} s each`);
+  for (const { scenario, floor, gateway } of results) {
+    for (const m of [floor, gateway]) if (m.firstError) console.log(`${scenario.id} ${m.server} first error: ${m.firstError}`);
+  }
+
+  writeFileSync(
+    new URL('./results.json', import.meta.url),
+    `${JSON.stringify({ date, machine, warmupMs: WARMUP_MS, windowMs: WINDOW_MS, results }, null, 2)}\n`,
+  );
+  if (args.includes('--readme')) {
+    const readme = new URL('../README.md', import.meta.url);
+    const text = readFileSync(readme, 'utf8');
+    const section = `<!-- bench:start -->\nMeasured ${date} on ${machine} with \`npm run bench\` (warm-up ${WARMUP_MS / 1000} s, window ${WINDOW_MS / 1000} s per scenario; raw figures in \`bench/results.json\`):\n\n${table}\n<!-- bench:end -->`;
+    writeFileSync(readme, text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, section));
+  }
+}
+
+await main();
