@@ -8,6 +8,9 @@ import { createOperationExecutor } from './http/execute-operation.js';
 import { createMultipartLayer, type NodeHandler } from './http/multipart-layer.js';
 import { getSchema } from './schema/index.js';
 import { createCoverUploader } from './upload/upload-cover.js';
+import { createCoverLoader } from './ledger/cover-loader.js';
+import type { CoverStore } from './ledger/cover-store.js';
+import { openSqliteCoverStore } from './ledger/sqlite-cover-store.js';
 import { createVodClient, type VodClient, type VodClientOptions } from './vod/client.js';
 import { MAX_FILE_SIZE } from './vod/protocol.js';
 
@@ -15,6 +18,11 @@ import { MAX_FILE_SIZE } from './vod/protocol.js';
 export interface GatewayOptions {
   /** A VOD client, or the options to make one (the gateway then owns and closes it). */
   vod: VodClient | VodClientOptions;
+  /**
+   * The cover ledger, or the SQLite file to keep it in (the gateway then owns and closes it).
+   * @default ':memory:' (nothing survives a restart; `npm start` uses DATA_DIR/covers.sqlite)
+   */
+  ledger?: CoverStore | string;
   /**
    * Path GraphQL and GraphiQL are served on.
    * @default '/graphql'
@@ -54,7 +62,9 @@ export interface Gateway {
   server: Server;
   /** Starts listening; resolves with the GraphQL URL. */
   listen(port?: number, host?: string): Promise<string>;
-  /** Stops listening, ends open connections, closes an owned VOD client. */
+  /** The cover ledger in use. */
+  ledger: CoverStore;
+  /** Stops listening, ends open connections, closes an owned VOD client and ledger. */
   close(): Promise<void>;
 }
 
@@ -93,12 +103,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   const ownsVod = !isVodClient(options.vod);
   const vod = isVodClient(options.vod) ? options.vod : createVodClient(options.vod);
   // What a multipart request holds besides the file: two fields and headers and boundaries.
-  const covers = createCoverUploader({ vod, maxFileSize, maxRequestOverhead: 2 * maxFieldSize + 64 * 1024 });
+  const ownsLedger = typeof options.ledger !== 'object';
+  const ledger = typeof options.ledger === 'object' ? options.ledger : openSqliteCoverStore(options.ledger ?? ':memory:');
+  const covers = createCoverUploader({ vod, ledger, maxFileSize, maxRequestOverhead: 2 * maxFieldSize + 64 * 1024 });
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema: getSchema(),
     graphqlEndpoint,
-    context: { covers },
+    context: () => ({ covers, coverLoader: createCoverLoader(ledger) }),
     // Multipart is parsed by the layer below, as a stream; Yoga's own parser buffers whole files.
     multipart: false,
     graphiql: graphiql ? { title: 'vod-cover-gateway', defaultQuery: DEFAULT_QUERY, defaultEditorToolsVisibility: 'variables' } : false,
@@ -119,6 +131,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   return {
     yoga,
     server,
+    ledger,
     listen(port = 0, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -138,6 +151,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         setTimeout(() => server.closeAllConnections(), 1000).unref();
       });
       if (ownsVod) await vod.close();
+      if (ownsLedger) ledger.close();
     },
   };
 }

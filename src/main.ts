@@ -2,6 +2,7 @@
  * `npm start`: read the configuration, start the embedded VOD emulator when no credentials are
  * set, then the gateway. SIGINT/SIGTERM close both.
  */
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 import { DEV_CREDENTIAL, startVodEmulator, type VodEmulator } from './emulator/server.js';
 import { createGateway } from './gateway.js';
@@ -28,7 +29,9 @@ if (config.vod.kind === 'emulator') {
   console.log(`VOD: ${remote.baseUrl}${remote.path} (region ${remote.region}, SecretId ${remote.secretId})`);
 }
 
-const gateway = createGateway({ vod });
+const ledgerFile = join(config.dataDir, 'covers.sqlite');
+const gateway = createGateway({ vod, ledger: ledgerFile });
+console.log(`Cover ledger: ${ledgerFile}`);
 const url = await gateway.listen(config.port, config.host);
 console.log(`GraphQL and GraphiQL: ${url}`);
 console.log(`

@@ -3,13 +3,14 @@ import { ConfigError, loadConfig } from '../src/config.js';
 
 describe('loadConfig', () => {
   it('runs against the embedded emulator with no VOD credentials', () => {
-    expect(loadConfig({})).toEqual({ port: 4000, host: '0.0.0.0', vod: { kind: 'emulator', emulatorPort: 0 } });
+    expect(loadConfig({})).toEqual({ port: 4000, host: '0.0.0.0', dataDir: './data', vod: { kind: 'emulator', emulatorPort: 0 } });
   });
 
   it('talks to a real VOD with credentials, with the documented defaults', () => {
     expect(loadConfig({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', PORT: '8080' })).toEqual({
       port: 8080,
       host: '0.0.0.0',
+      dataDir: './data',
       vod: { kind: 'remote', secretId: 'id', secretKey: 'key', baseUrl: 'https://vod2.qcloud.com', region: 'gz', path: '/v2/index.php', signatureMethod: 'HmacSHA1' },
     });
   });
@@ -25,6 +26,10 @@ describe('loadConfig', () => {
       VOD_TOKEN: 't',
     });
     expect(config.vod).toMatchObject({ baseUrl: 'http://127.0.0.1:9000', region: 'sh', path: '/v3/index.php', signatureMethod: 'HmacSHA256', token: 't' });
+  });
+
+  it('reads DATA_DIR', () => {
+    expect(loadConfig({ DATA_DIR: '/var/lib/covers' }).dataDir).toBe('/var/lib/covers');
   });
 
   it.each([

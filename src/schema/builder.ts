@@ -1,4 +1,6 @@
 import SchemaBuilder from '@pothos/core';
+import DirectivePlugin from '@pothos/plugin-directives';
+import FederationPlugin from '@pothos/plugin-federation';
 import type { GatewayContext } from '../context.js';
 import type { UploadValue } from '../upload/upload-value.js';
 
@@ -8,8 +10,10 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     ID: { Input: string; Output: string };
     Upload: { Input: UploadValue; Output: never };
+    DateTime: { Input: Date; Output: Date };
   };
   DefaultFieldNullability: false;
 }>({
+  plugins: [DirectivePlugin, FederationPlugin],
   defaultFieldNullability: false,
 });

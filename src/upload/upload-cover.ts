@@ -1,3 +1,4 @@
+import type { CoverStore } from '../ledger/cover-store.js';
 import type { SmallFileUploadResult, VodClient } from '../vod/client.js';
 import { VodTransportError } from '../vod/errors.js';
 import { MAX_FILE_SIZE, isValidVideoFileId } from '../vod/protocol.js';
@@ -11,6 +12,10 @@ import { discardUpload, openUpload, type UploadValue } from './upload-value.js';
 export interface CoverUploaderOptions {
   /** Where covers go. */
   vod: VodClient;
+  /** Where successful uploads are recorded. */
+  ledger?: CoverStore;
+  /** Told when a success could not be recorded (the upload itself stands). @default console.error */
+  onLedgerError?: (error: unknown) => void;
   /**
    * Largest cover accepted, in bytes.
    * @default 1048576
@@ -48,7 +53,13 @@ export interface CoverUploader {
  * checked) → VOD → result union. Nothing reaches VOD unless every check passed.
  */
 export function createCoverUploader(options: CoverUploaderOptions): CoverUploader {
-  const { vod, maxFileSize = MAX_FILE_SIZE, maxRequestOverhead = 2 * 100_000 + 64 * 1024 } = options;
+  const {
+    vod,
+    ledger,
+    onLedgerError = (error: unknown) => console.error('cover ledger: a successful upload was not recorded:', error),
+    maxFileSize = MAX_FILE_SIZE,
+    maxRequestOverhead = 2 * 100_000 + 64 * 1024,
+  } = options;
   const tooLarge = () => localError('FILE_TOO_LARGE', `The file is larger than ${maxFileSize} bytes.`);
 
   async function upload({ videoFileId, file, requestSize, stopReadingRequest = () => undefined }: UploadCoverInput): Promise<UploadCoverResult> {
@@ -120,6 +131,18 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
       };
     }
     if (answer.ok) {
+      // VOD has the cover whatever happens to this write; losing it loses only this record.
+      await ledger
+        ?.record({
+          videoFileId,
+          coverFileId: answer.fileId,
+          url: answer.url,
+          sha1: read.sha1,
+          size: read.size,
+          fileType: name.fileType,
+          uploadedAt: new Date(),
+        })
+        .catch(onLedgerError);
       return { ok: true, fileId: answer.fileId, url: answer.url, videoFileId, sha1: read.sha1, size: read.size, instant: answer.instant };
     }
     const detail = [answer.message, answer.codeDesc].filter(Boolean).join(' / ') || 'no message';

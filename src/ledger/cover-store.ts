@@ -1,0 +1,25 @@
+/** One successful upload, as the ledger keeps it. */
+export interface CoverRecord {
+  videoFileId: string;
+  /** The cover's VOD fileId. */
+  coverFileId: string;
+  url: string;
+  sha1: string;
+  size: number;
+  fileType: string;
+  uploadedAt: Date;
+}
+
+/**
+ * The cover ledger: every successful upload is recorded; a video's cover is its latest record.
+ * The embedded implementation is SQLite (`openSqliteCoverStore`).
+ */
+export interface CoverStore {
+  /** Records one successful upload; durable when it returns. */
+  record(cover: CoverRecord): Promise<void>;
+  /** The latest cover of each of these videos, in one query. Videos without one are absent. */
+  latestCovers(videoFileIds: readonly string[]): Promise<Map<string, CoverRecord>>;
+  /** Whether a write would succeed now (for readiness checks). */
+  isWritable(): boolean;
+  close(): void;
+}

@@ -1,0 +1,88 @@
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { CoverRecord, CoverStore } from './cover-store.js';
+
+const MIGRATIONS = new URL('./migrations/', import.meta.url);
+
+interface Row {
+  video_file_id: string;
+  cover_file_id: string;
+  url: string;
+  sha1: string;
+  size: number;
+  file_type: string;
+  uploaded_at: number;
+}
+
+/**
+ * Opens (creating it and its folder if needed) the SQLite ledger at `file`, or an in-memory one
+ * for `':memory:'`, and brings its schema up to date with the versioned files of `migrations/`.
+ * Writes are durable when `record` returns: WAL with synchronous=FULL.
+ */
+export function openSqliteCoverStore(file: string): CoverStore {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  const insert = db.prepare(
+    `INSERT INTO cover_uploads (video_file_id, cover_file_id, url, sha1, size, file_type, uploaded_at)
+     VALUES (@videoFileId, @coverFileId, @url, @sha1, @size, @fileType, @uploadedAt)`,
+  );
+  // One statement for any number of videos: the ids travel as one JSON array.
+  const latest = db.prepare<[string], Row>(
+    `SELECT video_file_id, cover_file_id, url, sha1, size, file_type, uploaded_at
+       FROM cover_uploads
+      WHERE id IN (SELECT MAX(id) FROM cover_uploads
+                    WHERE video_file_id IN (SELECT value FROM json_each(?))
+                    GROUP BY video_file_id)`,
+  );
+
+  return {
+    async record(cover) {
+      insert.run({ ...cover, uploadedAt: cover.uploadedAt.getTime() });
+    },
+    async latestCovers(videoFileIds) {
+      const covers = new Map<string, CoverRecord>();
+      if (videoFileIds.length === 0) return covers;
+      for (const row of latest.all(JSON.stringify(videoFileIds))) {
+        covers.set(row.video_file_id, {
+          videoFileId: row.video_file_id,
+          coverFileId: row.cover_file_id,
+          url: row.url,
+          sha1: row.sha1,
+          size: row.size,
+          fileType: row.file_type,
+          uploadedAt: new Date(row.uploaded_at),
+        });
+      }
+      return covers;
+    },
+    isWritable() {
+      return db.open && !db.readonly;
+    },
+    close() {
+      db.close();
+    },
+  };
+}
+
+/** Applies, in order and each in a transaction, the migration files newer than `user_version`. */
+function migrate(db: Database.Database): void {
+  const files = readdirSync(MIGRATIONS)
+    .filter((name) => /^\d{3}-.+\.sql$/.test(name))
+    .sort();
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (const name of files) {
+    const version = Number(name.slice(0, 3));
+    if (version <= current) continue;
+    const sql = readFileSync(new URL(name, MIGRATIONS), 'utf8');
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version}`);
+    })();
+  }
+}

@@ -1,0 +1,24 @@
+import type { CoverRecord } from '../ledger/cover-store.js';
+import { builder } from './builder.js';
+
+export const VideoCover = builder.objectRef<CoverRecord>('VideoCover').implement({
+  description: "A video's cover as the ledger recorded it when it was uploaded.",
+  fields: (t) => ({
+    fileId: t.exposeID('coverFileId', { description: "The cover's VOD fileId (a numeric string: keep it a string)." }),
+    url: t.exposeString('url', { description: 'Where VOD serves the cover.' }),
+    sha1: t.exposeString('sha1', { description: 'SHA-1 of the bytes uploaded, 40 lower-case hex characters.' }),
+    size: t.exposeInt('size', { description: 'Bytes.' }),
+    fileType: t.exposeString('fileType', { description: 'The extension VOD got as fileType (jpg, png, …).' }),
+    uploadedAt: t.expose('uploadedAt', { type: 'DateTime', description: 'When the upload succeeded (UTC).' }),
+  }),
+});
+
+builder.queryField('videoCover', (t) =>
+  t.field({
+    description: "A video's latest cover, or null when none was uploaded through this service.",
+    type: VideoCover,
+    nullable: true,
+    args: { fileId: t.arg.id({ required: true, description: "The video's VOD fileId." }) },
+    resolve: (_root, args, ctx) => ctx.coverLoader.load(String(args.fileId)),
+  }),
+);
