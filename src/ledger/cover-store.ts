@@ -15,7 +15,7 @@ export interface CoverRecord {
  * The embedded implementation is SQLite (`openSqliteCoverStore`).
  */
 export interface CoverStore {
-  /** Records one successful upload; durable when it returns. */
+  /** Records one successful upload; committed when it returns (it survives the process crashing). */
   record(cover: CoverRecord): Promise<void>;
   /** The latest cover of each of these videos, in one query. Videos without one are absent. */
   latestCovers(videoFileIds: readonly string[]): Promise<Map<string, CoverRecord>>;

@@ -18,13 +18,16 @@ interface Row {
 /**
  * Opens (creating it and its folder if needed) the SQLite ledger at `file`, or an in-memory one
  * for `':memory:'`, and brings its schema up to date with the versioned files of `migrations/`.
- * Writes are durable when `record` returns: WAL with synchronous=FULL.
+ * A record is committed when `record` returns (WAL, synchronous=NORMAL: see below).
  */
 export function openSqliteCoverStore(file: string): CoverStore {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  // In WAL mode NORMAL commits without an fsync each: a committed record survives the process
+  // crashing (it is in the OS), and only a power loss can drop the last ones, never corrupt the file.
+  // FULL would fsync on the event loop for every upload (measured: 64 KiB uploads/s −35%).
+  db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   migrate(db);
 
