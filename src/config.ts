@@ -20,6 +20,8 @@ export interface Config {
   host: string;
   /** Folder of the cover ledger (`covers.sqlite`); created on first start. */
   dataDir: string;
+  /** Answer introspection; off in production unless GRAPHQL_INTROSPECTION=true. */
+  introspection: boolean;
   vod: VodTarget;
 }
 
@@ -46,6 +48,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = readPort('PORT', read('PORT'), 4000);
   const host = read('HOST') ?? '0.0.0.0';
   const dataDir = read('DATA_DIR') ?? './data';
+  const introspectionSetting = read('GRAPHQL_INTROSPECTION');
+  if (introspectionSetting !== undefined && !['true', 'false'].includes(introspectionSetting)) {
+    throw new ConfigError('GRAPHQL_INTROSPECTION', `must be "true" or "false", got ${JSON.stringify(introspectionSetting)}`);
+  }
+  const introspection = introspectionSetting === undefined ? read('NODE_ENV') !== 'production' : introspectionSetting === 'true';
   const secretId = read('VOD_SECRET_ID');
   const secretKey = read('VOD_SECRET_KEY');
 
@@ -53,7 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     for (const name of ['VOD_BASE_URL', 'VOD_REGION', 'VOD_PATH', 'VOD_SIGNATURE_METHOD', 'VOD_TOKEN']) {
       if (read(name) !== undefined) throw new ConfigError(name, 'is set, but VOD_SECRET_ID and VOD_SECRET_KEY are not (without them the embedded emulator is used)');
     }
-    return { port, host, dataDir, vod: { kind: 'emulator', emulatorPort: readPort('EMULATOR_PORT', read('EMULATOR_PORT'), 0) } };
+    return { port, host, dataDir, introspection, vod: { kind: 'emulator', emulatorPort: readPort('EMULATOR_PORT', read('EMULATOR_PORT'), 0) } };
   }
   if (secretId === undefined) throw new ConfigError('VOD_SECRET_ID', 'is required when VOD_SECRET_KEY is set');
   if (secretKey === undefined) throw new ConfigError('VOD_SECRET_KEY', 'is required when VOD_SECRET_ID is set');
@@ -74,7 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('VOD_SIGNATURE_METHOD', `must be one of ${SIGNATURE_METHODS.join(', ')}`);
   }
   const token = read('VOD_TOKEN');
-  return { port, host, dataDir, vod: { kind: 'remote', secretId, secretKey, baseUrl, region, path, signatureMethod, ...(token ? { token } : {}) } };
+  return { port, host, dataDir, introspection, vod: { kind: 'remote', secretId, secretKey, baseUrl, region, path, signatureMethod, ...(token ? { token } : {}) } };
 }
 
 function readPort(name: string, value: string | undefined, fallback: number): number {

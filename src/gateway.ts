@@ -1,9 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayContext } from './context.js';
 import { DEFAULT_CSRF_HEADERS } from './http/csrf.js';
+import { drainable } from './http/drain.js';
 import { createOperationExecutor } from './http/execute-operation.js';
 import { createMultipartLayer, type NodeHandler } from './http/multipart-layer.js';
 import { getSchema } from './schema/index.js';
@@ -53,6 +56,43 @@ export interface GatewayOptions {
    * @default true
    */
   logging?: boolean;
+  /**
+   * Answer introspection queries (`__schema`, `__type`). Federation's `_service` is not
+   * introspection and is always answered.
+   * @default process.env.NODE_ENV !== 'production'
+   */
+  introspection?: boolean;
+  /**
+   * Longest time from the start of an upload to its last byte, in ms (slow senders are cut off
+   * with UPLOAD_ABORTED, canRetry, and their connection closed).
+   * @default 60000
+   */
+  uploadDeadlineMs?: number;
+  /**
+   * Most VOD calls in flight at once.
+   * @default 64
+   */
+  maxConcurrentVodCalls?: number;
+  /**
+   * How long an upload may wait for a VOD call place before it gets VOD_UNAVAILABLE, in ms.
+   * @default 2000
+   */
+  vodQueueTimeoutMs?: number;
+  /**
+   * Time a client has to send a request's headers, in ms (node:http `headersTimeout`).
+   * @default 10000
+   */
+  headersTimeoutMs?: number;
+  /**
+   * Time a client has to send a whole request, in ms (node:http `requestTimeout`).
+   * @default 120000
+   */
+  requestTimeoutMs?: number;
+  /**
+   * On `close()`, how long requests in flight may take to finish before connections are ended.
+   * @default 10000
+   */
+  shutdownGraceMs?: number;
 }
 
 export interface Gateway {
@@ -64,7 +104,10 @@ export interface Gateway {
   listen(port?: number, host?: string): Promise<string>;
   /** The cover ledger in use. */
   ledger: CoverStore;
-  /** Stops listening, ends open connections, closes an owned VOD client and ledger. */
+  /**
+   * Graceful shutdown: stops taking requests (503 on open connections), lets those in flight
+   * finish within `shutdownGraceMs`, ends every connection, closes an owned VOD client and ledger.
+   */
   close(): Promise<void>;
 }
 
@@ -99,13 +142,28 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxFieldSize = 100_000,
     csrfHeaders = DEFAULT_CSRF_HEADERS,
     logging = true,
+    uploadDeadlineMs = 60_000,
+    maxConcurrentVodCalls = 64,
+    vodQueueTimeoutMs = 2000,
+    headersTimeoutMs = 10_000,
+    requestTimeoutMs = 120_000,
+    shutdownGraceMs = 10_000,
+    introspection = process.env['NODE_ENV'] !== 'production',
   } = options;
   const ownsVod = !isVodClient(options.vod);
   const vod = isVodClient(options.vod) ? options.vod : createVodClient(options.vod);
   // What a multipart request holds besides the file: two fields and headers and boundaries.
   const ownsLedger = typeof options.ledger !== 'object';
   const ledger = typeof options.ledger === 'object' ? options.ledger : openSqliteCoverStore(options.ledger ?? ':memory:');
-  const covers = createCoverUploader({ vod, ledger, maxFileSize, maxRequestOverhead: 2 * maxFieldSize + 64 * 1024 });
+  const covers = createCoverUploader({
+    vod,
+    ledger,
+    maxFileSize,
+    maxRequestOverhead: 2 * maxFieldSize + 64 * 1024,
+    uploadDeadlineMs,
+    maxConcurrentVodCalls,
+    vodQueueTimeoutMs,
+  });
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema: getSchema(),
@@ -117,7 +175,19 @@ export function createGateway(options: GatewayOptions): Gateway {
     landingPage: false,
     maskedErrors: true,
     logging,
-    plugins: [useCSRFPrevention({ requestHeaders: [...csrfHeaders] })],
+    plugins: [
+      useCSRFPrevention({ requestHeaders: [...csrfHeaders] }),
+      // Limits on what one operation may ask (each refusal is a GraphQL error, before execution).
+      EnvelopArmorPlugin({
+        maxDepth: { n: 10 },
+        maxAliases: { n: 15 },
+        maxDirectives: { n: 50 },
+        maxTokens: { n: 2000 },
+        costLimit: { maxCost: 5000 },
+        blockFieldSuggestion: { enabled: !introspection },
+      }),
+      ...(introspection ? [] : [useDisableIntrospection()]),
+    ],
   });
 
   const handler = createMultipartLayer(yoga.requestListener as NodeHandler, {
@@ -126,7 +196,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxFieldSize,
     execute: createOperationExecutor(yoga),
   });
-  const server = createServer(handler);
+  const shutdown = drainable(handler);
+  const server = createServer(
+    {
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      // Node checks those timeouts on this tick (30 s by default: a slowloris would get 30 s).
+      connectionsCheckingInterval: Math.min(1000, headersTimeoutMs),
+    },
+    shutdown.handler,
+  );
 
   return {
     yoga,
@@ -144,12 +223,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       });
     },
     async close() {
-      await new Promise<void>((resolve) => {
-        if (!server.listening) return resolve();
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 1000).unref();
-      });
+      if (server.listening) await shutdown.drain(server, shutdownGraceMs);
       if (ownsVod) await vod.close();
       if (ownsLedger) ledger.close();
     },

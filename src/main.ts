@@ -30,7 +30,7 @@ if (config.vod.kind === 'emulator') {
 }
 
 const ledgerFile = join(config.dataDir, 'covers.sqlite');
-const gateway = createGateway({ vod, ledger: ledgerFile });
+const gateway = createGateway({ vod, ledger: ledgerFile, introspection: config.introspection });
 console.log(`Cover ledger: ${ledgerFile}`);
 const url = await gateway.listen(config.port, config.host);
 console.log(`GraphQL and GraphiQL: ${url}`);

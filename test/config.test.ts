@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '../src/config.js';
 
 describe('loadConfig', () => {
   it('runs against the embedded emulator with no VOD credentials', () => {
-    expect(loadConfig({})).toEqual({ port: 4000, host: '0.0.0.0', dataDir: './data', vod: { kind: 'emulator', emulatorPort: 0 } });
+    expect(loadConfig({})).toEqual({ port: 4000, host: '0.0.0.0', dataDir: './data', introspection: true, vod: { kind: 'emulator', emulatorPort: 0 } });
   });
 
   it('talks to a real VOD with credentials, with the documented defaults', () => {
@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       port: 8080,
       host: '0.0.0.0',
       dataDir: './data',
+      introspection: true,
       vod: { kind: 'remote', secretId: 'id', secretKey: 'key', baseUrl: 'https://vod2.qcloud.com', region: 'gz', path: '/v2/index.php', signatureMethod: 'HmacSHA1' },
     });
   });
@@ -28,6 +29,15 @@ describe('loadConfig', () => {
     expect(config.vod).toMatchObject({ baseUrl: 'http://127.0.0.1:9000', region: 'sh', path: '/v3/index.php', signatureMethod: 'HmacSHA256', token: 't' });
   });
 
+  it.each([
+    [{}, true],
+    [{ NODE_ENV: 'production' }, false],
+    [{ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' }, true],
+    [{ GRAPHQL_INTROSPECTION: 'false' }, false],
+  ])('turns introspection on or off: %j → %s', (env, expected) => {
+    expect(loadConfig(env).introspection).toBe(expected);
+  });
+
   it('reads DATA_DIR', () => {
     expect(loadConfig({ DATA_DIR: '/var/lib/covers' }).dataDir).toBe('/var/lib/covers');
   });
@@ -36,6 +46,7 @@ describe('loadConfig', () => {
     ['PORT', { PORT: 'abc' }],
     ['PORT', { PORT: '70000' }],
     ['EMULATOR_PORT', { EMULATOR_PORT: '-1' }],
+    ['GRAPHQL_INTROSPECTION', { GRAPHQL_INTROSPECTION: 'yes' }],
     ['VOD_SECRET_KEY', { VOD_SECRET_ID: 'id' }],
     ['VOD_SECRET_ID', { VOD_SECRET_KEY: 'key' }],
     ['VOD_BASE_URL', { VOD_BASE_URL: 'https://vod2.qcloud.com' }],

@@ -18,6 +18,8 @@ export interface ReadUploadOptions {
    * @default 65536
    */
   sizeHint?: number;
+  /** When it aborts, reading stops with reason DEADLINE (a client sending too slowly). */
+  signal?: AbortSignal;
 }
 
 /** The whole file, held once in one buffer, with its SHA-1. */
@@ -33,7 +35,7 @@ export interface ReadUploadDone {
 /** Why the file was not read whole. Nothing read so far is kept. */
 export interface ReadUploadStopped {
   ok: false;
-  reason: 'FILE_TOO_LARGE' | 'EMPTY_FILE' | 'CONTENT_MISMATCH' | 'UPLOAD_ABORTED';
+  reason: 'FILE_TOO_LARGE' | 'EMPTY_FILE' | 'CONTENT_MISMATCH' | 'UPLOAD_ABORTED' | 'DEADLINE';
   /** Bytes read before stopping. */
   bytesRead: number;
   /** With CONTENT_MISMATCH: what the first bytes are, if any kind of ours. */
@@ -52,7 +54,8 @@ export function readUpload(stream: Readable | ReadableStream<Uint8Array>, option
   const maxBytes = options.maxBytes ?? MAX_FILE_SIZE;
   const hint = options.sizeHint !== undefined && Number.isSafeInteger(options.sizeHint) && options.sizeHint > 0 ? options.sizeHint : 65_536;
   const sink = new UploadSink(options.expectedKind, maxBytes, Math.min(hint, maxBytes));
-  return isWebStream(stream) ? readWeb(stream, sink) : readNode(stream, sink);
+  if (options.signal?.aborted) return Promise.resolve(sink.deadline());
+  return isWebStream(stream) ? readWeb(stream, sink, options.signal) : readNode(stream, sink, options.signal);
 }
 
 /**
@@ -106,6 +109,10 @@ class UploadSink {
     return this.stopped ?? this.#stopped('UPLOAD_ABORTED');
   }
 
+  deadline(): ReadUploadStopped {
+    return this.stopped ?? this.#stopped('DEADLINE');
+  }
+
   #checkHead(): boolean {
     this.#headChecked = true;
     const detected = detectImageKind(this.#buffer.subarray(0, Math.min(this.#size, MAGIC_BYTES_NEEDED)));
@@ -129,13 +136,14 @@ class UploadSink {
 
 const EMPTY = Buffer.alloc(0);
 
-function readNode(stream: Readable, sink: UploadSink): Promise<ReadUploadResult> {
+function readNode(stream: Readable, sink: UploadSink, signal: AbortSignal | undefined): Promise<ReadUploadResult> {
   return new Promise((resolve) => {
     const settle = (result: ReadUploadResult): void => {
       stream.off('data', onData);
       stream.off('end', onEnd);
       stream.off('close', onClose);
       stream.off('error', onClose);
+      signal?.removeEventListener('abort', onDeadline);
       // Errors after we stop (the request torn down) have nobody left to tell.
       stream.on('error', () => undefined);
       resolve(result);
@@ -150,6 +158,11 @@ function readNode(stream: Readable, sink: UploadSink): Promise<ReadUploadResult>
     const onEnd = (): void => settle(sink.end());
     // 'close' without 'end': the part was cut off (client gone, parser error).
     const onClose = (): void => settle(sink.abort());
+    const onDeadline = (): void => {
+      stream.destroy();
+      settle(sink.deadline());
+    };
+    signal?.addEventListener('abort', onDeadline, { once: true });
     stream.on('data', onData);
     stream.once('end', onEnd);
     stream.once('close', onClose);
@@ -157,11 +170,14 @@ function readNode(stream: Readable, sink: UploadSink): Promise<ReadUploadResult>
   });
 }
 
-async function readWeb(stream: ReadableStream<Uint8Array>, sink: UploadSink): Promise<ReadUploadResult> {
+async function readWeb(stream: ReadableStream<Uint8Array>, sink: UploadSink, signal: AbortSignal | undefined): Promise<ReadUploadResult> {
   const reader = stream.getReader();
+  const onDeadline = (): void => void reader.cancel().catch(() => undefined);
+  signal?.addEventListener('abort', onDeadline, { once: true });
   try {
     for (;;) {
       const { done, value } = await reader.read();
+      if (signal?.aborted) return sink.deadline();
       if (done) return sink.end();
       const chunk = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
       if (!sink.push(chunk)) {
@@ -170,8 +186,9 @@ async function readWeb(stream: ReadableStream<Uint8Array>, sink: UploadSink): Pr
       }
     }
   } catch {
-    return sink.abort();
+    return signal?.aborted ? sink.deadline() : sink.abort();
   } finally {
+    signal?.removeEventListener('abort', onDeadline);
     reader.releaseLock();
   }
 }

@@ -1,21 +1,19 @@
-import type { CoverStore } from '../ledger/cover-store.js';
-import type { SmallFileUploadResult, VodClient } from '../vod/client.js';
-import { VodTransportError } from '../vod/errors.js';
 import { MAX_FILE_SIZE, isValidVideoFileId } from '../vod/protocol.js';
 import { splitFileName } from './file-name.js';
 import { kindOfExtension } from './image-type.js';
 import { readUpload } from './read-upload.js';
-import { GATEWAY_CODES, UPLOAD_ERROR_REASONS, localError, type UploadCoverResult } from './upload-result.js';
+import { createCoverSender, type CoverSenderOptions } from './send-cover.js';
+import { UPLOAD_ERROR_REASONS, localError, type UploadCoverResult } from './upload-result.js';
 import { discardUpload, openUpload, type UploadValue } from './upload-value.js';
 
-/** Options of {@link createCoverUploader}. */
-export interface CoverUploaderOptions {
-  /** Where covers go. */
-  vod: VodClient;
-  /** Where successful uploads are recorded. */
-  ledger?: CoverStore;
-  /** Told when a success could not be recorded (the upload itself stands). @default console.error */
-  onLedgerError?: (error: unknown) => void;
+/** Options of {@link createCoverUploader}; the VOD side's are those of `createCoverSender`. */
+export interface CoverUploaderOptions extends CoverSenderOptions {
+  /**
+   * Longest time from the start of an upload to its last byte, in ms: a client still sending
+   * then is cut off (UPLOAD_ABORTED, canRetry) and its connection closed.
+   * @default 60000
+   */
+  uploadDeadlineMs?: number;
   /**
    * Largest cover accepted, in bytes.
    * @default 1048576
@@ -53,24 +51,24 @@ export interface CoverUploader {
  * checked) → VOD → result union. Nothing reaches VOD unless every check passed.
  */
 export function createCoverUploader(options: CoverUploaderOptions): CoverUploader {
-  const {
-    vod,
-    ledger,
-    onLedgerError = (error: unknown) => console.error('cover ledger: a successful upload was not recorded:', error),
-    maxFileSize = MAX_FILE_SIZE,
-    maxRequestOverhead = 2 * 100_000 + 64 * 1024,
-  } = options;
+  const { maxFileSize = MAX_FILE_SIZE, maxRequestOverhead = 2 * 100_000 + 64 * 1024, uploadDeadlineMs = 60_000 } = options;
+  const sender = createCoverSender(options);
   const tooLarge = () => localError('FILE_TOO_LARGE', `The file is larger than ${maxFileSize} bytes.`);
 
   async function upload({ videoFileId, file, requestSize, stopReadingRequest = () => undefined }: UploadCoverInput): Promise<UploadCoverResult> {
+    const deadline = AbortSignal.timeout(uploadDeadlineMs);
     if (!isValidVideoFileId(videoFileId)) {
       stopReadingRequest();
       return localError('INVALID_FILE_ID', UPLOAD_ERROR_REASONS.INVALID_FILE_ID);
     }
     let opened;
     try {
-      opened = await openUpload(file);
+      opened = await untilAborted(openUpload(file), deadline);
     } catch (error) {
+      if (deadline.aborted) {
+        stopReadingRequest();
+        return localError('UPLOAD_ABORTED', `The file did not arrive within ${uploadDeadlineMs} ms.`);
+      }
       // graphql-upload-minimal: 400 = the request names a part it does not hold (sending it
       // again changes nothing); anything else = the request was cut off.
       if ((error as { status?: unknown }).status === 400) {
@@ -92,7 +90,12 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
       return tooLarge();
     }
     const expectedKind = kindOfExtension(name.fileType);
-    const read = await readUpload(opened.stream, { expectedKind, maxBytes: maxFileSize, sizeHint: opened.size ?? requestSize });
+    const read = await readUpload(opened.stream, {
+      expectedKind,
+      maxBytes: maxFileSize,
+      sizeHint: opened.size ?? requestSize,
+      signal: deadline,
+    });
     if (!read.ok) {
       if (read.reason !== 'EMPTY_FILE') stopReadingRequest();
       switch (read.reason) {
@@ -107,49 +110,22 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
           );
         case 'UPLOAD_ABORTED':
           return localError('UPLOAD_ABORTED', 'The upload stopped before the whole file arrived.');
+        case 'DEADLINE':
+          return localError('UPLOAD_ABORTED', `The file did not arrive within ${uploadDeadlineMs} ms.`);
       }
     }
-
-    let answer: SmallFileUploadResult;
-    try {
-      answer = await vod.smallFileUpload({
-        videoFileId,
-        fileName: name.fileName,
-        fileType: name.fileType,
-        body: read.bytes,
-        sha1: read.sha1,
-        size: read.size,
-      });
-    } catch (error) {
-      if (!(error instanceof VodTransportError)) throw error;
-      return {
-        ok: false,
-        code: GATEWAY_CODES[error.code as keyof typeof GATEWAY_CODES] ?? GATEWAY_CODES.VOD_CONNECTION,
-        message: `VOD could not be reached: ${error.message}.`,
-        canRetry: error.canRetry,
-        reason: 'VOD_UNAVAILABLE',
-      };
-    }
-    if (answer.ok) {
-      // VOD has the cover whatever happens to this write; losing it loses only this record.
-      await ledger
-        ?.record({
-          videoFileId,
-          coverFileId: answer.fileId,
-          url: answer.url,
-          sha1: read.sha1,
-          size: read.size,
-          fileType: name.fileType,
-          uploadedAt: new Date(),
-        })
-        .catch(onLedgerError);
-      return { ok: true, fileId: answer.fileId, url: answer.url, videoFileId, sha1: read.sha1, size: read.size, instant: answer.instant };
-    }
-    const detail = [answer.message, answer.codeDesc].filter(Boolean).join(' / ') || 'no message';
-    return answer.canRetry
-      ? { ok: false, code: answer.code, message: `VOD failed for now (${detail}).`, canRetry: true, reason: 'VOD_UNAVAILABLE' }
-      : { ok: false, code: answer.code, message: `VOD rejected the cover (${detail}).`, canRetry: false, reason: 'VOD_REJECTED' };
+    return sender.send({ videoFileId, fileName: name.fileName, fileType: name.fileType, bytes: read.bytes, sha1: read.sha1, size: read.size });
   }
 
   return { upload };
+}
+
+/** `promise`, or a rejection as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -30,6 +30,8 @@ export const GATEWAY_CODES = {
   VOD_BAD_RESPONSE: -20004,
   /** The VOD call was aborted before it ended. */
   VOD_ABORTED: -20005,
+  /** Too many uploads were already on their way to VOD; this one waited its bounded while. */
+  GATEWAY_BUSY: -20006,
 } as const;
 
 /** The code each reason the gateway detects itself carries. */

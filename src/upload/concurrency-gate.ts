@@ -1,0 +1,51 @@
+/**
+ * At most `limit` holders at once; others wait in line, each at most `maxWaitMs`. A bounded wait
+ * instead of a queue without end: past it, `enter` resolves `false` and the caller gives up.
+ */
+export class ConcurrencyGate {
+  #active = 0;
+  readonly #waiting: { wake: (entered: boolean) => void; timer: NodeJS.Timeout }[] = [];
+
+  constructor(
+    readonly limit: number,
+    readonly maxWaitMs: number,
+  ) {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError('ConcurrencyGate: limit must be a whole number ≥ 1');
+  }
+
+  /** Resolves `true` once the caller holds a place (call `leave` after), `false` if the wait ran out. */
+  enter(): Promise<boolean> {
+    if (this.#active < this.limit) {
+      this.#active++;
+      return Promise.resolve(true);
+    }
+    return new Promise((resolve) => {
+      const waiter = {
+        wake: resolve,
+        timer: setTimeout(() => {
+          this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
+          resolve(false);
+        }, this.maxWaitMs),
+      };
+      this.#waiting.push(waiter);
+    });
+  }
+
+  leave(): void {
+    const next = this.#waiting.shift();
+    if (next) {
+      clearTimeout(next.timer);
+      next.wake(true);
+    } else {
+      this.#active--;
+    }
+  }
+
+  get active(): number {
+    return this.#active;
+  }
+
+  get waiting(): number {
+    return this.#waiting.length;
+  }
+}

@@ -1,0 +1,112 @@
+import type { CoverStore } from '../ledger/cover-store.js';
+import type { SmallFileUploadResult, VodClient } from '../vod/client.js';
+import { VodTransportError } from '../vod/errors.js';
+import { ConcurrencyGate } from './concurrency-gate.js';
+import { SingleFlight } from './single-flight.js';
+import { GATEWAY_CODES, type UploadCoverResult } from './upload-result.js';
+
+/** Options of {@link createCoverSender}. */
+export interface CoverSenderOptions {
+  vod: VodClient;
+  /** Where successful uploads are recorded. */
+  ledger?: CoverStore;
+  /** Told when a success could not be recorded (the upload itself stands). @default console.error */
+  onLedgerError?: (error: unknown) => void;
+  /**
+   * Most VOD calls in flight at once.
+   * @default 64
+   */
+  maxConcurrentVodCalls?: number;
+  /**
+   * How long an upload may wait for a place among them before it is answered VOD_UNAVAILABLE.
+   * @default 2000
+   */
+  vodQueueTimeoutMs?: number;
+  /** Told of every upload that shared another's VOD call (for metrics). */
+  onJoin?: () => void;
+}
+
+/** A cover whose bytes were read and checked, ready for VOD. */
+export interface CheckedCover {
+  videoFileId: string;
+  fileName: string;
+  fileType: string;
+  bytes: Buffer;
+  sha1: string;
+  size: number;
+}
+
+export interface CoverSender {
+  send(cover: CheckedCover): Promise<UploadCoverResult>;
+  /** VOD calls in flight now. */
+  readonly inFlight: number;
+}
+
+/**
+ * Sends checked covers to VOD: the same bytes for the same video share one VOD call
+ * (single-flight), calls are capped (a bounded wait, then VOD_UNAVAILABLE), each success is
+ * recorded in the ledger once, and VOD's answer or silence becomes the result union.
+ */
+export function createCoverSender(options: CoverSenderOptions): CoverSender {
+  const {
+    vod,
+    ledger,
+    onLedgerError = (error: unknown) => console.error('cover ledger: a successful upload was not recorded:', error),
+    maxConcurrentVodCalls = 64,
+    vodQueueTimeoutMs = 2000,
+    onJoin,
+  } = options;
+  const gate = new ConcurrencyGate(maxConcurrentVodCalls, vodQueueTimeoutMs);
+  const flights = new SingleFlight<UploadCoverResult>();
+
+  async function callVod(cover: CheckedCover): Promise<UploadCoverResult> {
+    if (!(await gate.enter())) {
+      return {
+        ok: false,
+        code: GATEWAY_CODES.GATEWAY_BUSY,
+        message: `Too many uploads are on their way to VOD (${maxConcurrentVodCalls}); try again shortly.`,
+        canRetry: true,
+        reason: 'VOD_UNAVAILABLE',
+      };
+    }
+    let answer: SmallFileUploadResult;
+    try {
+      answer = await vod.smallFileUpload({ ...cover, body: cover.bytes });
+    } catch (error) {
+      if (!(error instanceof VodTransportError)) throw error;
+      return {
+        ok: false,
+        code: GATEWAY_CODES[error.code as keyof typeof GATEWAY_CODES] ?? GATEWAY_CODES.VOD_CONNECTION,
+        message: `VOD could not be reached: ${error.message}.`,
+        canRetry: error.canRetry,
+        reason: 'VOD_UNAVAILABLE',
+      };
+    } finally {
+      gate.leave();
+    }
+    const { videoFileId, sha1, size, fileType } = cover;
+    if (answer.ok) {
+      // VOD has the cover whatever happens to this write; losing it loses only this record.
+      await ledger
+        ?.record({ videoFileId, coverFileId: answer.fileId, url: answer.url, sha1, size, fileType, uploadedAt: new Date() })
+        .catch(onLedgerError);
+      return { ok: true, fileId: answer.fileId, url: answer.url, videoFileId, sha1, size, instant: answer.instant };
+    }
+    const detail = [answer.message, answer.codeDesc].filter(Boolean).join(' / ') || 'no message';
+    return answer.canRetry
+      ? { ok: false, code: answer.code, message: `VOD failed for now (${detail}).`, canRetry: true, reason: 'VOD_UNAVAILABLE' }
+      : { ok: false, code: answer.code, message: `VOD rejected the cover (${detail}).`, canRetry: false, reason: 'VOD_REJECTED' };
+  }
+
+  return {
+    send(cover) {
+      // Same video, same bytes: one VOD call, one ledger record, one answer for every caller.
+      const flight = flights.run(`${cover.videoFileId}\n${cover.sha1}`, () => callVod(cover));
+      if (flight.joined) onJoin?.();
+      return flight.result;
+    },
+    get inFlight() {
+      return gate.active;
+    },
+  };
+}

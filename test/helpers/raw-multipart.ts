@@ -1,0 +1,107 @@
+import { connect } from 'node:net';
+import { print } from 'graphql';
+import { UploadVideoCoverDocument } from '../generated/graphql.js';
+import { VIDEO_FILE_ID } from './multipart.js';
+
+/** One part of a hand-made multipart body: a field, or a file with a raw (unescaped) file name. */
+export type RawPart = { name: string; value: string } | { name: string; filename: string; bytes: Buffer; contentType?: string };
+
+export const BOUNDARY = '----vodCoverGatewayTestBoundary';
+
+export const UPLOAD_OPERATIONS = (fileId = VIDEO_FILE_ID) =>
+  JSON.stringify({ query: print(UploadVideoCoverDocument), variables: { fileId, file: null } });
+
+/** A multipart/form-data body exactly as given: nothing escaped, nothing reordered. */
+export function multipartBody(parts: RawPart[], { close = true } = {}): Buffer {
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    if ('value' in part) {
+      chunks.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${part.name}"\r\n\r\n${part.value}\r\n`, 'utf8'));
+    } else {
+      chunks.push(
+        Buffer.from(
+          `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\nContent-Type: ${part.contentType ?? 'application/octet-stream'}\r\n\r\n`,
+          'utf8',
+        ),
+        part.bytes,
+        Buffer.from('\r\n'),
+      );
+    }
+  }
+  if (close) chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
+  return Buffer.concat(chunks);
+}
+
+export interface RawResponse {
+  status: number;
+  body: string;
+  json: { data?: Record<string, unknown> | null; errors?: { message: string }[] } | undefined;
+}
+
+/**
+ * Sends bytes over a raw socket (so nothing is fixed up on the way) and reads the answer; with
+ * `trickle`, the body goes out in pieces spaced in time.
+ */
+export function rawPost(
+  url: string,
+  body: Buffer,
+  { headers = {}, trickle }: { headers?: Record<string, string>; trickle?: { pieceBytes: number; everyMs: number } } = {},
+): Promise<RawResponse> {
+  const { hostname, port, pathname } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    const received: Buffer[] = [];
+    socket.on('data', (chunk) => received.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(received).toString('utf8');
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
+      const [head = '', ...rest] = text.split('\r\n\r\n');
+      let payload = rest.join('\r\n\r\n');
+      if (/transfer-encoding: chunked/i.test(head)) payload = dechunk(payload);
+      let json: RawResponse['json'];
+      try {
+        json = JSON.parse(payload) as RawResponse['json'];
+      } catch {
+        json = undefined;
+      }
+      resolve({ status, body: payload, json });
+    });
+    const head = [
+      `POST ${pathname} HTTP/1.1`,
+      `Host: ${hostname}:${port}`,
+      `Content-Type: multipart/form-data; boundary=${BOUNDARY}`,
+      `Content-Length: ${body.length}`,
+      'Connection: close',
+      ...Object.entries({ 'x-graphql-yoga-csrf': '1', ...headers }).map(([k, v]) => `${k}: ${v}`),
+      '',
+      '',
+    ].join('\r\n');
+    socket.write(head);
+    if (!trickle) {
+      socket.write(body);
+      return;
+    }
+    let offset = 0;
+    const timer = setInterval(() => {
+      if (socket.destroyed || offset >= body.length) return clearInterval(timer);
+      socket.write(body.subarray(offset, offset + trickle.pieceBytes));
+      offset += trickle.pieceBytes;
+    }, trickle.everyMs);
+    socket.on('close', () => clearInterval(timer));
+  });
+}
+
+function dechunk(text: string): string {
+  let out = '';
+  let rest = text;
+  for (;;) {
+    const eol = rest.indexOf('\r\n');
+    if (eol === -1) break;
+    const size = parseInt(rest.slice(0, eol), 16);
+    if (!size) break;
+    out += rest.slice(eol + 2, eol + 2 + size);
+    rest = rest.slice(eol + 2 + size + 2);
+  }
+  return out;
+}

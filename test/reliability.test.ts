@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { images } from './fixtures/images.js';
+import { startGateway } from './helpers/gateway.js';
+import { VIDEO_FILE_ID, resultOf, sendUpload } from './helpers/multipart.js';
+import { UPLOAD_OPERATIONS, multipartBody, rawPost } from './helpers/raw-multipart.js';
+
+describe('exactly-once under concurrency', () => {
+  it('shares one VOD call among concurrent uploads of the same bytes for the same video', async () => {
+    const h = await startGateway();
+    try {
+      h.emulator.inject({ kind: 'delay', ms: 300 });
+      const results = await Promise.all(Array.from({ length: 6 }, () => sendUpload(h.url, { bytes: images.jpg, filename: 'same.jpg' })).map((p) => p.then(resultOf)));
+      expect(h.emulator.callCount).toBe(1);
+      expect(new Set(results.map((r) => JSON.stringify(r))).size).toBe(1);
+      expect(results[0]).toMatchObject({ __typename: 'UploadVideoCoverSuccess', instant: false });
+      // Settled, the key is forgotten: the next upload is a call of its own (and an instant one).
+      expect(resultOf(await sendUpload(h.url, { bytes: images.jpg, filename: 'same.jpg' }))).toMatchObject({ instant: true });
+      expect(h.emulator.callCount).toBe(2);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('does not share between different videos or different bytes', async () => {
+    const h = await startGateway();
+    try {
+      await Promise.all([
+        sendUpload(h.url, { bytes: images.jpg, filename: 'a.jpg', fileId: 'one' }),
+        sendUpload(h.url, { bytes: images.jpg, filename: 'a.jpg', fileId: 'two' }),
+        sendUpload(h.url, { bytes: images.png, filename: 'a.png', fileId: 'one' }),
+      ]);
+      expect(h.emulator.callCount).toBe(3);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('deadlines and back-pressure', () => {
+  it('cuts off a client that trickles its file past the upload deadline, and closes its connection', async () => {
+    const h = await startGateway({ gateway: { uploadDeadlineMs: 400 } });
+    try {
+      const body = multipartBody([
+        { name: 'operations', value: UPLOAD_OPERATIONS() },
+        { name: 'map', value: '{"0":["variables.file"]}' },
+        { name: '0', filename: 'slow.jpg', bytes: images.jpg, contentType: 'image/jpeg' },
+      ]);
+      const started = Date.now();
+      const answer = await rawPost(h.url, body, { trickle: { pieceBytes: 200, everyMs: 20 } });
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(answer.json?.data?.['uploadVideoCover']).toMatchObject({ reason: 'UPLOAD_ABORTED', canRetry: true, code: -10006 });
+      expect(h.emulator.callCount).toBe(0);
+      await expect.poll(() => h.openSockets()).toBe(0);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('answers VOD_UNAVAILABLE, canRetry, when VOD calls are at their cap for longer than the wait', async () => {
+    const h = await startGateway({ gateway: { maxConcurrentVodCalls: 1, vodQueueTimeoutMs: 100 } });
+    try {
+      h.emulator.inject({ kind: 'delay', ms: 800 });
+      const first = sendUpload(h.url, { bytes: images.jpg, filename: 'a.jpg', fileId: 'first' });
+      await expect.poll(() => h.emulator.callCount).toBe(1);
+      const second = resultOf(await sendUpload(h.url, { bytes: images.png, filename: 'b.png', fileId: 'second' }));
+      expect(second).toMatchObject({ __typename: 'UploadVideoCoverError', reason: 'VOD_UNAVAILABLE', code: -20006, canRetry: true });
+      expect(resultOf(await first).__typename).toBe('UploadVideoCoverSuccess');
+      expect(h.emulator.callCount).toBe(1);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('lets an upload that waits less than the queue timeout through', async () => {
+    const h = await startGateway({ gateway: { maxConcurrentVodCalls: 1, vodQueueTimeoutMs: 2000 } });
+    try {
+      h.emulator.inject({ kind: 'delay', ms: 200 });
+      const results = await Promise.all([
+        sendUpload(h.url, { bytes: images.jpg, filename: 'a.jpg', fileId: 'first' }),
+        sendUpload(h.url, { bytes: images.png, filename: 'b.png', fileId: 'second' }),
+      ]);
+      expect(results.map((r) => resultOf(r).__typename)).toEqual(['UploadVideoCoverSuccess', 'UploadVideoCoverSuccess']);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('closes a connection that sends no headers within headersTimeout', async () => {
+    const h = await startGateway({ gateway: { headersTimeoutMs: 300, requestTimeoutMs: 500 } });
+    try {
+      const { connect } = await import('node:net');
+      const { port } = new URL(h.url);
+      const closedAfter = await new Promise<number>((resolve) => {
+        const started = Date.now();
+        const socket = connect(Number(port), '127.0.0.1', () => socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\n'));
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve(Date.now() - started));
+        socket.resume();
+      });
+      expect(closedAfter).toBeLessThan(5000);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('lets an upload in flight finish, and takes no new request', async () => {
+    const h = await startGateway({ gateway: { shutdownGraceMs: 5000 } });
+    h.emulator.inject({ kind: 'delay', ms: 500 });
+    const inFlight = sendUpload(h.url, { bytes: images.jpg, filename: 'a.jpg' });
+    await expect.poll(() => h.emulator.callCount).toBe(1);
+    const closing = h.gateway.close();
+    const later = await sendUpload(h.url, { bytes: images.png, filename: 'b.png' }).then(
+      (answer) => answer.status,
+      () => 'refused',
+    );
+    expect([503, 'refused']).toContain(later);
+    expect(resultOf(await inFlight)).toMatchObject({ __typename: 'UploadVideoCoverSuccess', videoFileId: VIDEO_FILE_ID });
+    await closing;
+    await h.emulator.close();
+  });
+});
