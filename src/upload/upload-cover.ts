@@ -69,12 +69,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
         stopReadingRequest();
         return localError('UPLOAD_ABORTED', `The file did not arrive within ${uploadDeadlineMs} ms.`);
       }
-      // graphql-upload-minimal: 400 = the request names a part it does not hold (sending it
-      // again changes nothing); anything else = the request was cut off.
-      if ((error as { status?: unknown }).status === 400) {
-        return { ...localError('UPLOAD_ABORTED', 'The request holds no file part for the `file` variable.'), canRetry: false };
-      }
-      return localError('UPLOAD_ABORTED', 'The request ended before the file part arrived.');
+      return partMissing(error);
     }
     const name = splitFileName(opened.filename);
     if (!name.ok) {
@@ -118,6 +113,21 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
   }
 
   return { upload };
+}
+
+/**
+ * Why the file part never came. graphql-upload-minimal rejects with status 400 when the request
+ * names a part it does not hold, 499 when the client went away; busboy's own errors say
+ * "Unexpected end of form" for a body cut short, anything else for one it cannot read. Only a
+ * request cut short is worth sending again.
+ */
+function partMissing(error: unknown): UploadCoverResult {
+  const { status, message = '' } = error as { status?: unknown; message?: string };
+  if (status === 499 || /unexpected end/i.test(message)) {
+    return localError('UPLOAD_ABORTED', 'The request ended before the file part arrived.');
+  }
+  const why = status === 400 ? 'holds no file part for the `file` variable' : 'is not a multipart body that can be read';
+  return { ...localError('UPLOAD_ABORTED', `The request ${why}.`), canRetry: false };
 }
 
 /** `promise`, or a rejection as soon as `signal` aborts. */

@@ -1,0 +1,129 @@
+import { request } from 'undici';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { images } from './fixtures/images.js';
+import { startGateway, type GatewayHarness } from './helpers/gateway.js';
+import { UPLOAD_OPERATIONS, multipartBody, rawPost, type RawPart } from './helpers/raw-multipart.js';
+
+let h: GatewayHarness & { close(): Promise<void>; reset(): void };
+let production: GatewayHarness & { close(): Promise<void> };
+beforeAll(async () => {
+  h = await startGateway();
+  production = await startGateway({ gateway: { introspection: false } });
+});
+beforeEach(() => h.reset());
+afterAll(async () => {
+  await h.close();
+  await production.close();
+});
+
+const MAP = { name: 'map', value: '{"0":["variables.file"]}' };
+const OPS = { name: 'operations', value: UPLOAD_OPERATIONS() };
+const file = (filename: string, bytes: Buffer = images.jpg): RawPart => ({ name: '0', filename, bytes, contentType: 'image/jpeg' });
+
+async function stillServes(): Promise<void> {
+  const res = await request(h.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ uploadLimits { maxFileSize } }' }),
+  });
+  expect(await res.body.json()).toEqual({ data: { uploadLimits: { maxFileSize: 1048576 } } });
+}
+
+describe('malformed multipart requests get a 4xx or a GraphQL error, never a 5xx, and the server keeps serving', () => {
+  it.each<[string, () => Buffer, number | 'union']>([
+    ['no map', () => multipartBody([OPS, file('a.jpg')]), 400],
+    ['a map naming a missing part', () => multipartBody([OPS, { name: 'map', value: '{"7":["variables.file"]}' }, file('a.jpg')]), 'union'],
+    ['a file part before operations', () => multipartBody([file('a.jpg'), OPS, MAP]), 400],
+    ['two files', () => multipartBody([OPS, { name: 'map', value: '{"0":["variables.file"],"1":["variables.x"]}' }, file('a.jpg'), { ...file('b.jpg'), name: '1' }]), 413],
+    ['non-JSON operations', () => multipartBody([{ name: 'operations', value: '{"query": nope' }, MAP, file('a.jpg')]), 400],
+    ['an operations field of 200 KB', () => multipartBody([{ name: 'operations', value: JSON.stringify({ query: `# ${'x'.repeat(200_000)}\n{ __typename }` }) }, MAP, file('a.jpg')]), 413],
+    // Fields past operations and map are ignored (busboy's limit): the upload itself is well formed.
+    ['10,000 tiny parts', () => multipartBody([OPS, MAP, ...Array.from({ length: 10_000 }, (_, i) => ({ name: `f${i}`, value: 'x' })), file('a.jpg')]), 'union'],
+    ['a body cut off before its closing boundary', () => multipartBody([OPS, MAP, file('a.jpg')], { close: false }), 'union'],
+    ['a batch of operations', () => multipartBody([{ name: 'operations', value: `[${UPLOAD_OPERATIONS()},${UPLOAD_OPERATIONS()}]` }, { name: 'map', value: '{"0":["0.variables.file"]}' }, file('a.jpg')]), 400],
+    ['operations that are not an object', () => multipartBody([{ name: 'operations', value: '"hello"' }, MAP, file('a.jpg')]), 400],
+    ['a map path into nothing', () => multipartBody([OPS, { name: 'map', value: '{"0":["variables.file.deeper.still"]}' }, file('a.jpg')]), 400],
+  ])('%s → %s', async (name, body, expected) => {
+    const answer = await rawPost(h.url, body());
+    expect(answer.status).toBeGreaterThanOrEqual(200);
+    expect(answer.status).toBeLessThan(500);
+    if (expected === 'union') {
+      expect(answer.status).toBe(200);
+      expect(answer.json?.data?.['uploadVideoCover'] ?? answer.json?.errors).toBeTruthy();
+    } else {
+      expect(answer.status).toBe(expected);
+      expect(answer.json?.errors?.[0]?.message).toEqual(expect.any(String));
+    }
+    if (!name.startsWith('10,000')) expect(h.emulator.callCount).toBe(0);
+    await stillServes();
+  });
+
+  it.each([
+    ['of 10 KB', `${'a'.repeat(10_000)}.jpg`],
+    ['that is a path climbing up', '../../../../etc/passwd'],
+    ['with only dots', '...'],
+  ])('refuses a file name %s with INVALID_FILE_NAME or UNSUPPORTED_FILE_TYPE', async (_name, filename) => {
+    const answer = await rawPost(h.url, multipartBody([OPS, MAP, file(filename)]));
+    expect(answer.status).toBe(200);
+    expect((answer.json?.data?.['uploadVideoCover'] as { reason: string }).reason).toMatch(/^(INVALID_FILE_NAME|UNSUPPORTED_FILE_TYPE)$/);
+    expect(h.emulator.callCount).toBe(0);
+    await stillServes();
+  });
+
+  it('drops the path of ../../x.jpg and uploads x', async () => {
+    const answer = await rawPost(h.url, multipartBody([OPS, MAP, file('../../x.jpg')]));
+    expect(answer.json?.data?.['uploadVideoCover']).toMatchObject({ __typename: 'UploadVideoCoverSuccess' });
+    expect(h.emulator.covers.list()[0]!.fileName).toBe('x');
+  });
+
+  it.each([
+    ['a NUL', 'a\u0000b.jpg'],
+    ['a CR', 'a\rb.jpg'],
+    ['an LF', 'a\nb.jpg'],
+    ['a header of 20 KB', `${'a'.repeat(20_000)}.jpg`],
+  ])('answers a part header with %s in the file name with a 4xx or an error member', async (_name, filename) => {
+    const answer = await rawPost(h.url, multipartBody([OPS, MAP, file(filename)]));
+    expect(answer.status).toBeGreaterThanOrEqual(200);
+    expect(answer.status).toBeLessThan(500);
+    if (answer.status === 200) {
+      // A part header the parser cannot read: the request is malformed, and sending it again changes nothing.
+      expect(answer.json?.data?.['uploadVideoCover']).toMatchObject({ __typename: 'UploadVideoCoverError', canRetry: false });
+    }
+    expect(h.emulator.callCount).toBe(0);
+    await stillServes();
+  });
+});
+
+describe('operations that ask too much', () => {
+  async function post(url: string, body: unknown) {
+    const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.statusCode, body: (await res.body.json()) as { data?: unknown; errors?: { message: string }[] } };
+  }
+
+  it.each([
+    ['too deep', `{ uploadLimits { ${'... on UploadLimits { '.repeat(12)}maxFileSize${' }'.repeat(12)} } }`],
+    ['too many aliases', `{ ${Array.from({ length: 50 }, (_, i) => `a${i}: uploadLimits { maxFileSize }`).join(' ')} }`],
+    ['too many tokens', `{ uploadLimits { ${Array.from({ length: 1500 }, () => 'maxFileSize').join(' ')} } }`],
+    ['too many directives', `{ uploadLimits @include(if: true) ${'@include(if: true) '.repeat(60)} { maxFileSize } }`],
+  ])('refuses a query %s with a GraphQL error', async (_name, query) => {
+    const answer = await post(h.url, { query });
+    expect(answer.status).toBeLessThan(500);
+    expect(answer.body.errors?.length).toBeGreaterThan(0);
+    await stillServes();
+  });
+
+  it('refuses a JSON batch (batching is off)', async () => {
+    const answer = await post(h.url, [{ query: '{ __typename }' }, { query: '{ __typename }' }]);
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+  });
+
+  it('answers introspection by default, and not when off (NODE_ENV=production)', async () => {
+    expect((await post(h.url, { query: '{ __schema { queryType { name } } }' })).body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+    const off = await post(production.url, { query: '{ __schema { queryType { name } } }' });
+    expect(off.status).toBeLessThan(500);
+    expect(off.body.errors?.[0]?.message).toMatch(/introspection/i);
+    // Federation's own entry point is not introspection: gateways still read the SDL.
+    expect((await post(production.url, { query: '{ _service { sdl } }' })).body.data).toBeTruthy();
+  });
+});
