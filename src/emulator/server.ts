@@ -61,6 +61,8 @@ export interface VodEmulatorOptions {
   port?: number;
   /** Server clock in ms since the epoch (tests move it). @default Date.now */
   now?: () => number;
+  /** Picks a fault for each call that finds the injected queue empty (soak tests). */
+  faultPolicy?: (call: EmulatorCall) => Fault | undefined;
 }
 
 /** One call to the upload endpoint, as the emulator saw it. */
@@ -118,6 +120,7 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
     host = '127.0.0.1',
     port = 0,
     now = Date.now,
+    faultPolicy,
   } = options;
   if (credentials.length === 0) throw new TypeError('startVodEmulator: option "credentials" must hold at least one pair');
   const keys = new Map<string, KeyObject>(credentials.map((c) => [c.secretId, toSigningKey(c.secretKey)]));
@@ -145,7 +148,7 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
   async function handleUpload(req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string): Promise<void> {
     const call: EmulatorCall = { seq: calls.length + 1, path, outcome: 'answered', status: 0, bytesReceived: 0 };
     calls.push(call);
-    const fault = faults.take();
+    const fault = faults.take() ?? faultPolicy?.(call);
     if (fault) call.fault = fault.kind;
 
     const ctx: CheckContext = {

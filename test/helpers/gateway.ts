@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { DEV_CREDENTIAL, startVodEmulator, type VodEmulator } from '../../src/emulator/server.js';
+import { DEV_CREDENTIAL, startVodEmulator, type VodEmulator, type VodEmulatorOptions } from '../../src/emulator/server.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway.js';
 import type { VodClientOptions } from '../../src/vod/client.js';
 
@@ -20,9 +20,9 @@ export const TEST_VOD_OPTIONS: Partial<VodClientOptions> = { retry: { baseDelayM
 
 /** Starts an emulator and a gateway on port 0 wired to it. Closed by the caller. */
 export async function startGateway(
-  options: { vod?: Partial<VodClientOptions>; gateway?: Partial<GatewayOptions> } = {},
+  options: { vod?: Partial<VodClientOptions>; gateway?: Partial<GatewayOptions>; emulator?: VodEmulatorOptions } = {},
 ): Promise<GatewayHarness & { close(): Promise<void>; reset(): void }> {
-  const emulator = await startVodEmulator();
+  const emulator = await startVodEmulator(options.emulator);
   const gateway = createGateway({
     vod: { ...DEV_CREDENTIAL, baseUrl: emulator.url, ...TEST_VOD_OPTIONS, ...options.vod },
     logging: false,
