@@ -59,6 +59,7 @@ export function createMultipartLayer(next: NodeHandler, options: MultipartLayerO
     res.once('finish', () => {
       if (!stopped && !req.complete) linger(req);
     });
+    hearEveryParserError(req);
     processRequest(req, res, { maxFiles: 1, maxFieldSize }).then(
       (operations) =>
         execute(operations, { req, res, stopReadingRequest }).then(
@@ -71,6 +72,20 @@ export function createMultipartLayer(next: NodeHandler, options: MultipartLayerO
         refuse(req, res, status === 499 ? 400 : status, error.message ?? 'Invalid multipart request.');
       },
     );
+  };
+}
+
+/**
+ * graphql-upload-minimal hears only the first 'error' of its busboy parser (`once`), then
+ * destroys the parser, which can emit another ("Unexpected end of form", after a malformed part
+ * header). An 'error' nobody hears crashes the process, so every stream the request is piped
+ * into gets a listener of its own; the first error still fails the request as before.
+ */
+function hearEveryParserError(req: IncomingMessage): void {
+  const pipe = req.pipe.bind(req);
+  req.pipe = <T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T => {
+    destination.on('error', () => undefined);
+    return pipe(destination, options);
   };
 }
 
