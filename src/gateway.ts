@@ -14,6 +14,11 @@ import { createCoverUploader } from './upload/upload-cover.js';
 import { createCoverLoader } from './ledger/cover-loader.js';
 import type { CoverStore } from './ledger/cover-store.js';
 import { openSqliteCoverStore } from './ledger/sqlite-cover-store.js';
+import { createOperatorRoutes } from './http/operator-routes.js';
+import { assignRequestId } from './http/request-id.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { createMetrics, type GatewayMetrics } from './observability/metrics.js';
+import type { UploadEvent } from './upload/upload-cover.js';
 import { createVodClient, type VodClient, type VodClientOptions } from './vod/client.js';
 import { MAX_FILE_SIZE } from './vod/protocol.js';
 
@@ -56,6 +61,11 @@ export interface GatewayOptions {
    * @default true
    */
   logging?: boolean;
+  /**
+   * The structured logger (one line per upload), or `false` for none.
+   * @default createLogger(): LOG_LEVEL, pretty on a terminal
+   */
+  logger?: Logger | false;
   /**
    * Answer introspection queries (`__schema`, `__type`). Federation's `_service` is not
    * introspection and is always answered.
@@ -104,6 +114,8 @@ export interface Gateway {
   listen(port?: number, host?: string): Promise<string>;
   /** The cover ledger in use. */
   ledger: CoverStore;
+  /** Prometheus metrics, served at `/metrics`. */
+  metrics: GatewayMetrics;
   /**
    * Graceful shutdown: stops taking requests (503 on open connections), lets those in flight
    * finish within `shutdownGraceMs`, ends every connection, closes an owned VOD client and ledger.
@@ -155,9 +167,21 @@ export function createGateway(options: GatewayOptions): Gateway {
   // What a multipart request holds besides the file: two fields and headers and boundaries.
   const ownsLedger = typeof options.ledger !== 'object';
   const ledger = typeof options.ledger === 'object' ? options.ledger : openSqliteCoverStore(options.ledger ?? ':memory:');
+  const metrics = createMetrics();
+  const logger = options.logger === false ? undefined : (options.logger ?? createLogger());
   const covers = createCoverUploader({
     vod,
     ledger,
+    onUploadStart: () => metrics.uploadsInFlight.inc(),
+    onUploadDone: (event) => {
+      metrics.uploadsInFlight.dec();
+      observeUpload(metrics, logger, event);
+    },
+    onVodCall: (call) => {
+      metrics.vodCallDuration.observe({ result: call.result }, call.durationMs / 1000);
+      if (call.attempts > 1) metrics.vodRetries.inc(call.attempts - 1);
+    },
+    onJoin: () => metrics.singleFlightJoins.inc(),
     maxFileSize,
     maxRequestOverhead: 2 * maxFieldSize + 64 * 1024,
     uploadDeadlineMs,
@@ -196,7 +220,25 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxFieldSize,
     execute: createOperationExecutor(yoga),
   });
-  const shutdown = drainable(handler);
+  // Readiness: the ledger takes writes, VOD's host answers (checked at most every 5 s), not draining.
+  let vodReachable: { at: number; ok: Promise<boolean> } | undefined;
+  const operatorRoutes = createOperatorRoutes({
+    registry: metrics.registry,
+    readiness: {
+      ledger: () => ledger.isWritable(),
+      vod: () => {
+        if (!vod.reachable) return true;
+        if (!vodReachable || Date.now() - vodReachable.at > 5000) vodReachable = { at: Date.now(), ok: vod.reachable(1000) };
+        return vodReachable.ok;
+      },
+      accepting: () => !shutdown.draining(),
+    },
+  });
+  const shutdown = drainable((req, res) => {
+    if (operatorRoutes(req, res)) return;
+    assignRequestId(req, res);
+    handler(req, res);
+  });
   const server = createServer(
     {
       headersTimeout: headersTimeoutMs,
@@ -211,6 +253,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     yoga,
     server,
     ledger,
+    metrics,
     listen(port = 0, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -228,6 +271,30 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (ownsLedger) ledger.close();
     },
   };
+}
+
+/** One log line and the counters of an answered upload. */
+function observeUpload(metrics: GatewayMetrics, logger: Logger | undefined, event: UploadEvent): void {
+  const { result } = event;
+  const reason = result.ok ? 'none' : result.reason;
+  metrics.uploads.inc({ outcome: result.ok ? 'success' : 'error', reason });
+  metrics.bytesReceived.inc(event.bytesRead);
+  if (event.size !== undefined) metrics.uploadSize.observe(event.size);
+  logger?.info(
+    {
+      requestId: event.requestId,
+      videoFileId: event.videoFileId,
+      size: event.size ?? event.bytesRead,
+      sha1: event.sha1,
+      outcome: result.ok ? 'success' : 'error',
+      reason: result.ok ? undefined : result.reason,
+      vodCode: result.ok ? (result.instant ? 2 : 0) : result.code,
+      instant: result.ok ? result.instant : undefined,
+      attempts: result.attempts ?? 0,
+      durationMs: Math.round(event.durationMs * 10) / 10,
+    },
+    'upload',
+  );
 }
 
 function isVodClient(value: VodClient | VodClientOptions): value is VodClient {

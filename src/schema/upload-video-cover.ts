@@ -1,3 +1,4 @@
+import { requestIdOf } from '../http/request-id.js';
 import { builder } from './builder.js';
 import { UploadVideoCoverResult } from './upload-video-cover-result.js';
 
@@ -12,6 +13,7 @@ builder.mutationField('uploadVideoCover', (t) =>
     },
     resolve: (_root, args, ctx) =>
       ctx.covers.upload({
+        requestId: requestIdOf(ctx.req),
         videoFileId: String(args.fileId),
         file: args.file,
         ...(ctx.stopReadingRequest ? { stopReadingRequest: ctx.stopReadingRequest } : {}),

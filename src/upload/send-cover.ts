@@ -24,6 +24,16 @@ export interface CoverSenderOptions {
   vodQueueTimeoutMs?: number;
   /** Told of every upload that shared another's VOD call (for metrics). */
   onJoin?: () => void;
+  /** Told of every VOD call once it settles (for metrics). */
+  onVodCall?: (call: VodCallEvent) => void;
+}
+
+/** One settled SmallFileUpload call, retries included. */
+export interface VodCallEvent {
+  /** ok, instant, rejected, retryable (canRetry answers to the end), or a transport error code. */
+  result: string;
+  durationMs: number;
+  attempts: number;
 }
 
 /** A cover whose bytes were read and checked, ready for VOD. */
@@ -55,6 +65,7 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
     maxConcurrentVodCalls = 64,
     vodQueueTimeoutMs = 2000,
     onJoin,
+    onVodCall,
   } = options;
   const gate = new ConcurrencyGate(maxConcurrentVodCalls, vodQueueTimeoutMs);
   const flights = new SingleFlight<UploadCoverResult>();
@@ -70,32 +81,41 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
       };
     }
     let answer: SmallFileUploadResult;
+    const started = performance.now();
     try {
       answer = await vod.smallFileUpload({ ...cover, body: cover.bytes });
     } catch (error) {
       if (!(error instanceof VodTransportError)) throw error;
+      onVodCall?.({ result: error.code, durationMs: performance.now() - started, attempts: error.attempts });
       return {
         ok: false,
         code: GATEWAY_CODES[error.code as keyof typeof GATEWAY_CODES] ?? GATEWAY_CODES.VOD_CONNECTION,
         message: `VOD could not be reached: ${error.message}.`,
         canRetry: error.canRetry,
         reason: 'VOD_UNAVAILABLE',
+        attempts: error.attempts,
       };
     } finally {
       gate.leave();
     }
+    const { attempts } = answer;
+    onVodCall?.({
+      result: answer.ok ? (answer.instant ? 'instant' : 'ok') : answer.canRetry ? 'retryable' : 'rejected',
+      durationMs: performance.now() - started,
+      attempts,
+    });
     const { videoFileId, sha1, size, fileType } = cover;
     if (answer.ok) {
       // VOD has the cover whatever happens to this write; losing it loses only this record.
       await ledger
         ?.record({ videoFileId, coverFileId: answer.fileId, url: answer.url, sha1, size, fileType, uploadedAt: new Date() })
         .catch(onLedgerError);
-      return { ok: true, fileId: answer.fileId, url: answer.url, videoFileId, sha1, size, instant: answer.instant };
+      return { ok: true, fileId: answer.fileId, url: answer.url, videoFileId, sha1, size, instant: answer.instant, attempts };
     }
     const detail = [answer.message, answer.codeDesc].filter(Boolean).join(' / ') || 'no message';
     return answer.canRetry
-      ? { ok: false, code: answer.code, message: `VOD failed for now (${detail}).`, canRetry: true, reason: 'VOD_UNAVAILABLE' }
-      : { ok: false, code: answer.code, message: `VOD rejected the cover (${detail}).`, canRetry: false, reason: 'VOD_REJECTED' };
+      ? { ok: false, code: answer.code, message: `VOD failed for now (${detail}).`, canRetry: true, reason: 'VOD_UNAVAILABLE', attempts }
+      : { ok: false, code: answer.code, message: `VOD rejected the cover (${detail}).`, canRetry: false, reason: 'VOD_REJECTED', attempts };
   }
 
   return {

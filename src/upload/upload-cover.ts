@@ -14,6 +14,10 @@ export interface CoverUploaderOptions extends CoverSenderOptions {
    * @default 60000
    */
   uploadDeadlineMs?: number;
+  /** Told of every upload once it is answered (logs, metrics). */
+  onUploadDone?: (event: UploadEvent) => void;
+  /** Told of every upload as it starts (metrics). */
+  onUploadStart?: () => void;
   /**
    * Largest cover accepted, in bytes.
    * @default 1048576
@@ -28,8 +32,23 @@ export interface CoverUploaderOptions extends CoverSenderOptions {
   maxRequestOverhead?: number;
 }
 
+/** One answered upload, for logs and metrics. */
+export interface UploadEvent {
+  requestId?: string;
+  videoFileId: string;
+  result: UploadCoverResult;
+  /** File bytes read from the client. */
+  bytesRead: number;
+  /** Set when the file was read whole. */
+  size?: number;
+  sha1?: string;
+  durationMs: number;
+}
+
 /** What one `uploadVideoCover` call gives the uploader. */
 export interface UploadCoverInput {
+  /** The HTTP request's id, for logs. */
+  requestId?: string;
   videoFileId: string;
   file: UploadValue;
   /** The multipart request's Content-Length, when it has one: bounds the file's size. */
@@ -51,11 +70,23 @@ export interface CoverUploader {
  * checked) → VOD → result union. Nothing reaches VOD unless every check passed.
  */
 export function createCoverUploader(options: CoverUploaderOptions): CoverUploader {
-  const { maxFileSize = MAX_FILE_SIZE, maxRequestOverhead = 2 * 100_000 + 64 * 1024, uploadDeadlineMs = 60_000 } = options;
+  const { maxFileSize = MAX_FILE_SIZE, maxRequestOverhead = 2 * 100_000 + 64 * 1024, uploadDeadlineMs = 60_000, onUploadDone, onUploadStart } = options;
   const sender = createCoverSender(options);
+
+  async function upload(input: UploadCoverInput): Promise<UploadCoverResult> {
+    onUploadStart?.();
+    const started = performance.now();
+    const facts: Facts = { bytesRead: 0 };
+    const result = await uploadOnce(input, facts);
+    onUploadDone?.({ requestId: input.requestId, videoFileId: input.videoFileId, result, ...facts, durationMs: performance.now() - started });
+    return result;
+  }
   const tooLarge = () => localError('FILE_TOO_LARGE', `The file is larger than ${maxFileSize} bytes.`);
 
-  async function upload({ videoFileId, file, requestSize, stopReadingRequest = () => undefined }: UploadCoverInput): Promise<UploadCoverResult> {
+  async function uploadOnce(
+    { videoFileId, file, requestSize, stopReadingRequest = () => undefined }: UploadCoverInput,
+    facts: Facts,
+  ): Promise<UploadCoverResult> {
     const deadline = AbortSignal.timeout(uploadDeadlineMs);
     if (!isValidVideoFileId(videoFileId)) {
       stopReadingRequest();
@@ -91,6 +122,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
       sizeHint: opened.size ?? requestSize,
       signal: deadline,
     });
+    facts.bytesRead = read.ok ? read.size : read.bytesRead;
     if (!read.ok) {
       if (read.reason !== 'EMPTY_FILE') stopReadingRequest();
       switch (read.reason) {
@@ -109,10 +141,18 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
           return localError('UPLOAD_ABORTED', `The file did not arrive within ${uploadDeadlineMs} ms.`);
       }
     }
+    facts.size = read.size;
+    facts.sha1 = read.sha1;
     return sender.send({ videoFileId, fileName: name.fileName, fileType: name.fileType, bytes: read.bytes, sha1: read.sha1, size: read.size });
   }
 
   return { upload };
+}
+
+interface Facts {
+  bytesRead: number;
+  size?: number;
+  sha1?: string;
 }
 
 /**

@@ -56,6 +56,8 @@ export interface UploadCoverSuccess {
   sha1: string;
   size: number;
   instant: boolean;
+  /** VOD attempts it took (for logs; not in the schema). */
+  attempts?: number;
 }
 
 /** The error member of the result union. */
@@ -65,6 +67,8 @@ export interface UploadCoverError {
   message: string;
   canRetry: boolean;
   reason: UploadErrorReason;
+  /** VOD attempts made, when VOD was called (for logs; not in the schema). */
+  attempts?: number;
 }
 
 export type UploadCoverResult = UploadCoverSuccess | UploadCoverError;

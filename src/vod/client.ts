@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { connect } from 'node:net';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type Dispatcher } from 'undici';
@@ -133,6 +134,8 @@ export interface VodClient {
    * Resolves with VOD's answer; throws a {@link VodTransportError} when there was none.
    */
   smallFileUpload(input: SmallFileUploadInput): Promise<SmallFileUploadResult>;
+  /** Whether a TCP connection to VOD's host can be opened now (readiness checks). */
+  reachable?(timeoutMs?: number): Promise<boolean>;
   /** Closes the owned pool (not an injected dispatcher). */
   close(): Promise<void>;
 }
@@ -259,8 +262,21 @@ export function createVodClient(options: VodClientOptions): VodClient {
     }
   }
 
+  const target = new URL(origin);
   return {
     smallFileUpload,
+    reachable(timeoutMs = 1000) {
+      return new Promise((resolve) => {
+        const socket = connect({ host: target.hostname, port: Number(target.port || (target.protocol === 'https:' ? 443 : 80)), timeout: timeoutMs });
+        const done = (ok: boolean) => {
+          socket.destroy();
+          resolve(ok);
+        };
+        socket.once('connect', () => done(true));
+        socket.once('timeout', () => done(false));
+        socket.once('error', () => done(false));
+      });
+    },
     async close() {
       if (ownsDispatcher) await dispatcher.close();
     },

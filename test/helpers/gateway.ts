@@ -26,6 +26,7 @@ export async function startGateway(
   const gateway = createGateway({
     vod: { ...DEV_CREDENTIAL, baseUrl: emulator.url, ...TEST_VOD_OPTIONS, ...options.vod },
     logging: false,
+    logger: false,
     ...options.gateway,
   });
   const url = await gateway.listen(0, '127.0.0.1');

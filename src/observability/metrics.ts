@@ -1,0 +1,48 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The gateway's Prometheus metrics, in a registry of its own (one per gateway). */
+export interface GatewayMetrics {
+  registry: Registry;
+  uploads: Counter<'outcome' | 'reason'>;
+  bytesReceived: Counter;
+  uploadSize: Histogram;
+  vodCallDuration: Histogram<'result'>;
+  vodRetries: Counter;
+  uploadsInFlight: Gauge;
+  singleFlightJoins: Counter;
+}
+
+export function createMetrics(): GatewayMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    uploads: new Counter({
+      name: 'vod_cover_uploads_total',
+      help: 'Uploads answered, by outcome (success, error) and reason (an UploadErrorReason, or "none").',
+      labelNames: ['outcome', 'reason'],
+      registers: [registry],
+    }),
+    bytesReceived: new Counter({ name: 'vod_cover_upload_bytes_received_total', help: 'File bytes read from clients.', registers: [registry] }),
+    uploadSize: new Histogram({
+      name: 'vod_cover_upload_size_bytes',
+      help: 'Size of the files read whole.',
+      buckets: [1024, 16_384, 65_536, 262_144, 524_288, 786_432, 1_048_576],
+      registers: [registry],
+    }),
+    vodCallDuration: new Histogram({
+      name: 'vod_cover_vod_call_duration_seconds',
+      help: 'Duration of SmallFileUpload calls, retries included, by result (ok, instant, rejected, retryable, or a transport error code).',
+      labelNames: ['result'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    vodRetries: new Counter({ name: 'vod_cover_vod_retries_total', help: 'SmallFileUpload attempts beyond the first.', registers: [registry] }),
+    uploadsInFlight: new Gauge({ name: 'vod_cover_uploads_in_flight', help: 'Uploads being read or sent right now.', registers: [registry] }),
+    singleFlightJoins: new Counter({
+      name: 'vod_cover_single_flight_joins_total',
+      help: 'Uploads that shared a VOD call already in flight for the same video and bytes.',
+      registers: [registry],
+    }),
+  };
+}
