@@ -6,6 +6,8 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayContext } from './context.js';
 import { DEFAULT_CSRF_HEADERS } from './http/csrf.js';
+import { createGraphiqlAssets } from './graphiql/assets.js';
+import { renderGraphiqlPage } from './graphiql/page.js';
 import { drainable } from './http/drain.js';
 import { createOperationExecutor } from './http/execute-operation.js';
 import { createMultipartLayer, type NodeHandler } from './http/multipart-layer.js';
@@ -123,8 +125,8 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const DEFAULT_QUERY = `# Upload a cover: pick a file for the \`file\` variable (multipart request),
-# or use the curl command printed by \`npm start\`.
+const DEFAULT_QUERY = `# Upload a cover: choose a file above (it goes to the \`file\` variable as a
+# GraphQL multipart request), then run. \`query { uploadLimits { … } }\` says what is accepted.
 mutation UploadVideoCover($fileId: ID!, $file: Upload!) {
   uploadVideoCover(fileId: $fileId, file: $file) {
     __typename
@@ -132,11 +134,12 @@ mutation UploadVideoCover($fileId: ID!, $file: Upload!) {
     ... on UploadVideoCoverError { code reason message canRetry }
   }
 }
-
-query UploadLimits {
-  uploadLimits { maxFileSize maxFileNameLength fileExtensions }
-}
 `;
+
+const DEFAULT_VARIABLES = `{
+  "fileId": "9031868222807461771",
+  "file": null
+}`;
 
 /**
  * Builds the GraphQL gateway without listening: Yoga with the Pothos schema, CSRF prevention,
@@ -196,6 +199,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Multipart is parsed by the layer below, as a stream; Yoga's own parser buffers whole files.
     multipart: false,
     graphiql: graphiql ? { title: 'vod-cover-gateway', defaultQuery: DEFAULT_QUERY, defaultEditorToolsVisibility: 'variables' } : false,
+    renderGraphiQL: () => renderGraphiqlPage({ title: 'vod-cover-gateway', endpoint: graphqlEndpoint, query: DEFAULT_QUERY, variables: DEFAULT_VARIABLES }),
     landingPage: false,
     maskedErrors: true,
     logging,
@@ -234,8 +238,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       accepting: () => !shutdown.draining(),
     },
   });
+  const graphiqlAssets = graphiql ? createGraphiqlAssets() : () => false;
   const shutdown = drainable((req, res) => {
-    if (operatorRoutes(req, res)) return;
+    if (operatorRoutes(req, res) || graphiqlAssets(req, res)) return;
     assignRequestId(req, res);
     handler(req, res);
   });
