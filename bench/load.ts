@@ -7,10 +7,12 @@ import { Pool } from 'undici';
 export type Verdict = 'ok' | 'rejected' | 'error';
 
 export interface LoadOptions {
-  url: string;
+  /**
+   * What worker `i` sends, every time: built once per worker. (Workers send for different videos,
+   * so the gateway's single-flight never merges two workers' uploads into one VOD call.)
+   */
+  requestOf(worker: number): { url: string; body: Buffer };
   headers: Record<string, string>;
-  /** Built once, sent every time. */
-  body: Buffer;
   concurrency: number;
   warmupMs: number;
   durationMs: number;
@@ -33,8 +35,9 @@ export interface LoadResult {
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const url = new URL(options.url);
-  const pool = new Pool(url.origin, { connections: options.concurrency, pipelining: 1 });
+  const requests = Array.from({ length: options.concurrency }, (_, i) => options.requestOf(i));
+  const origin = new URL(requests[0]!.url).origin;
+  const pool = new Pool(origin, { connections: options.concurrency, pipelining: 1 });
   const start = performance.now();
   const windowStart = start + options.warmupMs;
   const end = windowStart + options.durationMs;
@@ -48,13 +51,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const startTimer = setTimeout(() => edge('start'), options.warmupMs);
   const endTimer = setTimeout(() => edge('end'), options.warmupMs + options.durationMs);
 
-  async function worker(): Promise<void> {
+  async function worker(index: number): Promise<void> {
+    const { url: target, body } = requests[index]!;
+    const url = new URL(target);
     while (performance.now() < end) {
       const t0 = performance.now();
       let verdict: Verdict;
       let detail = '';
       try {
-        const res = await pool.request({ path: url.pathname + url.search, method: 'POST', headers: options.headers, body: options.body });
+        const res = await pool.request({ path: url.pathname + url.search, method: 'POST', headers: options.headers, body });
         const text = await res.body.text();
         verdict = options.judge(res.statusCode, text);
         if (verdict === 'error') detail = `${res.statusCode} ${text.slice(0, 300)}`;
@@ -77,7 +82,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }
   }
 
-  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  await Promise.all(Array.from({ length: options.concurrency }, (_, i) => worker(i)));
   clearTimeout(startTimer);
   clearTimeout(endTimer);
   // The last worker can finish a hair before the end timer fires.

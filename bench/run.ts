@@ -13,10 +13,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { print } from 'graphql';
 import { request } from 'undici';
-import { UploadVideoCoverDocument } from '../test/generated/graphql.js';
 import { jpegOfSize, sha1 } from '../test/fixtures/images.js';
+import { BOUNDARY, UPLOAD_OPERATIONS, multipartBody } from '../test/helpers/raw-multipart.js';
 import { percentile, runLoad, type Verdict } from './load.js';
 import { cpuMs, rssBytes, sampleRss } from './proc.js';
 import type { ServerStats } from './servers/child.js';
@@ -98,14 +97,15 @@ function stats(child: ChildProcess): Promise<ServerStats> {
   });
 }
 
-async function multipartBody(image: Buffer): Promise<{ body: Buffer; contentType: string }> {
-  const form = new FormData();
-  form.append('operations', JSON.stringify({ query: print(UploadVideoCoverDocument), variables: { fileId: VIDEO, file: null } }));
-  form.append('map', JSON.stringify({ 0: ['variables.file'] }));
-  form.append('0', new File([image as Uint8Array<ArrayBuffer>], 'cover.jpg', { type: 'image/jpeg' }));
-  const encoded = new Response(form);
-  return { body: Buffer.from(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type')! };
+/** A spec-compliant multipart upload (operations, map, file part), as clients send it. */
+function uploadBody(image: Buffer, videoFileId: string): Buffer {
+  return multipartBody([
+    { name: 'operations', value: UPLOAD_OPERATIONS(videoFileId) },
+    { name: 'map', value: JSON.stringify({ 0: ['variables.file'] }) },
+    { name: '0', filename: 'cover.jpg', bytes: image, contentType: 'image/jpeg' },
+  ]);
 }
+const MULTIPART = `multipart/form-data; boundary=${BOUNDARY}`;
 
 /** Before timing the gateway: one upload of this image must succeed, and VOD must hold it intact. */
 async function correctnessGate(url: string, body: Buffer, contentType: string, image: Buffer): Promise<void> {
@@ -125,17 +125,18 @@ async function measure(scenario: Scenario, server: 'floor' | 'gateway', upstream
   const { child, url } = await start(`./servers/${server}.ts`, { VOD_BASE_URL: upstream });
   const pid = child.pid!;
   try {
-    let target: string;
+    let requestOf: (worker: number) => { url: string; body: Buffer };
     let headers: Record<string, string>;
-    let body: Buffer;
     let judge: (status: number, text: string) => Verdict;
     const expectedSha = `"sha1":"${sha1(image)}"`;
+    // One video per worker: the same bytes for the same video at once would share one VOD call
+    // (single-flight), a saving this workload would show and real traffic would not.
+    const videoOf = (worker: number) => `${VIDEO}-${worker}`;
     if (server === 'gateway') {
-      const multipart = await multipartBody(image);
-      if (!scenario.oversize) await correctnessGate(url, multipart.body, multipart.contentType, image);
-      target = url;
-      body = multipart.body;
-      headers = { 'content-type': multipart.contentType, 'x-graphql-yoga-csrf': '1' };
+      const bodies = Array.from({ length: scenario.concurrency }, (_, i) => uploadBody(image, videoOf(i)));
+      if (!scenario.oversize) await correctnessGate(url, uploadBody(image, `${VIDEO}-gate`), MULTIPART, image);
+      requestOf = (worker) => ({ url, body: bodies[worker]! });
+      headers = { 'content-type': MULTIPART, 'x-graphql-yoga-csrf': '1' };
       judge = (status, text) =>
         status === 200 && text.includes('"__typename":"UploadVideoCoverSuccess"') && text.includes(expectedSha)
           ? 'ok'
@@ -143,8 +144,7 @@ async function measure(scenario: Scenario, server: 'floor' | 'gateway', upstream
             ? 'rejected'
             : 'error';
     } else {
-      target = `${url}/upload?fileId=${VIDEO}&name=cover.jpg`;
-      body = image;
+      requestOf = (worker) => ({ url: `${url}/upload?fileId=${videoOf(worker)}&name=cover.jpg`, body: image });
       headers = { 'content-type': 'application/octet-stream' };
       judge = (status, text) =>
         status === 200 && text.includes('"ok":true') ? 'ok' : scenario.oversize && status === 413 ? 'rejected' : 'error';
@@ -156,9 +156,8 @@ async function measure(scenario: Scenario, server: 'floor' | 'gateway', upstream
     let statsStart: Promise<ServerStats> | undefined;
     let statsEnd: Promise<ServerStats> | undefined;
     const load = await runLoad({
-      url: target,
+      requestOf,
       headers,
-      body,
       concurrency: scenario.concurrency,
       warmupMs: WARMUP_MS,
       durationMs: WINDOW_MS,
@@ -196,6 +195,7 @@ async function measure(scenario: Scenario, server: 'floor' | 'gateway', upstream
 }
 
 const fmt = (n: number | undefined, digits = 2) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits));
+const signed = (n: number) => `${n >= 0 ? '+' : '−'}${Math.abs(n).toFixed(1)}`;
 const ratio = (g: number | undefined, f: number | undefined) => (g === undefined || f === undefined || f === 0 ? undefined : g / f);
 
 async function main(): Promise<void> {
@@ -225,7 +225,7 @@ async function main(): Promise<void> {
     }
     const rate = scenario.oversize ? ratio(gateway.rejected, floor.rejected) : ratio(gateway.uploadsPerSecond, floor.uploadsPerSecond);
     lines.push(
-      `| ${scenario.title} | **gateway ÷ floor** | ${fmt(rate)}× | ${fmt(ratio(gateway.p50Ms, floor.p50Ms))}× | ${fmt(ratio(gateway.p99Ms, floor.p99Ms))}× | ${fmt(ratio(gateway.cpuMsPerUpload, floor.cpuMsPerUpload))}× | +${fmt(gateway.peakRssMb - floor.peakRssMb, 1)} MB | | | |`,
+      `| ${scenario.title} | **gateway ÷ floor** | ${fmt(rate)}× | ${fmt(ratio(gateway.p50Ms, floor.p50Ms))}× | ${fmt(ratio(gateway.p99Ms, floor.p99Ms))}× | ${fmt(ratio(gateway.cpuMsPerUpload, floor.cpuMsPerUpload))}× | ${signed(gateway.peakRssMb - floor.peakRssMb)} MB | | | |`,
     );
   }
   const table = lines.join('\n');
