@@ -1,4 +1,4 @@
-import { DEFAULT_REGION, DEFAULT_VOD_BASE_URL, SIGNATURE_METHODS, VOD_PATHS, type SignatureMethod } from './vod/protocol.js';
+import { DEFAULT_REGION, DEFAULT_VOD_BASE_URL, REGION_PATTERN, SIGNATURE_METHODS, VOD_PATHS, type SignatureMethod } from './vod/protocol.js';
 
 /** Where covers go: the embedded emulator, or a real VOD with credentials. */
 export type VodTarget =
@@ -73,7 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('VOD_BASE_URL', `must be http(s)://host[:port] with no path, got ${JSON.stringify(baseUrl)}`);
   }
   const region = read('VOD_REGION') ?? DEFAULT_REGION;
-  if (!/^[a-z][a-z0-9-]*$/.test(region)) throw new ConfigError('VOD_REGION', `must be a lower-case region code such as "gz", got ${JSON.stringify(region)}`);
+  if (!REGION_PATTERN.test(region)) throw new ConfigError('VOD_REGION', `must be a lower-case region code such as "gz", got ${JSON.stringify(region)}`);
   const path = read('VOD_PATH') ?? VOD_PATHS[0];
   if (!path.startsWith('/')) throw new ConfigError('VOD_PATH', `must start with "/", got ${JSON.stringify(path)}`);
   const signatureMethod = (read('VOD_SIGNATURE_METHOD') ?? 'HmacSHA1') as SignatureMethod;

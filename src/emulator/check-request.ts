@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import {
   FILE_SHA_PATTERN,
   FILE_TYPE_PATTERN,
+  REGION_PATTERN,
   SIGNATURE_METHODS,
   SMALL_FILE_UPLOAD,
   VodCode,
@@ -77,7 +78,7 @@ export function checkQuery(params: Map<string, string> | undefined, ctx: CheckCo
   if (action === undefined) return fail(VodCode.COMMON_PARAMS, 'Action is missing');
   if (action !== SMALL_FILE_UPLOAD) return fail(VodCode.COMMON_PARAMS, `unknown Action ${JSON.stringify(action)}`);
   const region = params.get('Region');
-  if (region === undefined || !/^[a-z][a-z0-9-]*$/.test(region)) return fail(VodCode.COMMON_PARAMS, 'Region is missing or malformed');
+  if (region === undefined || !REGION_PATTERN.test(region)) return fail(VodCode.COMMON_PARAMS, 'Region is missing or malformed');
   const timestamp = params.get('Timestamp');
   if (timestamp === undefined || !/^[0-9]{1,12}$/.test(timestamp)) return fail(VodCode.COMMON_PARAMS, 'Timestamp is missing or malformed');
   if (Math.abs(Number(timestamp) - ctx.nowSeconds) > ctx.clockSkewSeconds) {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { sendJson } from './send-json.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -16,9 +17,7 @@ export function drainable(handler: Handler): { handler: Handler; inFlight(): num
     handler(req, res) {
       if (draining) {
         const body = JSON.stringify({ errors: [{ message: 'The service is shutting down; send the request again.' }] });
-        res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close', 'retry-after': '1' });
-        res.end(body);
-        return;
+        return sendJson(res, 503, body, { connection: 'close', 'retry-after': '1' });
       }
       inFlight++;
       res.once('close', () => {

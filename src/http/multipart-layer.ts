@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { processRequest } from 'graphql-upload-minimal';
 import { hasCsrfHeader } from './csrf.js';
 import type { OperationAnswer } from './execute-operation.js';
+import { sendJson } from './send-json.js';
 
 /** Options of {@link createMultipartLayer}. */
 export interface MultipartLayerOptions {
@@ -41,7 +42,7 @@ export function createMultipartLayer(next: NodeHandler, options: MultipartLayerO
   const stopReading = (req: IncomingMessage, res: ServerResponse): void => stopReadingRequest(req, res, hangingUp);
   const refuse = (req: IncomingMessage, res: ServerResponse, status: number, message: string): void => {
     stopReading(req, res);
-    send(res, status, JSON.stringify({ errors: [{ message }] }));
+    sendJson(res, status, JSON.stringify({ errors: [{ message }] }));
   };
 
   return function handle(req: IncomingMessage, res: ServerResponse): void {
@@ -63,9 +64,9 @@ export function createMultipartLayer(next: NodeHandler, options: MultipartLayerO
     processRequest(req, res, { maxFiles: 1, maxFieldSize }).then(
       (operations) =>
         execute(operations, { req, res, stopReadingRequest }).then(
-          (answer) => send(res, answer.status, answer.body),
+          (answer) => sendJson(res, answer.status, answer.body),
           // The executor masks what resolvers throw; reaching here is a bug of ours.
-          () => send(res, 500, JSON.stringify({ errors: [{ message: 'Unexpected error.' }] })),
+          () => sendJson(res, 500, JSON.stringify({ errors: [{ message: 'Unexpected error.' }] })),
         ),
       (error: { status?: number; message?: string }) => {
         const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 400;
@@ -129,12 +130,6 @@ function stopReadingRequest(req: IncomingMessage, res: ServerResponse, hangingUp
   res.setHeader('connection', 'close');
   // Node closes a `connection: close` socket with destroySoon() once the answer is written.
   socket.destroySoon = hangUp;
-}
-
-function send(res: ServerResponse, status: number, body: string): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
 }
 
 /**

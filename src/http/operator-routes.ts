@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
+import { sendJson } from './send-json.js';
 
 /** What `/ready` checks; each answers whether that part is fit to serve. */
 export type ReadinessChecks = Record<string, () => boolean | Promise<boolean>>;
@@ -16,7 +17,7 @@ export function createOperatorRoutes(options: { registry: Registry; readiness: R
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const path = (req.url ?? '/').split('?', 1)[0];
     if (path === '/health') {
-      send(res, 200, 'application/json', JSON.stringify({ status: 'ok' }));
+      sendJson(res, 200, JSON.stringify({ status: 'ok' }), NO_STORE);
       return true;
     }
     if (path === '/ready') {
@@ -25,14 +26,17 @@ export function createOperatorRoutes(options: { registry: Registry; readiness: R
       ).then((results) => {
         const checks = Object.fromEntries(results);
         const ready = results.every(([, ok]) => ok);
-        send(res, ready ? 200 : 503, 'application/json', JSON.stringify({ status: ready ? 'ready' : 'not ready', checks }));
+        sendJson(res, ready ? 200 : 503, JSON.stringify({ status: ready ? 'ready' : 'not ready', checks }), NO_STORE);
       });
       return true;
     }
     if (path === '/metrics') {
       void registry.metrics().then(
-        (text) => send(res, 200, registry.contentType, text),
-        () => send(res, 500, 'text/plain', 'metrics unavailable\n'),
+        (text) => {
+          res.writeHead(200, { 'content-type': registry.contentType, 'content-length': Buffer.byteLength(text), ...NO_STORE });
+          res.end(req.method === 'HEAD' ? undefined : text);
+        },
+        () => sendJson(res, 503, JSON.stringify({ error: 'metrics unavailable' }), NO_STORE),
       );
       return true;
     }
@@ -40,7 +44,4 @@ export function createOperatorRoutes(options: { registry: Registry; readiness: R
   };
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string): void {
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
-  res.end(res.req.method === 'HEAD' ? undefined : body);
-}
+const NO_STORE = { 'cache-control': 'no-store' };

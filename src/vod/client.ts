@@ -14,6 +14,7 @@ import {
 import {
   DEFAULT_REGION,
   DEFAULT_VOD_BASE_URL,
+  REGION_PATTERN,
   SIGNATURE_METHODS,
   SMALL_FILE_UPLOAD,
   VOD_PATHS,
@@ -171,7 +172,7 @@ export function createVodClient(options: VodClientOptions): VodClient {
   requireOption(typeof options.secretKey === 'string' && options.secretKey.length > 0, 'secretKey', 'must be a non-empty string');
   const origin = parseOrigin(baseUrl);
   requireOption(path.startsWith('/'), 'path', 'must start with "/"');
-  requireOption(/^[a-z][a-z0-9-]*$/.test(region), 'region', 'must be a lower-case region code such as "gz"');
+  requireOption(REGION_PATTERN.test(region), 'region', 'must be a lower-case region code such as "gz"');
   requireOption(SIGNATURE_METHODS.includes(signatureMethod), 'signatureMethod', `must be one of ${SIGNATURE_METHODS.join(', ')}`);
   for (const [name, value] of Object.entries({ connections, connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs, ...prefixed(retry) })) {
     requireOption(Number.isInteger(value) && value >= 0, name, 'must be a whole number ≥ 0');

@@ -15,6 +15,9 @@ export const DEFAULT_VOD_BASE_URL = 'https://vod2.qcloud.com';
 /** Default legacy short region code. */
 export const DEFAULT_REGION = 'gz';
 
+/** A region code: lower-case letters, digits and dashes (`gz`, `ap-guangzhou`). */
+export const REGION_PATTERN = /^[a-z][a-z0-9-]*$/;
+
 /** Largest cover the action takes, in bytes (Decision in §1: 1 ≤ fileSize ≤ 1,048,576). */
 export const MAX_FILE_SIZE = 1_048_576;
 
