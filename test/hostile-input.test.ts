@@ -58,6 +58,17 @@ describe('malformed multipart requests get a 4xx or a GraphQL error, never a 5xx
     await stillServes();
   });
 
+  it('answers an operation that never reads its file part, and does not hang on the unread body', async () => {
+    // A variable the operation does not declare: GraphQL ignores it, and nobody reads the part.
+    const operations = JSON.stringify({ query: '{ uploadLimits { maxFileSize } }', variables: { file: null } });
+    const started = Date.now();
+    const answer = await rawPost(h.url, multipartBody([{ name: 'operations', value: operations }, MAP, file('big.jpg', Buffer.alloc(900 * 1024, 1))]));
+    expect(answer.json, answer.body).toEqual({ data: { uploadLimits: { maxFileSize: 1048576 } } });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(h.emulator.callCount).toBe(0);
+    await stillServes();
+  });
+
   it.each([
     ['of 10 KB', `${'a'.repeat(10_000)}.jpg`],
     ['that is a path climbing up', '../../../../etc/passwd'],
