@@ -39,7 +39,7 @@ const MAX_HANGING_UP = 1024;
 export function createMultipartLayer(next: NodeHandler, options: MultipartLayerOptions) {
   const { graphqlEndpoint, csrfHeaders, maxFieldSize, execute } = options;
   const hangingUp = { count: 0 };
-  const stopReading = (req: IncomingMessage, res: ServerResponse): void => stopReadingRequest(req, res, hangingUp);
+  const stopReading = (req: IncomingMessage, res: ServerResponse): void => stopReadingAndHangUp(req, res, hangingUp);
   const refuse = (req: IncomingMessage, res: ServerResponse, status: number, message: string): void => {
     stopReading(req, res);
     sendJson(res, status, JSON.stringify({ errors: [{ message }] }));
@@ -106,7 +106,7 @@ function pathOf(url: string | undefined): string {
  * then stop and read it); the socket itself `HANG_UP_MS` later. Node's own way, closing at once,
  * resets a connection whose client bytes are still arriving, and the client may lose the answer.
  */
-function stopReadingRequest(req: IncomingMessage, res: ServerResponse, hangingUp: { count: number }): void {
+function stopReadingAndHangUp(req: IncomingMessage, res: ServerResponse, hangingUp: { count: number }): void {
   if (req.complete || req.socket.destroyed) return;
   req.unpipe();
   req.pause();

@@ -77,7 +77,15 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     onUploadStart?.();
     const started = performance.now();
     const facts: Facts = { bytesRead: 0 };
-    const result = await uploadOnce(input, facts);
+    // The file must arrive within the deadline; its timer goes as soon as the upload settles.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException('upload deadline', 'TimeoutError')), uploadDeadlineMs);
+    let result: UploadCoverResult;
+    try {
+      result = await uploadOnce(input, facts, deadline.signal);
+    } finally {
+      clearTimeout(timer);
+    }
     onUploadDone?.({ requestId: input.requestId, videoFileId: input.videoFileId, result, ...facts, durationMs: performance.now() - started });
     return result;
   }
@@ -86,8 +94,8 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
   async function uploadOnce(
     { videoFileId, file, requestSize, stopReadingRequest = () => undefined }: UploadCoverInput,
     facts: Facts,
+    deadline: AbortSignal,
   ): Promise<UploadCoverResult> {
-    const deadline = AbortSignal.timeout(uploadDeadlineMs);
     if (!isValidVideoFileId(videoFileId)) {
       stopReadingRequest();
       return localError('INVALID_FILE_ID', UPLOAD_ERROR_REASONS.INVALID_FILE_ID);

@@ -238,28 +238,35 @@ export function createVodClient(options: VodClientOptions): VodClient {
 
   async function smallFileUpload(input: SmallFileUploadInput): Promise<SmallFileUploadResult> {
     const deadlineAt = Date.now() + retry.deadlineMs;
-    for (let attempt = 1; ; attempt++) {
-      const deadline = AbortSignal.timeout(Math.max(1, deadlineAt - Date.now()));
-      const signal = input.signal ? AbortSignal.any([input.signal, deadline]) : deadline;
-      let outcome: AttemptOutcome;
-      let result: SmallFileUploadResult | undefined;
-      try {
-        result = await attemptOnce(input, signal);
-        result.attempts = attempt;
-        outcome = { kind: 'answer', code: result.code, canRetry: result.ok ? 0 : result.canRetry ? 1 : 0 };
-      } catch (error) {
-        if (error instanceof VodTransportError) error.attempts = attempt;
-        outcome = { kind: 'error', error };
+    // One deadline for every attempt, its timer cleared as soon as the call settles (a timer left
+    // armed for the whole deadline after each call piles up under load).
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException('VOD deadline', 'TimeoutError')), retry.deadlineMs);
+    const signal = input.signal ? AbortSignal.any([input.signal, deadline.signal]) : deadline.signal;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        let outcome: AttemptOutcome;
+        let result: SmallFileUploadResult | undefined;
+        try {
+          result = await attemptOnce(input, signal);
+          result.attempts = attempt;
+          outcome = { kind: 'answer', code: result.code, canRetry: result.ok ? 0 : result.canRetry ? 1 : 0 };
+        } catch (error) {
+          if (error instanceof VodTransportError) error.attempts = attempt;
+          outcome = { kind: 'error', error };
+        }
+        const wait = backoff(attempt, retry, random);
+        const retryable = shouldRetry(outcome, attempt, retry) && Date.now() + wait < deadlineAt;
+        if (!retryable) {
+          if (result) return result;
+          throw (outcome as { error: unknown }).error;
+        }
+        await sleep(wait, undefined, input.signal ? { signal: input.signal } : undefined).catch(() => {
+          throw Object.assign(new VodAbortedError(), { attempts: attempt });
+        });
       }
-      const wait = backoff(attempt, retry, random);
-      const retryable = shouldRetry(outcome, attempt, retry) && Date.now() + wait < deadlineAt;
-      if (!retryable) {
-        if (result) return result;
-        throw (outcome as { error: unknown }).error;
-      }
-      await sleep(wait, undefined, input.signal ? { signal: input.signal } : undefined).catch(() => {
-        throw Object.assign(new VodAbortedError(), { attempts: attempt });
-      });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -268,7 +275,8 @@ export function createVodClient(options: VodClientOptions): VodClient {
     smallFileUpload,
     reachable(timeoutMs = 1000) {
       return new Promise((resolve) => {
-        const socket = connect({ host: target.hostname, port: Number(target.port || (target.protocol === 'https:' ? 443 : 80)), timeout: timeoutMs });
+        // URL hostnames keep an IPv6 address's brackets; net.connect wants it bare.
+        const socket = connect({ host: target.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(target.port || (target.protocol === 'https:' ? 443 : 80)), timeout: timeoutMs });
         const done = (ok: boolean) => {
           socket.destroy();
           resolve(ok);
