@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { UploadRequest } from './http/upload-request.js';
 import type { CoverLoader } from './ledger/cover-loader.js';
 import type { CoverUploader } from './upload/upload-cover.js';
 
@@ -11,6 +12,6 @@ export interface GatewayContext {
   /** The Node request and response, when served by node:http (absent under `yoga.fetch`). */
   req?: IncomingMessage;
   res?: ServerResponse;
-  /** Set by the multipart layer: stop reading the request and close the connection after answering. */
-  stopReadingRequest?: () => void;
+  /** Set by the multipart transport: what it knows of the request the upload arrives in. */
+  uploadRequest?: UploadRequest;
 }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
@@ -9,12 +9,16 @@ import { DEFAULT_CSRF_HEADERS } from './http/csrf.js';
 import { createGraphiqlAssets } from './graphiql/assets.js';
 import { renderGraphiqlPage } from './graphiql/page.js';
 import { drainable } from './http/drain.js';
+import { markAwaitingContinue } from './http/expect-continue.js';
 import { createOperationExecutor } from './http/execute-operation.js';
 import { createMultipartLayer, type NodeHandler } from './http/multipart-layer.js';
+import { useBodyLimit } from './plugins/use-body-limit.js';
+import { useRepresentationsLimit } from './plugins/use-representations-limit.js';
 import { getSchema } from './schema/index.js';
 import { createCoverUploader } from './upload/upload-cover.js';
 import { createCoverLoader } from './ledger/cover-loader.js';
 import type { CoverStore } from './ledger/cover-store.js';
+import { withWriteRetries, type RetryingCoverStore } from './ledger/retrying-cover-store.js';
 import { openSqliteCoverStore } from './ledger/sqlite-cover-store.js';
 import { createOperatorRoutes } from './http/operator-routes.js';
 import { assignRequestId } from './http/request-id.js';
@@ -33,6 +37,17 @@ export interface GatewayOptions {
    * @default ':memory:' (nothing survives a restart; `npm start` uses DATA_DIR/covers.sqlite)
    */
   ledger?: CoverStore | string;
+  /**
+   * Most successful uploads held in memory while the ledger does not take writes (written again
+   * with backoff); past it the oldest is logged whole at error level and given up.
+   * @default 10000
+   */
+  ledgerMaxPending?: number;
+  /**
+   * First wait before a failed ledger write is tried again, in ms (doubled each time, up to 30 s).
+   * @default 1000
+   */
+  ledgerRetryDelayMs?: number;
   /**
    * Path GraphQL and GraphiQL are served on.
    * @default '/graphql'
@@ -53,6 +68,17 @@ export interface GatewayOptions {
    * @default 100000
    */
   maxFieldSize?: number;
+  /**
+   * Largest request body that is not multipart (JSON, GraphQL, form), in bytes; longer ones get 413.
+   * @default 1048576
+   */
+  maxBodySize?: number;
+  /**
+   * Most federation `_entities` representations one request may ask for (a router's batches stay
+   * well under it).
+   * @default 2000
+   */
+  maxRepresentations?: number;
   /**
    * Headers, any one of which lets a non-preflighted request (multipart, form, text) in.
    * @default ['x-graphql-yoga-csrf', 'apollo-require-preflight']
@@ -114,8 +140,8 @@ export interface Gateway {
   server: Server;
   /** Starts listening; resolves with the GraphQL URL. */
   listen(port?: number, host?: string): Promise<string>;
-  /** The cover ledger in use. */
-  ledger: CoverStore;
+  /** The cover ledger in use (failed writes held and retried). */
+  ledger: RetryingCoverStore;
   /** Prometheus metrics, served at `/metrics`. */
   metrics: GatewayMetrics;
   /**
@@ -155,6 +181,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     graphiql = true,
     maxFileSize = MAX_FILE_SIZE,
     maxFieldSize = 100_000,
+    maxBodySize = 1_048_576,
+    maxRepresentations = 2000,
     csrfHeaders = DEFAULT_CSRF_HEADERS,
     logging = true,
     uploadDeadlineMs = 60_000,
@@ -163,15 +191,35 @@ export function createGateway(options: GatewayOptions): Gateway {
     headersTimeoutMs = 10_000,
     requestTimeoutMs = 120_000,
     shutdownGraceMs = 10_000,
+    ledgerMaxPending = 10_000,
+    ledgerRetryDelayMs = 1000,
     introspection = process.env['NODE_ENV'] !== 'production',
   } = options;
   const ownsVod = !isVodClient(options.vod);
   const vod = isVodClient(options.vod) ? options.vod : createVodClient(options.vod);
   // What a multipart request holds besides the file: two fields and headers and boundaries.
+  const maxRequestOverhead = 2 * maxFieldSize + 64 * 1024;
   const ownsLedger = typeof options.ledger !== 'object';
-  const ledger = typeof options.ledger === 'object' ? options.ledger : openSqliteCoverStore(options.ledger ?? ':memory:');
+  const store = typeof options.ledger === 'object' ? options.ledger : openSqliteCoverStore(options.ledger ?? ':memory:');
   const metrics = createMetrics();
   const logger = options.logger === false ? undefined : (options.logger ?? createLogger());
+  const ledger = withWriteRetries(store, {
+    maxPending: ledgerMaxPending,
+    retryDelayMs: ledgerRetryDelayMs,
+    onWriteFailed: (error, pending) => {
+      metrics.ledgerWriteFailures.inc();
+      metrics.ledgerPending.set(pending);
+      logger?.error({ err: error, pending }, 'cover ledger: a write failed; the record is held and written again (see /ready)');
+    },
+    onRecovered: (written) => {
+      metrics.ledgerPending.set(0);
+      logger?.warn({ written }, 'cover ledger: writes work again; every held record is written');
+    },
+    onDropped: (record) => {
+      metrics.ledgerDropped.inc();
+      logger?.error({ record }, 'cover ledger: a record could not be written and is given up; replay it from this line');
+    },
+  });
   const covers = createCoverUploader({
     vod,
     ledger,
@@ -186,7 +234,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     onJoin: () => metrics.singleFlightJoins.inc(),
     maxFileSize,
-    maxRequestOverhead: 2 * maxFieldSize + 64 * 1024,
+    maxRequestOverhead,
     uploadDeadlineMs,
     maxConcurrentVodCalls,
     vodQueueTimeoutMs,
@@ -205,6 +253,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     logging,
     plugins: [
       useCSRFPrevention({ requestHeaders: [...csrfHeaders] }),
+      useBodyLimit(maxBodySize),
+      useRepresentationsLimit(maxRepresentations),
       // Limits on what one operation may ask (each refusal is a GraphQL error, before execution).
       EnvelopArmorPlugin({
         maxDepth: { n: 10 },
@@ -222,6 +272,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     graphqlEndpoint,
     csrfHeaders,
     maxFieldSize,
+    maxRequestSize: maxFileSize + maxRequestOverhead,
+    onUnexpectedError: (error) => (logger ? logger.error({ err: error }, 'multipart request: unexpected error') : console.error(error)),
     execute: createOperationExecutor(yoga),
   });
   // Readiness: the ledger takes writes, VOD's host answers (checked at most every 5 s), not draining.
@@ -253,6 +305,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     shutdown.handler,
   );
+  // A client that waits for `100 Continue` gets it only once its request passed the checks that need no body.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    markAwaitingContinue(req);
+    shutdown.handler(req, res);
+  });
 
   return {
     yoga,
@@ -273,7 +330,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     async close() {
       if (server.listening) await shutdown.drain(server, shutdownGraceMs);
       if (ownsVod) await vod.close();
-      if (ownsLedger) ledger.close();
+      await ledger.stop();
+      if (ownsLedger) await store.close();
     },
   };
 }

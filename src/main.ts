@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 import { DEV_CREDENTIAL, startVodEmulator, type VodEmulator } from './emulator/server.js';
 import { createGateway } from './gateway.js';
+import { openSqliteCoverStore } from './ledger/sqlite-cover-store.js';
 import type { VodClientOptions } from './vod/client.js';
 
 let config;
@@ -30,7 +31,15 @@ if (config.vod.kind === 'emulator') {
 }
 
 const ledgerFile = join(config.dataDir, 'covers.sqlite');
-const gateway = createGateway({ vod, ledger: ledgerFile, introspection: config.introspection });
+let ledger;
+try {
+  ledger = openSqliteCoverStore(ledgerFile);
+} catch (error) {
+  console.error(`Configuration error: DATA_DIR: the cover ledger ${ledgerFile} cannot be created or opened (${(error as Error).message})`);
+  await emulator?.close();
+  process.exit(1);
+}
+const gateway = createGateway({ vod, ledger, introspection: config.introspection });
 console.log(`Cover ledger: ${ledgerFile}`);
 const url = await gateway.listen(config.port, config.host);
 console.log(`GraphQL and GraphiQL: ${url}`);
@@ -50,6 +59,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (closing) return;
     closing = true;
     console.log(`${signal}: closing`);
-    void Promise.all([gateway.close(), emulator?.close()]).then(() => process.exit(0));
+    // The gateway first: uploads in flight finish (on the embedded emulator too), then the rest.
+    void gateway
+      .close()
+      .then(() => Promise.all([ledger.close(), emulator?.close()]))
+      .then(() => process.exit(0));
   });
 }

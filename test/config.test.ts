@@ -67,6 +67,16 @@ describe('loadConfig', () => {
     expect((error as Error).message.startsWith(`${variable}:`)).toBe(true);
   });
 
+  it.each(['https://admin:hunter2-pw@vod.example.com', 'https://:hunter2-pw@vod.example.com', 'https://admin:hunter2-pw@vod.example.com/v2'])(
+    'refuses VOD_BASE_URL %s with credentials, and does not print the password',
+    (baseUrl) => {
+      expect(() => loadConfig({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_BASE_URL: baseUrl })).toThrow(
+        'VOD_BASE_URL: must not hold credentials (user:password@): VOD authenticates by signature; got "https://[redacted]@vod.example.com',
+      );
+      expect(() => loadConfig({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_BASE_URL: baseUrl })).toThrow(/^(?!.*hunter2)/);
+    },
+  );
+
   it('never puts the SecretKey in an error', () => {
     expect(() => loadConfig({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'very-secret', VOD_REGION: 'BAD' })).toThrow(/^(?!.*very-secret)/);
   });

@@ -230,6 +230,9 @@ describe('the SecretKey stays secret', () => {
 
   it('is absent from an option error', () => {
     expect(() => createVodClient({ ...DEV_CREDENTIAL, baseUrl: 'ftp://x' })).toThrow(/option "baseUrl"/);
+    expect(() => createVodClient({ ...DEV_CREDENTIAL, baseUrl: 'https://u:hunter2@vod.example.com' })).toThrow(
+      'createVodClient: option "baseUrl" must not hold credentials (user:password@); VOD authenticates by signature',
+    );
     try {
       createVodClient({ ...DEV_CREDENTIAL, region: 'GZ' });
     } catch (error) {
@@ -261,10 +264,23 @@ describe('parseAnswer', () => {
   });
 
   it('tolerates unknown fields', () => {
-    expect(parseAnswer('{"code":0,"fileId":"1","url":"u","extra":{"a":1}}')).toMatchObject({ ok: true });
+    expect(parseAnswer('{"code":0,"fileId":"1","url":"http://x/y.jpg","extra":{"a":1,"fileId":2}}')).toMatchObject({ ok: true, fileId: '1' });
   });
 
-  it.each(['', 'null', '[]', '{"code":"0"}', '{"code":0}', '{"code":0,"fileId":"1"}'])('rejects %j', (text) => {
+  it.each([
+    '',
+    'null',
+    '[]',
+    '{"code":"0"}',
+    '{"code":0}',
+    '{"code":0,"fileId":"1"}',
+    '{"code":0,"fileId":1e400,"url":"http://x/y.jpg"}',
+    '{"code":0,"fileId":1.5,"url":"http://x/y.jpg"}',
+    '{"code":0,"fileId":"12a","url":"http://x/y.jpg"}',
+    '{"code":0,"nested":{"fileId":123},"url":"http://x/y.jpg"}',
+    '{"code":0,"fileId":"1","url":"javascript:alert(1)"}',
+    '{"code":0,"fileId":"1","url":"u"}',
+  ])('rejects %j', (text) => {
     expect(() => parseAnswer(text)).toThrow(VodBadResponseError);
   });
 

@@ -11,6 +11,8 @@ export type Fault =
   | { kind: 'status'; status: number }
   /** Answer 200 with a body that is not JSON (nothing stored). */
   | { kind: 'malformed' }
+  /** Answer 200 with exactly this JSON text (nothing stored): answers a real VOD should never give. */
+  | { kind: 'body'; body: string }
   /**
    * Read the body, then destroy the connection without an answer. With `afterStore` the upload is
    * stored first: the unclear case where VOD has the cover but the client never hears of it.

@@ -177,6 +177,7 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
     if (fault?.kind === 'drop' && !fault.afterStore) return drop(req, call);
     if (fault?.kind === 'status') return plain(res, fault.status, 'upstream fault injected by the emulator\n', {}, call);
     if (fault?.kind === 'malformed') return plain(res, 200, '<html>not json', { 'content-type': 'application/json' }, call);
+    if (fault?.kind === 'body') return plain(res, 200, fault.body, { 'content-type': 'application/json' }, call);
     if (fault?.kind === 'answer') {
       return answer(res, call, { code: fault.code, canRetry: fault.canRetry, message: fault.message ?? 'fault injected by the emulator' });
     }

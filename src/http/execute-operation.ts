@@ -1,4 +1,4 @@
-import { GraphQLError, type ExecutionResult } from 'graphql';
+import { GraphQLError, getOperationAST, type ExecutionResult } from 'graphql';
 import type { YogaServerInstance } from 'graphql-yoga';
 
 /** A GraphQL-over-HTTP answer, ready to write. */
@@ -37,6 +37,10 @@ export function createOperationExecutor<TContext extends Record<string, unknown>
     }
     const validationErrors = validate(schema, document);
     if (validationErrors.length > 0) return { status: 400, body: stringify({ errors: validationErrors }) };
+    // Several operations and no (or an unknown) operationName: Yoga's own answer to the same JSON request.
+    if (!getOperationAST(document, (operationName as string | null | undefined) ?? undefined)) {
+      return requestError(new GraphQLError('Could not determine what operation to execute.', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }));
+    }
 
     const contextValue = await contextFactory();
     const result = (await execute({

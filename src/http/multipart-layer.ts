@@ -2,7 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { processRequest } from 'graphql-upload-minimal';
 import { hasCsrfHeader } from './csrf.js';
 import type { OperationAnswer } from './execute-operation.js';
+import { sendContinue } from './expect-continue.js';
+import { guardMultipartParser } from './multipart-guard.js';
 import { sendJson } from './send-json.js';
+import type { UploadRequest } from './upload-request.js';
 
 /** Options of {@link createMultipartLayer}. */
 export interface MultipartLayerOptions {
@@ -12,6 +15,10 @@ export interface MultipartLayerOptions {
   csrfHeaders: readonly string[];
   /** Largest `operations` or `map` field, in bytes. */
   maxFieldSize: number;
+  /** Longest request body that can hold a valid upload; a longer declared length is refused 413 before `100 Continue`. */
+  maxRequestSize: number;
+  /** Told of an error no answer was made for (a bug of ours): it is answered 500 "Unexpected error.". */
+  onUnexpectedError?: (error: unknown) => void;
   /** Runs a parsed operation (see `createOperationExecutor`). */
   execute(operations: unknown, serverContext: Record<string, unknown>): Promise<OperationAnswer>;
 }
@@ -37,7 +44,7 @@ const MAX_HANGING_UP = 1024;
  * pipeline (`execute`). Everything else goes to Yoga untouched.
  */
 export function createMultipartLayer(next: NodeHandler, options: MultipartLayerOptions) {
-  const { graphqlEndpoint, csrfHeaders, maxFieldSize, execute } = options;
+  const { graphqlEndpoint, csrfHeaders, maxFieldSize, maxRequestSize, execute, onUnexpectedError } = options;
   const hangingUp = { count: 0 };
   const stopReading = (req: IncomingMessage, res: ServerResponse): void => stopReadingAndHangUp(req, res, hangingUp);
   const refuse = (req: IncomingMessage, res: ServerResponse, status: number, message: string): void => {
@@ -47,46 +54,54 @@ export function createMultipartLayer(next: NodeHandler, options: MultipartLayerO
 
   return function handle(req: IncomingMessage, res: ServerResponse): void {
     if (req.method !== 'POST' || !isMultipart(req.headers['content-type']) || pathOf(req.url) !== graphqlEndpoint) {
+      sendContinue(req, res);
       return next(req, res);
     }
     if (!hasCsrfHeader(req.headers, csrfHeaders)) {
       return refuse(req, res, 403, `Required CSRF header(s) not present: send one of ${csrfHeaders.join(', ')}.`);
     }
-    let stopped = false;
+    const declaredSize = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+    if (req.headers.expect !== undefined && declaredSize !== undefined && declaredSize > maxRequestSize) {
+      // The client waits for `100 Continue` before sending the body: say no before it sends anything.
+      return refuse(req, res, 413, `The request declares ${declaredSize} bytes; an upload needs at most ${maxRequestSize}.`);
+    }
+    sendContinue(req, res);
+    const stopping = new AbortController();
     const stopReadingRequest = (): void => {
-      stopped = true;
+      if (stopping.signal.aborted) return;
+      stopping.abort();
       stopReading(req, res);
     };
     res.once('finish', () => {
-      if (!stopped && !req.complete) linger(req);
+      if (!stopping.signal.aborted && !req.complete) linger(req);
     });
-    hearEveryParserError(req);
+    const guard = guardMultipartParser(req, { maxFiles: 1 });
+    const uploadRequest: UploadRequest = {
+      ...(declaredSize !== undefined && Number.isSafeInteger(declaredSize) ? { declaredSize } : {}),
+      stopReading: stopReadingRequest,
+      stopped: stopping.signal,
+      bodyAccepted: guard.bodyAccepted,
+    };
     processRequest(req, res, { maxFiles: 1, maxFieldSize }).then(
       (operations) =>
-        execute(operations, { req, res, stopReadingRequest }).then(
-          (answer) => sendJson(res, answer.status, answer.body),
+        execute(operations, { req, res, uploadRequest }).then(
+          (answer) => {
+            // A part after the operation started (an undeclared extra file) refuses the request as a whole.
+            const refusal = guard.refusal();
+            if (refusal) refuse(req, res, refusal.status, refusal.message);
+            else sendJson(res, answer.status, answer.body);
+          },
           // The executor masks what resolvers throw; reaching here is a bug of ours.
-          () => sendJson(res, 500, JSON.stringify({ errors: [{ message: 'Unexpected error.' }] })),
+          (error: unknown) => {
+            onUnexpectedError?.(error);
+            sendJson(res, 500, JSON.stringify({ errors: [{ message: 'Unexpected error.' }] }));
+          },
         ),
       (error: { status?: number; message?: string }) => {
         const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 400;
         refuse(req, res, status === 499 ? 400 : status, error.message ?? 'Invalid multipart request.');
       },
     );
-  };
-}
-
-/**
- * graphql-upload-minimal hears only the first 'error' of its busboy parser (`once`), then
- * destroys the parser, which can emit another ("Unexpected end of form", after a malformed part
- * header). An 'error' nobody hears crashes the process, so every stream the request is piped
- * into gets a listener of its own; the first error still fails the request as before.
- */
-function hearEveryParserError(req: IncomingMessage): void {
-  const pipe = req.pipe.bind(req);
-  req.pipe = <T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T => {
-    destination.on('error', () => undefined);
-    return pipe(destination, options);
   };
 }
 

@@ -21,5 +21,5 @@ export interface CoverStore {
   latestCovers(videoFileIds: readonly string[]): Promise<Map<string, CoverRecord>>;
   /** Whether a write would succeed now (for readiness checks). */
   isWritable(): boolean;
-  close(): void;
+  close(): void | Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CoverRecord, CoverStore } from './cover-store.js';
@@ -30,6 +30,18 @@ export function openSqliteCoverStore(file: string): CoverStore {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  // The file this connection writes to. If the path stops naming it (the file or DATA_DIR deleted,
+  // the file replaced), SQLite would go on writing to the orphan, silently lost at the next start.
+  const opened = file === ':memory:' ? undefined : statSync(file);
+  const isStillOpenedFile = (): boolean => {
+    if (!opened) return true;
+    try {
+      const now = statSync(file);
+      return now.ino === opened.ino && now.dev === opened.dev;
+    } catch {
+      return false;
+    }
+  };
 
   const insert = db.prepare(
     `INSERT INTO cover_uploads (video_file_id, cover_file_id, url, sha1, size, file_type, uploaded_at)
@@ -46,6 +58,7 @@ export function openSqliteCoverStore(file: string): CoverStore {
 
   return {
     async record(cover) {
+      if (!isStillOpenedFile()) throw new Error(`the ledger file ${file} is no longer the one opened (deleted or replaced)`);
       insert.run({ ...cover, uploadedAt: cover.uploadedAt.getTime() });
     },
     async latestCovers(videoFileIds) {
@@ -65,7 +78,7 @@ export function openSqliteCoverStore(file: string): CoverStore {
       return covers;
     },
     isWritable() {
-      return db.open && !db.readonly;
+      return db.open && !db.readonly && isStillOpenedFile();
     },
     close() {
       db.close();

@@ -10,6 +10,9 @@ export interface GatewayMetrics {
   vodRetries: Counter;
   uploadsInFlight: Gauge;
   singleFlightJoins: Counter;
+  ledgerWriteFailures: Counter;
+  ledgerPending: Gauge;
+  ledgerDropped: Counter;
 }
 
 export function createMetrics(): GatewayMetrics {
@@ -42,6 +45,21 @@ export function createMetrics(): GatewayMetrics {
     singleFlightJoins: new Counter({
       name: 'vod_cover_single_flight_joins_total',
       help: 'Uploads that shared a VOD call already in flight for the same video and bytes.',
+      registers: [registry],
+    }),
+    ledgerWriteFailures: new Counter({
+      name: 'vod_cover_ledger_write_failures_total',
+      help: 'Cover ledger writes that failed (each held record is tried again).',
+      registers: [registry],
+    }),
+    ledgerPending: new Gauge({
+      name: 'vod_cover_ledger_pending_records',
+      help: 'Successful uploads held in memory because the cover ledger does not take writes.',
+      registers: [registry],
+    }),
+    ledgerDropped: new Counter({
+      name: 'vod_cover_ledger_records_dropped_total',
+      help: 'Held ledger records given up (queue full, or still unwritable at shutdown); each is logged whole at error level.',
       registers: [registry],
     }),
   };

@@ -16,8 +16,7 @@ builder.mutationField('uploadVideoCover', (t) =>
         requestId: requestIdOf(ctx.req),
         videoFileId: String(args.fileId),
         file: args.file,
-        ...(ctx.stopReadingRequest ? { stopReadingRequest: ctx.stopReadingRequest } : {}),
-        ...(ctx.req?.headers['content-length'] ? { requestSize: Number(ctx.req.headers['content-length']) } : {}),
+        ...(ctx.uploadRequest ? { request: ctx.uploadRequest } : {}),
       }),
   }),
 );

@@ -4,6 +4,7 @@ import { kindOfExtension } from './image-type.js';
 import { readUpload } from './read-upload.js';
 import { createCoverSender, type CoverSenderOptions } from './send-cover.js';
 import { UPLOAD_ERROR_REASONS, localError, type UploadCoverResult } from './upload-result.js';
+import type { UploadRequest } from '../http/upload-request.js';
 import { discardUpload, openUpload, type UploadValue } from './upload-value.js';
 
 /** Options of {@link createCoverUploader}; the VOD side's are those of `createCoverSender`. */
@@ -51,13 +52,12 @@ export interface UploadCoverInput {
   requestId?: string;
   videoFileId: string;
   file: UploadValue;
-  /** The multipart request's Content-Length, when it has one: bounds the file's size. */
-  requestSize?: number;
   /**
-   * Stops reading the HTTP request when the file is refused before its end, so the rest of a huge
-   * or unwanted body is never read (the host closes the connection after answering).
+   * The HTTP request it arrives in, when the transport streams it: its declared size, a way to stop
+   * reading it when the file is refused before its end (so the rest of a huge or unwanted body is
+   * never read), and whether the whole body was accepted.
    */
-  stopReadingRequest?: () => void;
+  request?: UploadRequest;
 }
 
 export interface CoverUploader {
@@ -92,22 +92,25 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
   const tooLarge = () => localError('FILE_TOO_LARGE', `The file is larger than ${maxFileSize} bytes.`);
 
   async function uploadOnce(
-    { videoFileId, file, requestSize, stopReadingRequest = () => undefined }: UploadCoverInput,
+    { videoFileId, file, request }: UploadCoverInput,
     facts: Facts,
     deadline: AbortSignal,
   ): Promise<UploadCoverResult> {
+    const stopReadingRequest = (): void => request?.stopReading();
+    const requestSize = request?.declaredSize;
     if (!isValidVideoFileId(videoFileId)) {
       stopReadingRequest();
       return localError('INVALID_FILE_ID', UPLOAD_ERROR_REASONS.INVALID_FILE_ID);
     }
     let opened;
     try {
-      opened = await untilAborted(openUpload(file), deadline);
+      opened = await untilAborted(openUpload(file), deadline, request?.stopped);
     } catch (error) {
       if (deadline.aborted) {
         stopReadingRequest();
         return localError('UPLOAD_ABORTED', `The file did not arrive within ${uploadDeadlineMs} ms.`);
       }
+      if (request?.stopped.aborted) return NOT_READ_ANY_FURTHER;
       return partMissing(error);
     }
     const name = splitFileName(opened.filename);
@@ -151,6 +154,10 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     }
     facts.size = read.size;
     facts.sha1 = read.sha1;
+    // A part after the file may still make the request unacceptable (an undeclared extra file).
+    if (request && !(await untilAborted(request.bodyAccepted, deadline).catch(() => false))) {
+      return deadline.aborted ? localError('UPLOAD_ABORTED', `The request did not end within ${uploadDeadlineMs} ms.`) : REQUEST_REFUSED;
+    }
     return sender.send({ videoFileId, fileName: name.fileName, fileType: name.fileType, bytes: read.bytes, sha1: read.sha1, size: read.size });
   }
 
@@ -178,12 +185,26 @@ function partMissing(error: unknown): UploadCoverResult {
   return { ...localError('UPLOAD_ABORTED', `The request ${why}.`), canRetry: false };
 }
 
-/** `promise`, or a rejection as soon as `signal` aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+const NOT_READ_ANY_FURTHER: UploadCoverResult = {
+  ...localError('UPLOAD_ABORTED', 'The request is no longer read: an earlier field of it was refused, so this file part never arrives.'),
+  canRetry: false,
+};
+const REQUEST_REFUSED: UploadCoverResult = {
+  ...localError('UPLOAD_ABORTED', 'The request was refused after the file part (see the HTTP answer), so the cover was not sent.'),
+  canRetry: false,
+};
+
+/** `promise`, or a rejection as soon as any of the signals aborts. */
+function untilAborted<T>(promise: Promise<T>, ...signals: (AbortSignal | undefined)[]): Promise<T> {
+  const aborted = signals.find((signal) => signal?.aborted);
+  if (aborted) return Promise.reject(aborted.reason);
   return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    const onAbort = function (this: AbortSignal) {
+      reject(this.reason);
+    };
+    for (const signal of signals) signal?.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => {
+      for (const signal of signals) signal?.removeEventListener('abort', onAbort);
+    });
   });
 }

@@ -22,6 +22,8 @@ import {
   type SignatureMethod,
 } from './protocol.js';
 import { DEFAULT_RETRY_OPTIONS, backoff, shouldRetry, type AttemptOutcome, type RetryOptions } from './retry.js';
+import { rawTopLevelMember } from './raw-json-member.js';
+import { redactSignedQuery, redactUrlCredentials } from './redact.js';
 import { encodeQuery, signQuery, toSigningKey } from './sign.js';
 
 /** Options of {@link createVodClient}. */
@@ -313,10 +315,11 @@ function parseOrigin(baseUrl: string): string {
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new TypeError(`createVodClient: option "baseUrl" is not a URL: ${JSON.stringify(baseUrl)}`);
+    throw new TypeError(`createVodClient: option "baseUrl" is not a URL: ${JSON.stringify(redactUrlCredentials(baseUrl))}`);
   }
   requireOption(url.protocol === 'http:' || url.protocol === 'https:', 'baseUrl', 'must be http: or https:');
-  requireOption(url.pathname === '/' && url.search === '' && url.username === '', 'baseUrl', 'must be scheme://host[:port] only (set the path with "path")');
+  requireOption(url.username === '' && url.password === '', 'baseUrl', 'must not hold credentials (user:password@); VOD authenticates by signature');
+  requireOption(url.pathname === '/' && url.search === '', 'baseUrl', 'must be scheme://host[:port] only (set the path with "path")');
   return url.origin;
 }
 
@@ -345,21 +348,34 @@ export function parseAnswer(text: string): SmallFileUploadResult {
   const answer = body as Record<string, unknown>;
   const code = answer['code'] as number;
   if (code === VodCode.OK || code === VodCode.ALREADY_EXISTS) {
-    const fileId = typeof answer['fileId'] === 'string' ? answer['fileId'] : /"fileId"\s*:\s*(\d+)/.exec(text)?.[1];
+    // A fileId is a numeric string; sent as a JSON number, only a plain integer literal at the top
+    // level is taken, digit for digit (it exceeds 2^53). 1e400, 1.5, true or a nested id are not ids.
+    const fileId = typeof answer['fileId'] === 'string' ? answer['fileId'] : typeof answer['fileId'] === 'number' ? rawTopLevelMember(text, 'fileId') : undefined;
     const url = answer['url'];
-    if (fileId === undefined || fileId === '' || typeof url !== 'string' || url === '') {
-      throw new VodBadResponseError('success without "fileId" and "url"');
-    }
+    if (fileId === undefined || !COVER_FILE_ID.test(fileId)) throw new VodBadResponseError('success without an integer "fileId"');
+    if (typeof url !== 'string' || !isHttpUrl(url)) throw new VodBadResponseError('success without an http(s) "url"');
     return { ok: true, code, fileId, url, instant: code === VodCode.ALREADY_EXISTS, attempts: 1 };
   }
   return {
     ok: false,
     code,
-    message: typeof answer['message'] === 'string' ? answer['message'] : '',
-    codeDesc: typeof answer['codeDesc'] === 'string' ? answer['codeDesc'] : '',
+    // VOD may echo the request URL; its Signature (and Token) must not travel on to clients or logs.
+    message: typeof answer['message'] === 'string' ? redactSignedQuery(answer['message']) : '',
+    codeDesc: typeof answer['codeDesc'] === 'string' ? redactSignedQuery(answer['codeDesc']) : '',
     canRetry: answer['canRetry'] === 1 || answer['canRetry'] === '1',
     attempts: 1,
   };
+}
+
+const COVER_FILE_ID = /^(0|[1-9][0-9]*)$/;
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 function toTransportError(error: unknown, signal: AbortSignal): VodTransportError {

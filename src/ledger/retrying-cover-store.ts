@@ -1,0 +1,119 @@
+import type { CoverRecord, CoverStore } from './cover-store.js';
+
+/** Options of {@link withWriteRetries}. */
+export interface WriteRetryOptions {
+  /**
+   * Most records held while writes fail. Past it the oldest is given up (told to `onDropped`,
+   * whole, so an operator can replay it from the log).
+   * @default 10000
+   */
+  maxPending?: number;
+  /**
+   * First wait before writing held records again, in ms; doubled after each failure.
+   * @default 1000
+   */
+  retryDelayMs?: number;
+  /**
+   * Longest wait between two tries, in ms.
+   * @default 30000
+   */
+  maxRetryDelayMs?: number;
+  /** Told of each failed write (with the number of records now held). */
+  onWriteFailed?: (error: unknown, pending: number) => void;
+  /** Told when held records were written after all. */
+  onRecovered?: (written: number) => void;
+  /** Told of each record given up: the queue was full, or it could not be written at close. */
+  onDropped?: (record: CoverRecord) => void;
+}
+
+/** A cover store whose failed writes are held and written again. */
+export interface RetryingCoverStore extends CoverStore {
+  /** Records held because writing them failed. */
+  pending(): number;
+  /** Stops retrying after one last try; what is still held is told to `onDropped`. Leaves the wrapped store open. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Wraps a cover store so that a record whose write fails (read-only or full disk, a ledger file
+ * deleted or replaced) is not lost: it is held in a bounded queue, in order, and written again with
+ * backoff until writes work; reads see held records too. While any is held the store says it is
+ * not writable, so `/ready` turns 503.
+ */
+export function withWriteRetries(store: CoverStore, options: WriteRetryOptions = {}): RetryingCoverStore {
+  const { maxPending = 10_000, retryDelayMs = 1000, maxRetryDelayMs = 30_000, onWriteFailed, onRecovered, onDropped } = options;
+  const held: CoverRecord[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let delay = retryDelayMs;
+  let writing: Promise<void> | undefined;
+  let closed = false;
+
+  const hold = (record: CoverRecord, error: unknown): void => {
+    held.push(record);
+    if (held.length > maxPending) onDropped?.(held.shift()!);
+    onWriteFailed?.(error, held.length);
+    schedule();
+  };
+  const schedule = (): void => {
+    if (timer || writing || closed) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void writeHeld();
+    }, delay);
+    delay = Math.min(delay * 2, maxRetryDelayMs);
+  };
+  /** Writes held records in order; stops at the first failure. */
+  const writeHeld = (): Promise<void> =>
+    (writing ??= (async () => {
+      let written = 0;
+      try {
+        while (held.length > 0) {
+          await store.record(held[0]!);
+          held.shift();
+          written++;
+        }
+        delay = retryDelayMs;
+      } catch (error) {
+        onWriteFailed?.(error, held.length);
+      } finally {
+        writing = undefined;
+        if (written > 0 && held.length === 0) onRecovered?.(written);
+        if (held.length > 0 && timer === undefined) schedule();
+      }
+    })());
+
+  async function stop(): Promise<void> {
+    closed = true;
+    clearTimeout(timer);
+    await writing;
+    // A last try; what still cannot be written is told whole (the log keeps it), not lost silently.
+    await writeHeld();
+    for (const record of held.splice(0)) onDropped?.(record);
+  }
+
+  return {
+    async record(cover) {
+      // Behind records already held, to keep the order (a video's cover is its latest record).
+      if (held.length > 0) return hold(cover, new Error('earlier records are still waiting to be written'));
+      try {
+        await store.record(cover);
+      } catch (error) {
+        hold(cover, error);
+      }
+    },
+    async latestCovers(videoFileIds) {
+      const covers = await store.latestCovers(videoFileIds);
+      if (held.length === 0) return covers;
+      const wanted = new Set(videoFileIds);
+      for (const record of held) if (wanted.has(record.videoFileId)) covers.set(record.videoFileId, record);
+      return covers;
+    },
+    isWritable: () => held.length === 0 && store.isWritable(),
+    pending: () => held.length,
+    stop,
+    async close() {
+      await stop();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
+
+/**
+ * Refuses, with 413, a request body (JSON, GraphQL, form: anything but multipart, whose parts are
+ * bounded one by one) longer than `maxBytes`: by its declared length before a byte is read, and
+ * for a body without one (chunked) as soon as the count passes the bound. Yoga would otherwise
+ * read and parse any size, and the parse of a small-looking 24 MB JSON body alone took gigabytes.
+ */
+export function useBodyLimit(maxBytes: number): Plugin {
+  const tooLarge = (size?: number) =>
+    createGraphQLError(`The request body ${size === undefined ? 'is' : `declares ${size} bytes, which is`} larger than the ${maxBytes} bytes accepted.`, {
+      extensions: { http: { status: 413, headers: { connection: 'close' } }, code: 'REQUEST_TOO_LARGE' },
+    });
+  return {
+    onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+      if (request.method !== 'POST' || !requestParser || request.headers.get('content-type')?.toLowerCase().startsWith('multipart/')) return;
+      const declared = request.headers.get('content-length');
+      if (declared !== null) {
+        if (Number(declared) > maxBytes) {
+          setRequestParser(() => {
+            throw tooLarge(Number(declared));
+          });
+        }
+        return;
+      }
+      // No declared length: count while reading, then hand Yoga's parser the bytes read.
+      setRequestParser(async (original) => {
+        const body = await readAtMost(original, maxBytes);
+        if (body === undefined) throw tooLarge();
+        return requestParser(new fetchAPI.Request(original.url, { method: original.method, headers: original.headers, body: body as unknown as BodyInit }));
+      });
+    },
+  };
+}
+
+async function readAtMost(request: Request, maxBytes: number): Promise<Uint8Array | undefined> {
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}

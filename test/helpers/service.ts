@@ -1,0 +1,55 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface RunningService {
+  /** The GraphQL URL. */
+  url: string;
+  /** Everything the process printed so far (stdout and stderr). */
+  printed(): string;
+  /** The exit code once the process has exited, else undefined. */
+  exitCode(): number | null | undefined;
+  /** Resolves with the exit code when the process exits. */
+  exited: Promise<number | null>;
+  /** SIGTERM, then waits for the exit. */
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Spawns the real service (`src/main.ts`, as `npm start` does) on a free port with its own data
+ * folder, and waits until it serves or exits.
+ */
+export async function startService(env: Record<string, string> = {}): Promise<RunningService> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { ...process.env, LOG_LEVEL: 'warn', DATA_DIR: mkdtempSync(join(tmpdir(), 'vod-cover-service-')), ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let printed = '';
+  child.stdout.on('data', (chunk) => (printed += chunk));
+  child.stderr.on('data', (chunk) => (printed += chunk));
+  let code: number | null | undefined;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve((code = c))));
+  for (let i = 0; i < 150 && code === undefined && !printed.includes('GraphQL and GraphiQL'); i++) await new Promise((r) => setTimeout(r, 100));
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    printed: () => printed,
+    exitCode: () => code,
+    exited,
+    async stop() {
+      if (code === undefined) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
