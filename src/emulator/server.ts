@@ -105,7 +105,7 @@ const READ_SLACK = 64 * 1024;
 
 /**
  * Starts a VOD emulator: a real HTTP server on loopback speaking `SmallFileUpload` as
- * `shared/vod-protocol.md` describes, with fault injection and call records for tests.
+ * `docs/vod-protocol.md` describes, with fault injection and call records for tests.
  *
  * @example
  * const vod = await startVodEmulator();

@@ -334,7 +334,7 @@ async function readLimited(body: AsyncIterable<Uint8Array>, limit: number): Prom
   return Buffer.concat(chunks, total).toString('utf8');
 }
 
-/** Reads §3's JSON. A `fileId` sent as a JSON number is recovered from the text, digit for digit. */
+/** Reads §3's JSON. A `fileId` sent as a JSON number is kept digit for digit only when it is a plain top-level integer literal. */
 export function parseAnswer(text: string): SmallFileUploadResult {
   let body: unknown;
   try {

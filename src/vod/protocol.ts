@@ -1,5 +1,5 @@
 /**
- * The VOD `SmallFileUpload` contract as data (`shared/vod-protocol.md`), declared once and used by
+ * The VOD `SmallFileUpload` contract as data (`docs/vod-protocol.md`), declared once and used by
  * the client, the emulator, the gateway's validation and the tests alike.
  */
 

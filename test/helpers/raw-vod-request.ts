@@ -1,5 +1,5 @@
 /**
- * A deliberately independent implementation of the request of `shared/vod-protocol.md` §1–§2
+ * A deliberately independent implementation of the request of `docs/vod-protocol.md` §1–§2
  * (it does not import src/vod), so that tests can send the emulator any well- or ill-formed
  * request and a bug shared by the signer and the emulator cannot hide.
  */
