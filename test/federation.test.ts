@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { print } from 'graphql';
-import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoverStore } from '../src/ledger/cover-store.js';
 import { openSqliteCoverStore } from '../src/ledger/sqlite-cover-store.js';
@@ -11,16 +10,8 @@ import { UploadVideoCoverDocument } from './generated/graphql.js';
 import { images, sha1 } from './fixtures/images.js';
 import { startGateway, type GatewayHarness } from './helpers/gateway.js';
 import { VIDEO_FILE_ID, resultOf, sendUpload } from './helpers/multipart.js';
+import { postGraphql as graphql } from './helpers/graphql.js';
 import { VIDEOS_SDL, composeSupergraph, startHiveGateway, startVideosSubgraph } from './helpers/supergraph.js';
-
-async function graphql<T = Record<string, unknown>>(url: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  const res = await request(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: res.statusCode, body: (await res.body.json()) as { data?: T; errors?: { message: string }[] } };
-}
 
 /** A ledger that counts the queries it answers. */
 function countingLedger(inner: CoverStore): CoverStore & { queries: number } {

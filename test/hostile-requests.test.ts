@@ -16,6 +16,7 @@ import { openSqliteCoverStore } from '../src/ledger/sqlite-cover-store.js';
 import { UploadVideoCoverDocument } from './generated/graphql.js';
 import { images } from './fixtures/images.js';
 import { startGateway, type GatewayHarness } from './helpers/gateway.js';
+import { postGraphql as graphql } from './helpers/graphql.js';
 import { VIDEO_FILE_ID, resultOf, sendUpload } from './helpers/multipart.js';
 import { BOUNDARY, UPLOAD_OPERATIONS, multipartBody, rawPost, type RawPart } from './helpers/raw-multipart.js';
 import { startService } from './helpers/service.js';
@@ -32,11 +33,6 @@ afterAll(async () => {
 
 const jpg = (name = '0', filename = 'cover.jpg'): RawPart => ({ name, filename, bytes: images.jpg, contentType: 'image/jpeg' });
 const field = (name: string, value: unknown): RawPart => ({ name, value: typeof value === 'string' ? value : JSON.stringify(value) });
-
-async function graphql(url: string, query: string, variables?: Record<string, unknown>) {
-  const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-  return { status: res.statusCode, body: (await res.body.json()) as { data?: Record<string, unknown> | null; errors?: { message: string }[] } };
-}
 
 /** A normal upload succeeds, and its cover is read back through `videoCover`. */
 async function uploadsStillWork(harness: Pick<GatewayHarness, 'url'>, fileId = `still-${Math.random().toString(36).slice(2)}`): Promise<void> {
