@@ -206,13 +206,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   const ledger = withWriteRetries(store, {
     maxPending: ledgerMaxPending,
     retryDelayMs: ledgerRetryDelayMs,
+    onPendingChange: (pending) => metrics.ledgerPending.set(pending),
     onWriteFailed: (error, pending) => {
       metrics.ledgerWriteFailures.inc();
-      metrics.ledgerPending.set(pending);
       logger?.error({ err: error, pending }, 'cover ledger: a write failed; the record is held and written again (see /ready)');
     },
     onRecovered: (written) => {
-      metrics.ledgerPending.set(0);
       logger?.warn({ written }, 'cover ledger: writes work again; every held record is written');
     },
     onDropped: (record) => {

@@ -254,9 +254,11 @@ describe('the cover ledger never loses a record silently', () => {
       expect(await ready(ledger.url)).toMatchObject({ status: 503, checks: { ledger: false } });
       // The upload succeeds (VOD has the cover); its record is held, not written to the orphaned file.
       await uploadsStillWork(ledger);
+      // A second record queues behind the first, without a write of its own: held, not a second failure.
+      await uploadsStillWork(ledger);
       const metrics = await (await request(new URL('/metrics', ledger.url))).body.text();
-      expect(metrics).toContain('vod_cover_ledger_write_failures_total 1');
-      expect(metrics).toContain('vod_cover_ledger_pending_records 1');
+      expect(metrics).toContain('vod_cover_ledger_write_failures_total 1\n');
+      expect(metrics).toContain('vod_cover_ledger_pending_records 2\n');
     } finally {
       await ledger.close();
     }

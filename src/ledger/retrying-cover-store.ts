@@ -18,8 +18,10 @@ export interface WriteRetryOptions {
    * @default 30000
    */
   maxRetryDelayMs?: number;
-  /** Told of each failed write (with the number of records now held). */
+  /** Told of each write that failed (with the number of records now held). */
   onWriteFailed?: (error: unknown, pending: number) => void;
+  /** Told whenever the number of held records changes. */
+  onPendingChange?: (pending: number) => void;
   /** Told when held records were written after all. */
   onRecovered?: (written: number) => void;
   /** Told of each record given up: the queue was full, or it could not be written at close. */
@@ -41,17 +43,19 @@ export interface RetryingCoverStore extends CoverStore {
  * not writable, so `/ready` turns 503.
  */
 export function withWriteRetries(store: CoverStore, options: WriteRetryOptions = {}): RetryingCoverStore {
-  const { maxPending = 10_000, retryDelayMs = 1000, maxRetryDelayMs = 30_000, onWriteFailed, onRecovered, onDropped } = options;
+  const { maxPending = 10_000, retryDelayMs = 1000, maxRetryDelayMs = 30_000, onWriteFailed, onPendingChange, onRecovered, onDropped } = options;
   const held: CoverRecord[] = [];
   let timer: NodeJS.Timeout | undefined;
   let delay = retryDelayMs;
   let writing: Promise<void> | undefined;
   let closed = false;
 
-  const hold = (record: CoverRecord, error: unknown): void => {
+  /** Queues a record; only a write that really failed is told as a failure. */
+  const hold = (record: CoverRecord, failure?: { error: unknown }): void => {
     held.push(record);
     if (held.length > maxPending) onDropped?.(held.shift()!);
-    onWriteFailed?.(error, held.length);
+    onPendingChange?.(held.length);
+    if (failure) onWriteFailed?.(failure.error, held.length);
     schedule();
   };
   const schedule = (): void => {
@@ -71,6 +75,7 @@ export function withWriteRetries(store: CoverStore, options: WriteRetryOptions =
           await store.record(held[0]!);
           held.shift();
           written++;
+          onPendingChange?.(held.length);
         }
         delay = retryDelayMs;
       } catch (error) {
@@ -89,16 +94,17 @@ export function withWriteRetries(store: CoverStore, options: WriteRetryOptions =
     // A last try; what still cannot be written is told whole (the log keeps it), not lost silently.
     await writeHeld();
     for (const record of held.splice(0)) onDropped?.(record);
+    onPendingChange?.(0);
   }
 
   return {
     async record(cover) {
       // Behind records already held, to keep the order (a video's cover is its latest record).
-      if (held.length > 0) return hold(cover, new Error('earlier records are still waiting to be written'));
+      if (held.length > 0) return hold(cover);
       try {
         await store.record(cover);
       } catch (error) {
-        hold(cover, error);
+        hold(cover, { error });
       }
     },
     async latestCovers(videoFileIds) {
