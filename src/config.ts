@@ -1,4 +1,4 @@
-import { redactUrlCredentials } from './vod/redact.js';
+import { vodBaseUrlProblem } from './vod/base-url.js';
 import { DEFAULT_REGION, DEFAULT_VOD_BASE_URL, REGION_PATTERN, SIGNATURE_METHODS, VOD_PATHS, type SignatureMethod } from './vod/protocol.js';
 
 /** Where covers go: the embedded emulator, or a real VOD with credentials. */
@@ -67,18 +67,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (secretKey === undefined) throw new ConfigError('VOD_SECRET_KEY', 'is required when VOD_SECRET_ID is set');
 
   const baseUrl = read('VOD_BASE_URL') ?? DEFAULT_VOD_BASE_URL;
-  let url: URL | undefined;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    url = undefined;
-  }
-  if (url && (url.username !== '' || url.password !== '')) {
-    throw new ConfigError('VOD_BASE_URL', `must not hold credentials (user:password@): VOD authenticates by signature; got ${JSON.stringify(redactUrlCredentials(baseUrl))}`);
-  }
-  if (!url || !/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search !== '') {
-    throw new ConfigError('VOD_BASE_URL', `must be http(s)://host[:port] with no path, got ${JSON.stringify(redactUrlCredentials(baseUrl))}`);
-  }
+  const baseUrlProblem = vodBaseUrlProblem(baseUrl);
+  if (baseUrlProblem) throw new ConfigError('VOD_BASE_URL', baseUrlProblem);
   const region = read('VOD_REGION') ?? DEFAULT_REGION;
   if (!REGION_PATTERN.test(region)) throw new ConfigError('VOD_REGION', `must be a lower-case region code such as "gz", got ${JSON.stringify(region)}`);
   const path = read('VOD_PATH') ?? VOD_PATHS[0];

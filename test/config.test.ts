@@ -71,7 +71,7 @@ describe('loadConfig', () => {
     'refuses VOD_BASE_URL %s with credentials, and does not print the password',
     (baseUrl) => {
       expect(() => loadConfig({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_BASE_URL: baseUrl })).toThrow(
-        'VOD_BASE_URL: must not hold credentials (user:password@): VOD authenticates by signature; got "https://[redacted]@vod.example.com',
+        'VOD_BASE_URL: must not hold credentials (user:password@), VOD authenticates by signature: "https://[redacted]@vod.example.com',
       );
       expect(() => loadConfig({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_BASE_URL: baseUrl })).toThrow(/^(?!.*hunter2)/);
     },

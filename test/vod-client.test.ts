@@ -231,7 +231,7 @@ describe('the SecretKey stays secret', () => {
   it('is absent from an option error', () => {
     expect(() => createVodClient({ ...DEV_CREDENTIAL, baseUrl: 'ftp://x' })).toThrow(/option "baseUrl"/);
     expect(() => createVodClient({ ...DEV_CREDENTIAL, baseUrl: 'https://u:hunter2@vod.example.com' })).toThrow(
-      'createVodClient: option "baseUrl" must not hold credentials (user:password@); VOD authenticates by signature',
+      'createVodClient: option "baseUrl" must not hold credentials (user:password@), VOD authenticates by signature: "https://[redacted]@vod.example.com"',
     );
     try {
       createVodClient({ ...DEV_CREDENTIAL, region: 'GZ' });

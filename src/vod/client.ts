@@ -23,7 +23,8 @@ import {
 } from './protocol.js';
 import { DEFAULT_RETRY_OPTIONS, backoff, shouldRetry, type AttemptOutcome, type RetryOptions } from './retry.js';
 import { rawTopLevelMember } from './raw-json-member.js';
-import { redactSignedQuery, redactUrlCredentials } from './redact.js';
+import { vodBaseUrlProblem } from './base-url.js';
+import { redactSignedQuery } from './redact.js';
 import { encodeQuery, signQuery, toSigningKey } from './sign.js';
 
 /** Options of {@link createVodClient}. */
@@ -311,16 +312,9 @@ function prefixed(retry: RetryOptions): Record<string, number> {
 }
 
 function parseOrigin(baseUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new TypeError(`createVodClient: option "baseUrl" is not a URL: ${JSON.stringify(redactUrlCredentials(baseUrl))}`);
-  }
-  requireOption(url.protocol === 'http:' || url.protocol === 'https:', 'baseUrl', 'must be http: or https:');
-  requireOption(url.username === '' && url.password === '', 'baseUrl', 'must not hold credentials (user:password@); VOD authenticates by signature');
-  requireOption(url.pathname === '/' && url.search === '', 'baseUrl', 'must be scheme://host[:port] only (set the path with "path")');
-  return url.origin;
+  const problem = vodBaseUrlProblem(baseUrl);
+  if (problem) throw new TypeError(`createVodClient: option "baseUrl" ${problem}`);
+  return new URL(baseUrl).origin;
 }
 
 async function readLimited(body: AsyncIterable<Uint8Array>, limit: number): Promise<string> {
