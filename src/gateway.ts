@@ -3,17 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayContext } from './context.js';
 import { DEFAULT_CSRF_HEADERS } from './http/csrf.js';
 import { createGraphiqlAssets } from './graphiql/assets.js';
 import { renderGraphiqlPage } from './graphiql/page.js';
 import { drainable } from './http/drain.js';
 import { markAwaitingContinue } from './http/expect-continue.js';
-import { createOperationExecutor } from './http/execute-operation.js';
-import { createMultipartLayer, type NodeHandler } from './http/multipart-layer.js';
 import { useBodyLimit } from './plugins/use-body-limit.js';
 import { useRepresentationsLimit } from './plugins/use-representations-limit.js';
+import { useStreamingUploads } from './plugins/use-streaming-uploads.js';
 import { getSchema } from './schema/index.js';
 import { createCoverUploader } from './upload/upload-cover.js';
 import { createCoverLoader } from './ledger/cover-loader.js';
@@ -48,6 +47,12 @@ export interface GatewayOptions {
    * @default 1000
    */
   ledgerRetryDelayMs?: number;
+  /**
+   * Yoga and envelop plugins of your own (authentication, tracing, persisted operations, …), run
+   * after the gateway's own. They see uploads exactly as they see any other operation.
+   * @default []
+   */
+  plugins?: Array<Plugin | Plugin<GatewayContext & Record<string, unknown>>>;
   /**
    * Path GraphQL and GraphiQL are served on.
    * @default '/graphql'
@@ -243,8 +248,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     schema: getSchema(),
     graphqlEndpoint,
     context: () => ({ covers, coverLoader: createCoverLoader(ledger) }),
-    // Multipart is parsed by the layer below, as a stream; Yoga's own parser buffers whole files.
-    multipart: false,
+    // Yoga's own multipart parser serves `yoga.fetch`; on node:http useStreamingUploads streams instead.
+    multipart: true,
     graphiql: graphiql ? { title: 'vod-cover-gateway', defaultQuery: DEFAULT_QUERY, defaultEditorToolsVisibility: 'variables' } : false,
     renderGraphiQL: () => renderGraphiqlPage({ title: 'vod-cover-gateway', endpoint: graphqlEndpoint, query: DEFAULT_QUERY, variables: DEFAULT_VARIABLES }),
     landingPage: false,
@@ -253,6 +258,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     plugins: [
       useCSRFPrevention({ requestHeaders: [...csrfHeaders] }),
       useBodyLimit(maxBodySize),
+      useStreamingUploads({ maxFieldSize, maxRequestSize: maxFileSize + maxRequestOverhead, maxFiles: 1 }),
       useRepresentationsLimit(maxRepresentations),
       // Limits on what one operation may ask (each refusal is a GraphQL error, before execution).
       EnvelopArmorPlugin({
@@ -264,17 +270,10 @@ export function createGateway(options: GatewayOptions): Gateway {
         blockFieldSuggestion: { enabled: !introspection },
       }),
       ...(introspection ? [] : [useDisableIntrospection()]),
+      ...(options.plugins ?? []),
     ],
   });
 
-  const handler = createMultipartLayer(yoga.requestListener as NodeHandler, {
-    graphqlEndpoint,
-    csrfHeaders,
-    maxFieldSize,
-    maxRequestSize: maxFileSize + maxRequestOverhead,
-    onUnexpectedError: (error) => (logger ? logger.error({ err: error }, 'multipart request: unexpected error') : console.error(error)),
-    execute: createOperationExecutor(yoga),
-  });
   // Readiness: the ledger takes writes, VOD's host answers (checked at most every 5 s), not draining.
   let vodReachable: { at: number; ok: Promise<boolean> } | undefined;
   const operatorRoutes = createOperatorRoutes({
@@ -293,7 +292,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const shutdown = drainable((req, res) => {
     if (operatorRoutes(req, res) || graphiqlAssets(req, res)) return;
     assignRequestId(req, res);
-    handler(req, res);
+    void yoga.requestListener(req, res);
   });
   const server = createServer(
     {

@@ -4,7 +4,3 @@
  * apollo-upload-client users send; refusing it would break every upload through them.
  */
 export const DEFAULT_CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight'] as const;
-
-export function hasCsrfHeader(headers: Record<string, unknown>, names: readonly string[]): boolean {
-  return names.some((name) => headers[name] !== undefined);
-}

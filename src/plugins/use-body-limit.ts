@@ -1,4 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { sendContinue } from '../http/expect-continue.js';
 
 /**
  * Refuses, with 413, a request body (JSON, GraphQL, form: anything but multipart, whose parts are
@@ -6,23 +8,24 @@ import { createGraphQLError, type Plugin } from 'graphql-yoga';
  * for a body without one (chunked) as soon as the count passes the bound. Yoga would otherwise
  * read and parse any size, and the parse of a small-looking 24 MB JSON body alone took gigabytes.
  */
-export function useBodyLimit(maxBytes: number): Plugin {
+export function useBodyLimit(maxBytes: number): Plugin<object, { req?: IncomingMessage; res?: ServerResponse }> {
   const tooLarge = (size?: number) =>
     createGraphQLError(`The request body ${size === undefined ? 'is' : `declares ${size} bytes, which is`} larger than the ${maxBytes} bytes accepted.`, {
       extensions: { http: { status: 413, headers: { connection: 'close' } }, code: 'REQUEST_TOO_LARGE' },
     });
   return {
-    onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+    onRequestParse({ request, requestParser, setRequestParser, fetchAPI, serverContext }) {
       if (request.method !== 'POST' || !requestParser || request.headers.get('content-type')?.toLowerCase().startsWith('multipart/')) return;
       const declared = request.headers.get('content-length');
-      if (declared !== null) {
-        if (Number(declared) > maxBytes) {
-          setRequestParser(() => {
-            throw tooLarge(Number(declared));
-          });
-        }
+      if (declared !== null && Number(declared) > maxBytes) {
+        // A client waiting for `100 Continue` gets this answer instead, and sends nothing.
+        setRequestParser(() => {
+          throw tooLarge(Number(declared));
+        });
         return;
       }
+      if (serverContext.req && serverContext.res) sendContinue(serverContext.req, serverContext.res);
+      if (declared !== null) return;
       // No declared length: count while reading, then hand Yoga's parser the bytes read.
       setRequestParser(async (original) => {
         const body = await readAtMost(original, maxBytes);

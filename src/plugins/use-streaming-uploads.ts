@@ -1,0 +1,139 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { processRequest } from 'graphql-upload-minimal';
+import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
+import { sendContinue } from '../http/expect-continue.js';
+import { lingerAfterAnswer, stopReadingAndHangUp } from '../http/hang-up.js';
+import { guardMultipartParser, type MultipartGuard } from '../http/multipart-guard.js';
+import type { UploadRequest } from '../http/upload-request.js';
+
+/** Options of {@link useStreamingUploads}. */
+export interface StreamingUploadsOptions {
+  /**
+   * Largest `operations` or `map` field, in bytes.
+   * @default 100000
+   */
+  maxFieldSize?: number;
+  /**
+   * Longest request body that can hold a valid upload. A client that waits for `100 Continue` and
+   * declares more is refused 413 before it sends a byte; other requests are cut off by the resolver
+   * (FILE_TOO_LARGE) before their file is read.
+   * @default Infinity
+   */
+  maxRequestSize?: number;
+  /**
+   * Most file parts in one request; one more is refused 413.
+   * @default 1
+   */
+  maxFiles?: number;
+}
+
+/** What node:http hands Yoga as the server context (`yoga.requestListener`, `createServer(yoga)`). */
+interface NodeServerContext {
+  req?: IncomingMessage;
+  res?: ServerResponse;
+}
+
+/** What the plugin adds to the GraphQL context of a streamed multipart request. */
+export interface StreamingUploadsContext {
+  uploadRequest?: UploadRequest;
+}
+
+/**
+ * GraphQL multipart requests (the spec apollo-upload-client, urql and GraphiQL send), parsed as a
+ * stream inside Yoga's own pipeline: every Yoga and envelop plugin sees an upload as it sees any
+ * other request, and its answer is Yoga's. When Yoga runs on node:http, graphql-upload-minimal's
+ * `processRequest` reads the Node request: the file part reaches the resolver as a stream and is
+ * never held whole. The plugin also
+ * - checks each `map` path against `operations` before a file is placed (see `multipart-guard.ts`);
+ * - refuses 413 a request that sends a file part `map` does not declare, or more than `maxFiles`;
+ * - puts an {@link UploadRequest} on the context (`uploadRequest`), so the resolver can stop reading
+ *   the request (the connection is then closed once the answer is out) and know its declared size.
+ *
+ * Where there is no Node request (`yoga.fetch`, other runtimes) Yoga's own multipart parser runs,
+ * which reads the whole body and hands the resolver a `File`.
+ *
+ * Answers that need no body come first: Yoga's CSRF prevention (`onRequest`) refuses a request
+ * before a byte of it is read.
+ */
+export function useStreamingUploads(options: StreamingUploadsOptions = {}): Plugin<StreamingUploadsContext, NodeServerContext> {
+  const { maxFieldSize = 100_000, maxRequestSize = Infinity, maxFiles = 1 } = options;
+  const streamed = new WeakMap<Request, { uploadRequest: UploadRequest; guard: MultipartGuard; stop(): void }>();
+
+  return {
+    onRequestParse({ request, serverContext, setRequestParser }) {
+      const { req, res } = serverContext;
+      if (request.method !== 'POST' || !isMultipart(request.headers.get('content-type'))) return;
+      // Yoga's own parser: no Node request, or its body is already being read by someone else.
+      if (!req || !res || req.readableDidRead) return;
+
+      const declaredSize = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+      if (req.headers.expect !== undefined && declaredSize !== undefined && declaredSize > maxRequestSize) {
+        // The client waits for `100 Continue` before sending the body: say no before it sends anything.
+        stopReadingAndHangUp(req, res);
+        setRequestParser(() => {
+          throw requestRefused(413, `The request declares ${declaredSize} bytes; an upload needs at most ${maxRequestSize}.`);
+        });
+        return;
+      }
+
+      setRequestParser(async () => {
+        sendContinue(req, res);
+        const stopping = new AbortController();
+        const stop = (): void => {
+          if (stopping.signal.aborted) return;
+          stopping.abort();
+          stopReadingAndHangUp(req, res);
+        };
+        res.once('finish', () => {
+          if (!stopping.signal.aborted && !req.complete) lingerAfterAnswer(req);
+        });
+        const guard = guardMultipartParser(req, { maxFiles });
+        const uploadRequest: UploadRequest = {
+          ...(declaredSize !== undefined && Number.isSafeInteger(declaredSize) ? { declaredSize } : {}),
+          stopReading: stop,
+          stopped: stopping.signal,
+          bodyAccepted: guard.bodyAccepted,
+        };
+        try {
+          const params = (await processRequest(req, res, { maxFiles, maxFieldSize })) as GraphQLParams;
+          streamed.set(request, { uploadRequest, guard, stop });
+          return params;
+        } catch (error) {
+          stop();
+          const { status, message } = error as { status?: number; message?: string };
+          // graphql-upload-minimal says 499 for a request that ended early: it was not read whole (400).
+          const refusal = typeof status === 'number' && status >= 400 && status < 499 ? status : 400;
+          throw requestRefused(refusal, message ?? 'Invalid multipart request.');
+        }
+      });
+    },
+
+    onContextBuilding({ context, extendContext }) {
+      const upload = streamed.get((context as { request: Request }).request);
+      if (upload) extendContext({ uploadRequest: upload.uploadRequest });
+    },
+
+    onResponse({ request, serverContext }) {
+      // Answered without reading the body (CSRF, a plugin's refusal): do not read it after the answer either.
+      const { req, res } = serverContext as NodeServerContext;
+      if (req && res && !req.readableDidRead && !req.complete && isMultipart(request.headers.get('content-type'))) stopReadingAndHangUp(req, res);
+    },
+
+    onResultProcess({ request, result, setResult }) {
+      // A part that arrived after the operation started (an undeclared extra file) refuses the request as a whole.
+      const upload = streamed.get(request);
+      const refusal = upload?.guard.refusal();
+      if (!upload || !refusal) return;
+      upload.stop();
+      if (!Array.isArray(result)) setResult({ errors: [requestRefused(refusal.status, refusal.message)] });
+    },
+  };
+}
+
+function requestRefused(status: number, message: string) {
+  return createGraphQLError(message, { extensions: { http: { status }, code: status === 413 ? 'REQUEST_TOO_LARGE' : 'BAD_REQUEST' } });
+}
+
+function isMultipart(contentType: string | null): boolean {
+  return contentType !== null && contentType.toLowerCase().startsWith('multipart/form-data');
+}
