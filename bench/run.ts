@@ -9,7 +9,8 @@
  * per request and its RSS growth. Writes bench/results.json; `-- --readme` also rewrites the
  * README's results section.
  *
- * Options: `-- --quick` (1 s warm-up, 3 s windows) for a smoke run; `-- --only=64k,1m`;
+ * Options: `-- --quick` (1 s warm-up, 3 s windows) for a smoke run; `-- --only=64k,900k`;
+ * `-- --servers=gateway,yoga-peer` to measure some servers only (no targets, no README);
  * `-- --profile` writes a CPU profile of each server process to bench/profiles/.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -39,6 +40,7 @@ const SCENARIOS: Scenario[] = [
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const onlyServers = args.find((a) => a.startsWith('--servers='))?.slice('--servers='.length).split(',');
 const WARMUP_MS = quick ? 1000 : 3000;
 const WINDOW_MS = quick ? 3000 : 10_000;
 const VIDEO = 'bench-video';
@@ -210,18 +212,18 @@ async function measure(scenario: Scenario, server: ServerName, upstream: string)
 const fmt = (n: number | undefined, digits = 2) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits));
 const ratio = (g: number | undefined, f: number | undefined) => (g === undefined || f === undefined || f === 0 ? undefined : g / f);
 
-type Row = { scenario: Scenario; measurements: Record<ServerName, Measurement> };
+type Row = { scenario: Scenario; measurements: Partial<Record<ServerName, Measurement>> };
 
 /** The peer with more uploads/s (more refusals/s for oversize): the one the targets compare with. */
 function betterPeer(row: Row): Measurement {
-  const [yoga, apollo] = [row.measurements['yoga-peer'], row.measurements['apollo-peer']];
+  const [yoga, apollo] = [row.measurements['yoga-peer']!, row.measurements['apollo-peer']!];
   const rate = (m: Measurement) => (row.scenario.oversize ? m.rejected : m.uploadsPerSecond);
   return rate(yoga) >= rate(apollo) ? yoga : apollo;
 }
 
 /** The issue's targets against the better peer, each with its verdict. */
 function targets(row: Row): string[] {
-  const g = row.measurements.gateway;
+  const g = row.measurements.gateway!;
   const p = betterPeer(row);
   const check = (ok: boolean) => (ok ? 'met' : 'MISSED');
   return [
@@ -238,8 +240,8 @@ async function main(): Promise<void> {
   try {
     for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.id))) {
       process.stderr.write(`${scenario.title}:`);
-      const measurements = {} as Record<ServerName, Measurement>;
-      for (const server of SERVERS) {
+      const measurements: Row['measurements'] = {};
+      for (const server of SERVERS.filter((s) => !onlyServers || onlyServers.includes(s))) {
         process.stderr.write(` ${server}…`);
         measurements[server] = await measure(scenario, server, emulator.url);
       }
@@ -255,17 +257,17 @@ async function main(): Promise<void> {
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const { scenario, measurements } of results) {
     const floor = measurements.floor;
-    for (const m of SERVERS.map((server) => measurements[server])) {
+    for (const m of SERVERS.flatMap((server) => measurements[server] ?? [])) {
       const rate = scenario.oversize
         ? `${fmt((m.rejected * 1000) / WINDOW_MS, 0)} refused`
-        : `${fmt(m.uploadsPerSecond, 0)} (${fmt(ratio(m.uploadsPerSecond, floor.uploadsPerSecond))})`;
+        : `${fmt(m.uploadsPerSecond, 0)} (${fmt(ratio(m.uploadsPerSecond, floor?.uploadsPerSecond))})`;
       lines.push(
         `| ${scenario.title} | ${TITLES[m.server]} | ${rate} | ${fmt(m.p50Ms)} | ${fmt(m.p99Ms)} | ${fmt(m.cpuMsPerUpload, 3)} | ${fmt(m.peakRssMb, 1)} | ${fmt(m.rssGrowthMb, 1)} | ${fmt(m.bytesReadPerRequest === undefined ? undefined : m.bytesReadPerRequest / 1024, 0)} | ${m.errors} |`,
       );
     }
   }
   const verdicts = results
-    .filter((row) => !row.scenario.oversize)
+    .filter((row) => !row.scenario.oversize && SERVERS.every((server) => row.measurements[server]))
     .flatMap((row) => [`${row.scenario.title}, gateway against the better peer:`, ...targets(row).map((t) => `- ${t}`)]);
   const table = `${lines.join('\n')}\n\n${verdicts.join('\n')}`;
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
@@ -279,7 +281,7 @@ async function main(): Promise<void> {
     new URL('./results.json', import.meta.url),
     `${JSON.stringify({ date, machine, warmupMs: WARMUP_MS, windowMs: WINDOW_MS, results }, null, 2)}\n`,
   );
-  if (args.includes('--readme')) {
+  if (args.includes('--readme') && !onlyServers) {
     const readme = new URL('../README.md', import.meta.url);
     const text = readFileSync(readme, 'utf8');
     const section = `<!-- bench:start -->\nMeasured ${date} on ${machine} with \`npm run bench\` (warm-up ${WARMUP_MS / 1000} s, window ${WINDOW_MS / 1000} s per scenario; raw figures in \`bench/results.json\`):\n\n${table}\n<!-- bench:end -->`;

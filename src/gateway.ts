@@ -253,11 +253,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     graphiql: graphiql ? { title: 'vod-cover-gateway', defaultQuery: DEFAULT_QUERY, defaultEditorToolsVisibility: 'variables' } : false,
     renderGraphiQL: () => renderGraphiqlPage({ title: 'vod-cover-gateway', endpoint: graphqlEndpoint, query: DEFAULT_QUERY, variables: DEFAULT_VARIABLES }),
     landingPage: false,
+    // useBodyLimit bounds bodies instead: see there why Yoga's own limit does not fit.
+    maxRequestBodySize: false,
     maskedErrors: true,
     logging,
     plugins: [
       useCSRFPrevention({ requestHeaders: [...csrfHeaders] }),
-      useBodyLimit(maxBodySize),
+      useBodyLimit({ maxBodySize, maxMultipartSize: maxFileSize + maxRequestOverhead }),
       useStreamingUploads({ maxFieldSize, maxRequestSize: maxFileSize + maxRequestOverhead, maxFiles: 1 }),
       useRepresentationsLimit(maxRepresentations),
       // Limits on what one operation may ask (each refusal is a GraphQL error, before execution).

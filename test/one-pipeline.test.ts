@@ -195,6 +195,22 @@ describe('uploads through yoga.fetch (no socket: Yoga parses the multipart body 
     expect(h.emulator.callCount).toBe(0);
   });
 
+  it('refuses a multipart body longer than any upload can be with 413, before Yoga reads it whole', async () => {
+    const body = multipartBody([
+      { name: 'operations', value: JSON.stringify({ query: UPLOAD, variables: { fileId: VIDEO_FILE_ID, file: null } }) },
+      { name: 'map', value: JSON.stringify({ 0: ['variables.file'] }) },
+      { name: '0', filename: 'cover.jpg', bytes: jpegOfSize(2 * 1024 * 1024), contentType: 'image/jpeg' },
+    ]);
+    const res = await h.gateway.yoga.fetch('http://localhost/graphql', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': String(body.length), 'x-graphql-yoga-csrf': '1' },
+    });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('REQUEST_TOO_LARGE');
+    expect(h.emulator.callCount).toBe(0);
+  });
+
   it('refuses an upload without a CSRF header with 403', async () => {
     const answer = await fetchUpload(uploadForm(images.jpg, 'cover.jpg'), {});
     expect(answer.status).toBe(403);

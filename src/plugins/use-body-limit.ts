@@ -2,25 +2,42 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { sendContinue } from '../http/expect-continue.js';
 
+/** Options of {@link useBodyLimit}. */
+export interface BodyLimitOptions {
+  /** Longest JSON, GraphQL or form body, in bytes. */
+  maxBodySize: number;
+  /**
+   * Longest multipart body that Yoga's own parser reads whole (no Node request: `yoga.fetch`,
+   * other runtimes). On node:http a multipart body is streamed and bounded part by part instead.
+   */
+  maxMultipartSize: number;
+}
+
 /**
- * Refuses, with 413, a request body (JSON, GraphQL, form: anything but multipart, whose parts are
- * bounded one by one) longer than `maxBytes`: by its declared length before a byte is read, and
- * for a body without one (chunked) as soon as the count passes the bound. Yoga would otherwise
- * read and parse any size, and the parse of a small-looking 24 MB JSON body alone took gigabytes.
+ * Refuses, with 413, a request body longer than its bound: by its declared length before a byte is
+ * read, and for a body without one (chunked) as soon as the count passes the bound. Yoga would
+ * otherwise read and parse any size, and the parse of a small-looking 24 MB JSON body alone took
+ * gigabytes. (Yoga's own `maxRequestBodySize` has one bound for every body, too small for an upload
+ * or too large for JSON, and re-pipes every body, the streamed upload included, through a second stream.)
  */
-export function useBodyLimit(maxBytes: number): Plugin<object, { req?: IncomingMessage; res?: ServerResponse }> {
-  const tooLarge = (size?: number) =>
+export function useBodyLimit(options: BodyLimitOptions): Plugin<object, { req?: IncomingMessage; res?: ServerResponse }> {
+  const { maxBodySize, maxMultipartSize } = options;
+  const tooLarge = (maxBytes: number, size?: number) =>
     createGraphQLError(`The request body ${size === undefined ? 'is' : `declares ${size} bytes, which is`} larger than the ${maxBytes} bytes accepted.`, {
       extensions: { http: { status: 413, headers: { connection: 'close' } }, code: 'REQUEST_TOO_LARGE' },
     });
   return {
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI, serverContext }) {
-      if (request.method !== 'POST' || !requestParser || request.headers.get('content-type')?.toLowerCase().startsWith('multipart/')) return;
+      if (request.method !== 'POST' || !requestParser) return;
+      const multipart = request.headers.get('content-type')?.toLowerCase().startsWith('multipart/') ?? false;
+      // Streamed by useStreamingUploads, which bounds it part by part.
+      if (multipart && serverContext.req) return;
+      const maxBytes = multipart ? maxMultipartSize : maxBodySize;
       const declared = request.headers.get('content-length');
       if (declared !== null && Number(declared) > maxBytes) {
         // A client waiting for `100 Continue` gets this answer instead, and sends nothing.
         setRequestParser(() => {
-          throw tooLarge(Number(declared));
+          throw tooLarge(maxBytes, Number(declared));
         });
         return;
       }
@@ -29,7 +46,7 @@ export function useBodyLimit(maxBytes: number): Plugin<object, { req?: IncomingM
       // No declared length: count while reading, then hand Yoga's parser the bytes read.
       setRequestParser(async (original) => {
         const body = await readAtMost(original, maxBytes);
-        if (body === undefined) throw tooLarge();
+        if (body === undefined) throw tooLarge(maxBytes);
         return requestParser(new fetchAPI.Request(original.url, { method: original.method, headers: original.headers, body: body as unknown as BodyInit }));
       });
     },
