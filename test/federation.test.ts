@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoverStore } from '../src/ledger/cover-store.js';
@@ -120,19 +122,24 @@ describe('the ledger on disk', () => {
     }
   });
 
-  it('keeps what was recorded when the process stops without closing it (WAL)', () => {
+  it('keeps a record whose write resolved when the process is then killed (SIGKILL) without closing the ledger', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'vod-cover-ledger-'));
     try {
       const file = join(dataDir, 'covers.sqlite');
-      const store = openSqliteCoverStore(file);
-      void store.record({ videoFileId: 'w', coverFileId: '1', url: 'u', sha1: 'a'.repeat(40), size: 1, fileType: 'jpg', uploadedAt: new Date(0) });
-      // No close(): a second connection sees the committed row, as a restarted process would.
+      const store = pathToFileURL(fileURLToPath(new URL('../src/ledger/sqlite-cover-store.ts', import.meta.url))).href;
+      const script = [
+        `import { openSqliteCoverStore } from ${JSON.stringify(store)};`,
+        'const ledger = openSqliteCoverStore(process.argv[1]);',
+        "await ledger.record({ videoFileId: 'w', coverFileId: '1', url: 'u', sha1: 'a'.repeat(40), size: 1, fileType: 'jpg', uploadedAt: new Date(0) });",
+        "process.kill(process.pid, 'SIGKILL');",
+      ].join('\n');
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, file], { encoding: 'utf8' });
+      expect(child.stderr).toBe('');
+      expect(child.signal).toBe('SIGKILL');
       const reopened = openSqliteCoverStore(file);
-      return reopened.latestCovers(['w']).then((covers) => {
-        expect(covers.get('w')).toMatchObject({ coverFileId: '1', uploadedAt: new Date(0) });
-        reopened.close();
-        store.close();
-      });
+      const covers = await reopened.latestCovers(['w']);
+      reopened.close();
+      expect(covers.get('w')).toMatchObject({ coverFileId: '1', uploadedAt: new Date(0) });
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

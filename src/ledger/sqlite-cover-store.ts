@@ -18,7 +18,8 @@ interface Row {
 /**
  * Opens (creating it and its folder if needed) the SQLite ledger at `file`, or an in-memory one
  * for `':memory:'`, and brings its schema up to date with the versioned files of `migrations/`.
- * A record is committed when `record` returns (WAL, synchronous=NORMAL: see below).
+ * A record is committed when `record` resolves (WAL, synchronous=NORMAL: see below); the records
+ * of one event-loop turn share one transaction.
  */
 export function openSqliteCoverStore(file: string): CoverStore {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -56,10 +57,31 @@ export function openSqliteCoverStore(file: string): CoverStore {
                     GROUP BY video_file_id)`,
   );
 
-  return {
-    async record(cover) {
+  // Group commit: the records of one turn of the event loop go in one transaction (one WAL commit,
+  // one check of the file), so concurrent uploads share the cost of a commit.
+  let batch: { cover: CoverRecord; done: (error?: unknown) => void }[] = [];
+  const insertAll = db.transaction((covers: readonly CoverRecord[]) => {
+    for (const cover of covers) insert.run({ ...cover, uploadedAt: cover.uploadedAt.getTime() });
+  });
+  const commit = (): void => {
+    const committing = batch;
+    batch = [];
+    let failure: unknown;
+    try {
       if (!isStillOpenedFile()) throw new Error(`the ledger file ${file} is no longer the one opened (deleted or replaced)`);
-      insert.run({ ...cover, uploadedAt: cover.uploadedAt.getTime() });
+      insertAll(committing.map((entry) => entry.cover));
+    } catch (error) {
+      failure = error;
+    }
+    for (const entry of committing) entry.done(failure);
+  };
+
+  return {
+    record(cover) {
+      return new Promise<void>((resolve, reject) => {
+        if (batch.length === 0) setImmediate(commit);
+        batch.push({ cover, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      });
     },
     async latestCovers(videoFileIds) {
       const covers = new Map<string, CoverRecord>();
@@ -81,6 +103,7 @@ export function openSqliteCoverStore(file: string): CoverStore {
       return db.open && !db.readonly && isStillOpenedFile();
     },
     close() {
+      if (batch.length > 0) commit();
       db.close();
     },
   };
