@@ -71,7 +71,7 @@ describe('deadlines and back-pressure', () => {
     }
   });
 
-  it('lets an upload that waits less than the queue timeout through', async () => {
+  it('holds a second VOD call until the first ends (maxConcurrentVodCalls 1), then lets it through within the queue timeout', async () => {
     const h = await startGateway({ gateway: { maxConcurrentVodCalls: 1, vodQueueTimeoutMs: 2000 } });
     try {
       h.emulator.inject({ kind: 'delay', ms: 200 });
@@ -80,6 +80,10 @@ describe('deadlines and back-pressure', () => {
         sendUpload(h.url, { bytes: images.png, filename: 'b.png', fileId: 'second' }),
       ]);
       expect(results.map((r) => resultOf(r).__typename)).toEqual(['UploadVideoCoverSuccess', 'UploadVideoCoverSuccess']);
+      const [first, second] = h.emulator.calls;
+      expect(first!.fault).toBe('delay');
+      // The gate: the second call reached VOD only once the first had its answer.
+      expect(second!.receivedAt).toBeGreaterThanOrEqual(first!.endedAt!);
     } finally {
       await h.close();
     }

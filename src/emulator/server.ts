@@ -79,6 +79,9 @@ export interface EmulatorCall {
   videoFileId?: string;
   sha1?: string;
   bytesReceived: number;
+  /** When the call arrived, and when its connection's answer ended (`performance.now()` ms). */
+  receivedAt: number;
+  endedAt?: number;
   /** Why a check failed, for test failure messages. */
   why?: string;
 }
@@ -146,8 +149,9 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
   server.on('clientError', (_error, socket) => socket.destroy());
 
   async function handleUpload(req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string): Promise<void> {
-    const call: EmulatorCall = { seq: calls.length + 1, path, outcome: 'answered', status: 0, bytesReceived: 0 };
+    const call: EmulatorCall = { seq: calls.length + 1, path, outcome: 'answered', status: 0, bytesReceived: 0, receivedAt: performance.now() };
     calls.push(call);
+    res.once('close', () => (call.endedAt = performance.now()));
     const fault = faults.take() ?? faultPolicy?.(call);
     if (fault) call.fault = fault.kind;
 

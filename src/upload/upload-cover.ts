@@ -181,7 +181,7 @@ function partMissing(error: unknown): UploadCoverResult {
   if (status === 499 || /unexpected end/i.test(message)) {
     return localError('UPLOAD_ABORTED', 'The request ended before the file part arrived.');
   }
-  const why = status === 400 ? 'holds no file part for the `file` variable' : 'is not a multipart body that can be read';
+  const why = status === 400 ? 'holds no file part for the `file` variable' : `is not a multipart body that can be read${message ? ` (${message})` : ''}`;
   return { ...localError('UPLOAD_ABORTED', `The request ${why}.`), canRetry: false };
 }
 
