@@ -1,10 +1,11 @@
-import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { VodCode } from '../src/vod/protocol.js';
+import { sha1 } from './fixtures/images.js';
 import { useEmulator } from './helpers/emulator.js';
-import { SAMPLE_BODY, buildSignedQuery, rawUpload, sha1Hex, type RawUploadOptions } from './helpers/raw-vod-request.js';
+import { SAMPLE_BODY, buildSignedQuery, rawUpload, type RawUploadOptions } from './helpers/raw-vod-request.js';
+import { sendThenHangUp } from './helpers/raw-socket.js';
 
 const emulator = useEmulator();
 const upload = (options: Omit<RawUploadOptions, 'baseUrl'> = {}) => rawUpload({ baseUrl: emulator().url, ...options });
@@ -24,7 +25,7 @@ describe('the emulator accepts a correctly signed upload', () => {
     const served = await request(url);
     expect(served.statusCode).toBe(200);
     expect(served.headers['content-type']).toBe('image/jpeg');
-    expect(sha1Hex(Buffer.from(await served.body.arrayBuffer()))).toBe(sha1Hex(SAMPLE_BODY));
+    expect(sha1(Buffer.from(await served.body.arrayBuffer()))).toBe(sha1(SAMPLE_BODY));
   });
 
   it('answers code 2 with the same fileId and url for the same bytes and video', async () => {
@@ -47,7 +48,7 @@ describe('the emulator accepts a correctly signed upload', () => {
     ['the /v3/index.php path', { path: '/v3/index.php' }],
     ['a non-ASCII file name with a space', { params: { fileName: '封面 1' } }],
     ['a 40-character name', { params: { fileName: 'é'.repeat(40) } }],
-    ['an upper-case fileSha', { params: { fileSha: sha1Hex(SAMPLE_BODY).toUpperCase() } }],
+    ['an upper-case fileSha', { params: { fileSha: sha1(SAMPLE_BODY).toUpperCase() } }],
     ['a Token', { params: { Token: 'temporary+token/=' } }],
     ['a Timestamp 1 h 59 min old', { params: { Timestamp: String(Math.floor(Date.now() / 1000) - 7140) } }],
   ])('accepts %s', async (_name, options) => {
@@ -173,18 +174,8 @@ describe('the emulator survives hostile requests', () => {
   });
 
   it('records a client that disconnects mid-body, stores nothing, and keeps serving', async () => {
-    const { port } = emulator();
     const query = buildSignedQuery({ baseUrl: emulator().url, params: { fileSize: '1000', dataSize: '1000' } });
-    await new Promise<void>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.write(`POST /v2/index.php?${query} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n${'x'.repeat(100)}`);
-        setTimeout(() => {
-          socket.destroy();
-          resolve();
-        }, 50);
-      });
-      socket.on('error', reject);
-    });
+    await sendThenHangUp(emulator().url, [`POST /v2/index.php?${query} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n${'x'.repeat(100)}`], 50);
     await expect.poll(() => emulator().calls[0]?.outcome).toBe('client-aborted');
     expect(emulator().covers.list()).toHaveLength(0);
     expect((await upload()).json).toMatchObject({ code: 0 });

@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +10,7 @@ import { openSqliteCoverStore } from '../src/ledger/sqlite-cover-store.js';
 import { UploadVideoCoverDocument } from './generated/graphql.js';
 import { images, sha1 } from './fixtures/images.js';
 import { startGateway, type GatewayHarness } from './helpers/gateway.js';
-import { VIDEO_FILE_ID, resultOf, sendUpload } from './helpers/multipart.js';
+import { VIDEO_FILE_ID, resultOf, sendUpload, uploadForm } from './helpers/multipart.js';
 import { postGraphql as graphql } from './helpers/graphql.js';
 import { VIDEOS_SDL, composeSupergraph, startHiveGateway, startVideosSubgraph } from './helpers/supergraph.js';
 
@@ -169,16 +168,13 @@ describe('behind Hive Gateway, composed with a videos subgraph', () => {
     ['apollo-require-preflight (as Apollo Router sends)', { 'apollo-require-preflight': 'true' }],
   ])('forwards an upload intact (client header %s), and the same response joins the video', async (_name, headers) => {
     covers.emulator.reset();
-    const form = new FormData();
     const query = print(UploadVideoCoverDocument).replace('instant', 'instant video { fileId title cover { url sha1 } }');
-    form.append('operations', JSON.stringify({ query, variables: { fileId: VIDEO_FILE_ID, file: null } }));
-    form.append('map', JSON.stringify({ 0: ['variables.file'] }));
-    form.append('0', new File([images.jpg as Uint8Array<ArrayBuffer>], 'cover.jpg', { type: 'image/jpeg' }));
+    const form = uploadForm({ bytes: images.jpg, filename: 'cover.jpg', query, type: 'image/jpeg' });
     const res = await fetch(hive.url, { method: 'POST', body: form, headers });
     const body = (await res.json()) as { data?: { uploadVideoCover: Record<string, unknown> }; errors?: unknown };
     expect(body.errors).toBeUndefined();
     const result = body.data!.uploadVideoCover;
-    const clientSha1 = createHash('sha1').update(images.jpg).digest('hex');
+    const clientSha1 = sha1(images.jpg);
     expect(result).toMatchObject({ __typename: 'UploadVideoCoverSuccess', sha1: clientSha1, size: images.jpg.length });
     // What VOD holds is byte for byte what the client sent, through the gateway's re-encoding.
     const [stored] = covers.emulator.covers.list();
@@ -199,10 +195,7 @@ describe('behind Hive Gateway, composed with a videos subgraph', () => {
 
   it('refuses a multipart request without a CSRF header at the gateway or the subgraph', async () => {
     covers.emulator.reset();
-    const form = new FormData();
-    form.append('operations', JSON.stringify({ query: print(UploadVideoCoverDocument), variables: { fileId: VIDEO_FILE_ID, file: null } }));
-    form.append('map', JSON.stringify({ 0: ['variables.file'] }));
-    form.append('0', new File([images.jpg as Uint8Array<ArrayBuffer>], 'cover.jpg'));
+    const form = uploadForm({ bytes: images.jpg, filename: 'cover.jpg' });
     const res = await fetch(hive.url, { method: 'POST', body: form });
     const body = (await res.json()) as { data?: { uploadVideoCover: unknown }; errors?: { message: string }[] };
     expect(body.data?.uploadVideoCover ?? null).toBeNull();

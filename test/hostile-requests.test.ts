@@ -4,7 +4,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import { postGraphql as graphql } from './helpers/graphql.js';
 import { VIDEO_FILE_ID, resultOf, sendUpload } from './helpers/multipart.js';
 import { BOUNDARY, UPLOAD_OPERATIONS, multipartBody, rawPost, type RawPart } from './helpers/raw-multipart.js';
 import { startService } from './helpers/service.js';
+import { firstStatusLine } from './helpers/raw-socket.js';
 
 type Harness = Awaited<ReturnType<typeof startGateway>>;
 let h: Harness;
@@ -315,29 +315,15 @@ describe('the cover ledger never loses a record silently', () => {
 
 describe('smaller holes', () => {
   /** Sends only the head of a request with `Expect: 100-continue` and returns the first status line. */
-  function firstStatusLine(headers: string[]): Promise<string> {
-    const { hostname, port } = new URL(h.url);
-    return new Promise((resolve, reject) => {
-      const socket = connect(Number(port), hostname);
-      let text = '';
-      socket.on('data', (chunk) => {
-        text += chunk;
-        if (text.includes('\r\n')) {
-          resolve(text.slice(0, text.indexOf('\r\n')));
-          socket.destroy();
-        }
-      });
-      socket.on('error', reject);
-      socket.write(['POST /graphql HTTP/1.1', `Host: ${hostname}`, `Content-Type: multipart/form-data; boundary=${BOUNDARY}`, 'Expect: 100-continue', ...headers, '', ''].join('\r\n'));
-    });
-  }
+  const expectContinue = (headers: string[]): Promise<string> =>
+    firstStatusLine(h.url, ['POST /graphql HTTP/1.1', 'Host: 127.0.0.1', `Content-Type: multipart/form-data; boundary=${BOUNDARY}`, 'Expect: 100-continue', ...headers, '', ''].join('\r\n'));
 
   it.each([
     ['without a CSRF header', ['Content-Length: 20000'], 'HTTP/1.1 403 Forbidden'],
     ['declaring a body too long for any cover', ['x-graphql-yoga-csrf: 1', 'Content-Length: 5242880'], 'HTTP/1.1 413 Payload Too Large'],
     ['that is acceptable', ['x-graphql-yoga-csrf: 1', 'Content-Length: 20000'], 'HTTP/1.1 100 Continue'],
   ])('answers Expect: 100-continue %s with %s', async (_name, headers, expected) => {
-    expect(await firstStatusLine(headers)).toBe(expected);
+    expect(await expectContinue(headers)).toBe(expected);
     await uploadsStillWork(h);
   });
 

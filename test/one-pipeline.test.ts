@@ -9,7 +9,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { images, jpegOfSize, sha1 } from './fixtures/images.js';
 import { UploadVideoCoverDocument } from './generated/graphql.js';
 import { startGateway, type GatewayHarness } from './helpers/gateway.js';
-import { VIDEO_FILE_ID } from './helpers/multipart.js';
+import { VIDEO_FILE_ID, uploadForm } from './helpers/multipart.js';
 import { BOUNDARY, multipartBody } from './helpers/raw-multipart.js';
 
 type Harness = GatewayHarness & { close(): Promise<void>; reset(): void };
@@ -163,33 +163,26 @@ describe('uploads through yoga.fetch (no socket: Yoga parses the multipart body 
     h.reset();
   });
 
-  function uploadForm(bytes: Uint8Array, filename: string): FormData {
-    const form = new FormData();
-    form.append('operations', JSON.stringify({ query: UPLOAD, variables: { fileId: VIDEO_FILE_ID, file: null } }));
-    form.append('map', JSON.stringify({ 0: ['variables.file'] }));
-    form.append('0', new Blob([bytes as Uint8Array<ArrayBuffer>]), filename);
-    return form;
-  }
   async function fetchUpload(form: FormData, headers: Record<string, string> = { 'x-graphql-yoga-csrf': '1' }) {
     const res = await h.gateway.yoga.fetch('http://localhost/graphql', { method: 'POST', body: form, headers });
     return { status: res.status, body: (await res.json()) as { data?: { uploadVideoCover: Record<string, unknown> }; errors?: unknown[] } };
   }
 
   it('uploads a cover: VOD receives exactly the bytes sent', async () => {
-    const answer = await fetchUpload(uploadForm(images.png, 'cover.png'));
+    const answer = await fetchUpload(uploadForm({ bytes: images.png, filename: 'cover.png' }));
     expect(answer.status).toBe(200);
     expect(answer.body.data?.uploadVideoCover).toMatchObject({ __typename: 'UploadVideoCoverSuccess', sha1: sha1(images.png), size: images.png.length });
     expect(h.emulator.calls.map((c) => c.sha1)).toEqual([sha1(images.png)]);
   });
 
   it('refuses a file over 1 MiB with FILE_TOO_LARGE, and VOD is never called', async () => {
-    const answer = await fetchUpload(uploadForm(jpegOfSize(1024 * 1024 + 1), 'cover.jpg'));
+    const answer = await fetchUpload(uploadForm({ bytes: jpegOfSize(1024 * 1024 + 1), filename: 'cover.jpg' }));
     expect(answer.body.data?.uploadVideoCover).toMatchObject({ __typename: 'UploadVideoCoverError', reason: 'FILE_TOO_LARGE', canRetry: false });
     expect(h.emulator.callCount).toBe(0);
   });
 
   it('refuses bytes that are not the type the extension names with CONTENT_MISMATCH', async () => {
-    const answer = await fetchUpload(uploadForm(images.png, 'cover.jpg'));
+    const answer = await fetchUpload(uploadForm({ bytes: images.png, filename: 'cover.jpg' }));
     expect(answer.body.data?.uploadVideoCover).toMatchObject({ __typename: 'UploadVideoCoverError', reason: 'CONTENT_MISMATCH', canRetry: false });
     expect(h.emulator.callCount).toBe(0);
   });
@@ -211,7 +204,7 @@ describe('uploads through yoga.fetch (no socket: Yoga parses the multipart body 
   });
 
   it('refuses an upload without a CSRF header with 403', async () => {
-    const answer = await fetchUpload(uploadForm(images.jpg, 'cover.jpg'), {});
+    const answer = await fetchUpload(uploadForm({ bytes: images.jpg, filename: 'cover.jpg' }), {});
     expect(answer.status).toBe(403);
     expect(answer.body.errors).toEqual([{ message: 'Required CSRF header(s) not present' }]);
     expect(h.emulator.callCount).toBe(0);

@@ -3,6 +3,7 @@ import { images } from './fixtures/images.js';
 import { startGateway } from './helpers/gateway.js';
 import { VIDEO_FILE_ID, resultOf, sendUpload } from './helpers/multipart.js';
 import { UPLOAD_OPERATIONS, multipartBody, rawPost } from './helpers/raw-multipart.js';
+import { rawConnection } from './helpers/raw-socket.js';
 
 describe('exactly-once under concurrency', () => {
   it('shares one VOD call among concurrent uploads of the same bytes for the same video', async () => {
@@ -92,15 +93,11 @@ describe('deadlines and back-pressure', () => {
   it('closes a connection that sends no headers within headersTimeout', async () => {
     const h = await startGateway({ gateway: { headersTimeoutMs: 300, requestTimeoutMs: 500 } });
     try {
-      const { connect } = await import('node:net');
-      const { port } = new URL(h.url);
-      const closedAfter = await new Promise<number>((resolve) => {
-        const started = Date.now();
-        const socket = connect(Number(port), '127.0.0.1', () => socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\n'));
-        socket.on('error', () => undefined);
-        socket.on('close', () => resolve(Date.now() - started));
-        socket.resume();
-      });
+      const started = Date.now();
+      const { socket, closed } = rawConnection(h.url);
+      socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\n');
+      await closed;
+      const closedAfter = Date.now() - started;
       expect(closedAfter).toBeLessThan(5000);
     } finally {
       await h.close();

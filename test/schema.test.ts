@@ -11,6 +11,7 @@ import { DEV_CREDENTIAL } from '../src/emulator/server.js';
 import { createVodClient } from '../src/vod/client.js';
 import { UploadLimitsDocument, UploadVideoCoverDocument } from './generated/graphql.js';
 import { images, sha1 } from './fixtures/images.js';
+import { uploadForm } from './helpers/multipart.js';
 import { useEmulator } from './helpers/emulator.js';
 
 describe('schema.graphql', () => {
@@ -48,10 +49,7 @@ describe('the schema under yoga.fetch, with Yoga\'s own multipart parser (WHATWG
   }
 
   it('uploads a File', async () => {
-    const form = new FormData();
-    form.append('operations', JSON.stringify({ query: print(UploadVideoCoverDocument), variables: { fileId: 'v1', file: null } }));
-    form.append('map', JSON.stringify({ 0: ['variables.file'] }));
-    form.append('0', new File([images.png], 'cover.png', { type: 'image/png' }));
+    const form = uploadForm({ bytes: images.png, filename: 'cover.png', fileId: 'v1', type: 'image/png' });
     const res = await yoga().fetch('http://yoga/graphql', { method: 'POST', body: form });
     const body = (await res.json()) as { data: { uploadVideoCover: Record<string, unknown> } };
     expect(body.data.uploadVideoCover).toMatchObject({ __typename: 'UploadVideoCoverSuccess', sha1: sha1(images.png), size: images.png.length });
@@ -59,10 +57,7 @@ describe('the schema under yoga.fetch, with Yoga\'s own multipart parser (WHATWG
   });
 
   it('refuses a File whose bytes disagree with its name', async () => {
-    const form = new FormData();
-    form.append('operations', JSON.stringify({ query: print(UploadVideoCoverDocument), variables: { fileId: 'v1', file: null } }));
-    form.append('map', JSON.stringify({ 0: ['variables.file'] }));
-    form.append('0', new File([images.png], 'cover.gif'));
+    const form = uploadForm({ bytes: images.png, filename: 'cover.gif', fileId: 'v1' });
     const res = await yoga().fetch('http://yoga/graphql', { method: 'POST', body: form });
     const body = (await res.json()) as { data: { uploadVideoCover: Record<string, unknown> } };
     expect(body.data.uploadVideoCover).toMatchObject({ reason: 'CONTENT_MISMATCH', code: -10003 });

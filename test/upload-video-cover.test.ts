@@ -1,13 +1,12 @@
-import { connect } from 'node:net';
 import { Readable } from 'node:stream';
-import { print } from 'graphql';
-import { FormData, fetch, request } from 'undici';
+import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { DEV_CREDENTIAL } from '../src/emulator/server.js';
-import { UploadVideoCoverDocument } from './generated/graphql.js';
 import { images, jpegOfSize, sha1 } from './fixtures/images.js';
 import { startGateway, useGateway } from './helpers/gateway.js';
-import { VIDEO_FILE_ID, resultOf, sendUpload } from './helpers/multipart.js';
+import { VIDEO_FILE_ID, resultOf, sendUpload, uploadForm } from './helpers/multipart.js';
+import { BOUNDARY, UPLOAD_OPERATIONS, multipartBody } from './helpers/raw-multipart.js';
+import { sendThenHangUp } from './helpers/raw-socket.js';
 
 const harness = useGateway();
 const upload = (options: Omit<Parameters<typeof sendUpload>[1], 'bytes' | 'filename'> & { bytes?: Buffer; filename?: string } = {}) =>
@@ -113,10 +112,7 @@ describe('uploadVideoCover refuses bad input before calling VOD', () => {
   });
 
   it('refuses a chunked 5 MiB upload (no Content-Length) after reading at most ~1.1 MiB of it', async () => {
-    const form = new globalThis.FormData();
-    form.append('operations', JSON.stringify({ query: print(UploadVideoCoverDocument), variables: { fileId: VIDEO_FILE_ID, file: null } }));
-    form.append('map', JSON.stringify({ 0: ['variables.file'] }));
-    form.append('0', new Blob([jpegOfSize(5 * 1024 * 1024) as Uint8Array<ArrayBuffer>]), 'big.jpg');
+    const form = uploadForm({ bytes: jpegOfSize(5 * 1024 * 1024), filename: 'big.jpg' });
     const encoded = new Response(form);
     const contentType = encoded.headers.get('content-type')!;
     // A stream body is sent chunked: the gateway has no length to judge by and must count.
@@ -153,28 +149,14 @@ describe('the multipart request itself', () => {
   });
 
   it('from a client that aborts mid-upload makes no VOD call, and the gateway keeps serving', async () => {
-    const { port } = new URL(harness().url);
-    const boundary = 'xBOUNDARYx';
-    const operations = JSON.stringify({ query: print(UploadVideoCoverDocument), variables: { fileId: VIDEO_FILE_ID, file: null } });
-    const head = [
-      `--${boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${operations}\r\n`,
-      `--${boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.file"]}\r\n`,
-      `--${boundary}\r\nContent-Disposition: form-data; name="0"; filename="cover.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
-    ].join('');
-    const partial = Buffer.concat([Buffer.from(head), images.jpg.subarray(0, 4000)]);
-    await new Promise<void>((resolve, reject) => {
-      const socket = connect(Number(port), '127.0.0.1', () => {
-        socket.write(
-          `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nx-graphql-yoga-csrf: 1\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${partial.length + 100_000}\r\n\r\n`,
-        );
-        socket.write(partial);
-        setTimeout(() => {
-          socket.destroy();
-          resolve();
-        }, 100);
-      });
-      socket.on('error', reject);
-    });
+    const body = multipartBody([
+      { name: 'operations', value: UPLOAD_OPERATIONS() },
+      { name: 'map', value: '{"0":["variables.file"]}' },
+      { name: '0', filename: 'cover.jpg', bytes: images.jpg, contentType: 'image/jpeg' },
+    ]);
+    const partial = body.subarray(0, body.length - images.jpg.length + 4000);
+    const head = `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nx-graphql-yoga-csrf: 1\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\nContent-Length: ${body.length}\r\n\r\n`;
+    await sendThenHangUp(harness().url, [head, partial], 100);
     await new Promise((r) => setTimeout(r, 100));
     expect(harness().emulator.callCount).toBe(0);
     expect(resultOf(await upload()).__typename).toBe('UploadVideoCoverSuccess');
@@ -194,10 +176,8 @@ describe('the multipart request itself', () => {
   });
 
   it('with two files is refused with 413', async () => {
-    const form = new FormData();
-    form.append('operations', JSON.stringify({ query: print(UploadVideoCoverDocument), variables: { fileId: VIDEO_FILE_ID, file: null } }));
-    form.append('map', JSON.stringify({ 0: ['variables.file'], 1: ['variables.other'] }));
-    form.append('0', new Blob([images.jpg]), 'a.jpg');
+    const form = uploadForm({ bytes: images.jpg, filename: 'a.jpg' });
+    form.set('map', JSON.stringify({ 0: ['variables.file'], 1: ['variables.other'] }));
     form.append('1', new Blob([images.jpg]), 'b.jpg');
     const res = await fetch(harness().url, { method: 'POST', body: form, headers: { 'x-graphql-yoga-csrf': '1' } });
     expect(res.status).toBe(413);

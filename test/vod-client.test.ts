@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import { Agent } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,12 +5,13 @@ import { DEV_CREDENTIAL } from '../src/emulator/server.js';
 import { createVodClient, parseAnswer, type VodClientOptions } from '../src/vod/client.js';
 import { VodBadResponseError, VodConnectionError, VodHttpStatusError, VodTimeoutError, VodTransportError } from '../src/vod/errors.js';
 import { VodCode } from '../src/vod/protocol.js';
+import { sha1 as sha1Of } from './fixtures/images.js';
 import { useEmulator } from './helpers/emulator.js';
 
 const emulator = useEmulator();
 const SECRET_KEY = DEV_CREDENTIAL.secretKey;
 const bytes = Buffer.from('\x89PNG\r\n\x1a\n client test cover', 'latin1');
-const sha1 = createHash('sha1').update(bytes).digest('hex');
+const sha1 = sha1Of(bytes);
 const input = { videoFileId: '9031868222807461771', fileName: 'cover', fileType: 'png', body: bytes, sha1, size: bytes.length };
 
 const clients: { close(): Promise<void> }[] = [];

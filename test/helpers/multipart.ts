@@ -1,5 +1,4 @@
 import { print } from 'graphql';
-import { FormData, fetch } from 'undici';
 import { UploadVideoCoverDocument, type UploadVideoCoverMutation } from '../generated/graphql.js';
 
 export interface SendUploadOptions {
@@ -17,15 +16,21 @@ export interface GraphQLAnswer<T> {
 
 export const VIDEO_FILE_ID = '9031868222807461771';
 
+/**
+ * `uploadVideoCover` as a spec-compliant multipart form (operations, map, one file part `0` for
+ * `$file`), as apollo-upload-client builds it. `query` replaces the operation document.
+ */
+export function uploadForm(options: { bytes: Uint8Array; filename: string; fileId?: string; query?: string; type?: string }): FormData {
+  const form = new FormData();
+  form.append('operations', JSON.stringify({ query: options.query ?? print(UploadVideoCoverDocument), variables: { fileId: options.fileId ?? VIDEO_FILE_ID, file: null } }));
+  form.append('map', JSON.stringify({ 0: ['variables.file'] }));
+  form.append('0', new File([options.bytes as Uint8Array<ArrayBuffer>], options.filename, options.type ? { type: options.type } : {}));
+  return form;
+}
+
 /** Sends `uploadVideoCover` as a spec-compliant multipart request (operations, map, file part). */
 export async function sendUpload(url: string, options: SendUploadOptions): Promise<GraphQLAnswer<UploadVideoCoverMutation>> {
-  const form = new FormData();
-  form.append(
-    'operations',
-    JSON.stringify({ query: print(UploadVideoCoverDocument), variables: { fileId: options.fileId ?? VIDEO_FILE_ID, file: null } }),
-  );
-  form.append('map', JSON.stringify({ 0: ['variables.file'] }));
-  form.append('0', new Blob([options.bytes as Uint8Array<ArrayBuffer>]), options.filename);
+  const form = uploadForm(options);
   const res = await fetch(url, { method: 'POST', body: form, headers: options.headers ?? { 'x-graphql-yoga-csrf': '1' } });
   return { status: res.status, body: (await res.json()) as GraphQLAnswer<UploadVideoCoverMutation>['body'] };
 }

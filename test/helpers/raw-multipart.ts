@@ -1,7 +1,7 @@
-import { connect } from 'node:net';
 import { print } from 'graphql';
 import { UploadVideoCoverDocument } from '../generated/graphql.js';
 import { VIDEO_FILE_ID } from './multipart.js';
+import { rawConnection } from './raw-socket.js';
 
 /** One part of a hand-made multipart body: a field, or a file with a raw (unescaped) file name. */
 export type RawPart = { name: string; value: string } | { name: string; filename: string; bytes: Buffer; contentType?: string };
@@ -48,13 +48,9 @@ export function rawPost(
   { headers = {}, trickle }: { headers?: Record<string, string>; trickle?: { pieceBytes: number; everyMs: number } } = {},
 ): Promise<RawResponse> {
   const { hostname, port, pathname } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
-    const received: Buffer[] = [];
-    socket.on('data', (chunk) => received.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      const text = Buffer.concat(received).toString('utf8');
+  return new Promise((resolve) => {
+    const { socket, closed } = rawConnection(url);
+    void closed.then((text) => {
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
       const [head = '', ...rest] = text.split('\r\n\r\n');
       let payload = rest.join('\r\n\r\n');

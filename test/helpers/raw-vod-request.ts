@@ -3,9 +3,10 @@
  * (it does not import src/vod), so that tests can send the emulator any well- or ill-formed
  * request and a bug shared by the signer and the emulator cannot hide.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { request } from 'undici';
 import { DEV_CREDENTIAL } from '../../src/emulator/server.js';
+import { sha1 } from '../fixtures/images.js';
 
 export interface RawUploadOptions {
   /** Emulator base URL. */
@@ -39,9 +40,6 @@ export interface RawAnswer {
 
 export const SAMPLE_BODY = Buffer.from('\xff\xd8\xff\xe0 sample cover bytes for the emulator', 'latin1');
 
-export function sha1Hex(bytes: Buffer): string {
-  return createHash('sha1').update(bytes).digest('hex');
-}
 
 /** Builds the signed query of §1–§2 from scratch. */
 export function buildSignedQuery(options: RawUploadOptions): string {
@@ -56,7 +54,7 @@ export function buildSignedQuery(options: RawUploadOptions): string {
     Nonce: String(1 + Math.floor(Math.random() * 1e12)),
     SecretId: options.secretId ?? DEV_CREDENTIAL.secretId,
     fileName: 'test',
-    fileSha: sha1Hex(body),
+    fileSha: sha1(body),
     fileSize: String(body.length),
     dataSize: String(body.length),
     fileType: 'jpg',

@@ -4,14 +4,13 @@
  * emulator's own records and the clients' answers. Used by `npm run soak` and, shorter, by
  * `npm test`.
  */
-import { connect } from 'node:net';
-import { createHash } from 'node:crypto';
 import type { Fault } from '../../src/emulator/faults.js';
 import type { EmulatorCall } from '../../src/emulator/server.js';
-import { images } from '../fixtures/images.js';
+import { images, sha1 } from '../fixtures/images.js';
 import { startGateway } from '../helpers/gateway.js';
 import { sendUpload } from '../helpers/multipart.js';
 import { BOUNDARY, UPLOAD_OPERATIONS, multipartBody } from '../helpers/raw-multipart.js';
+import { sendThenHangUp } from '../helpers/raw-socket.js';
 
 export interface SoakOptions {
   uploads: number;
@@ -113,7 +112,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakTally> {
     jobs.push({
       videoFileId: `soak-video-${i % 97}`,
       bytes,
-      sha1: createHash('sha1').update(bytes).digest('hex'),
+      sha1: sha1(bytes),
       aborts: rand() < 0.05,
     });
   }
@@ -189,7 +188,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakTally> {
       tally.succeeded++;
       if (result['instant']) tally.instant++;
       const cover = stored.get(key);
-      if (!cover || createHash('sha1').update(cover.bytes).digest('hex') !== job.sha1 || result['sha1'] !== job.sha1 || result['url'] !== cover.url) {
+      if (!cover || sha1(cover.bytes) !== job.sha1 || result['sha1'] !== job.sha1 || result['url'] !== cover.url) {
         tally.lost++;
         tally.unexplained.push(`${key}: success, but VOD does not hold these bytes at that url`);
       }
@@ -221,23 +220,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakTally> {
 
 /** A client that sends half of its file, then hangs up. */
 function abortMidBody(url: string, videoFileId: string, bytes: Buffer): Promise<void> {
-  const { port } = new URL(url);
   const body = multipartBody([
     { name: 'operations', value: UPLOAD_OPERATIONS(videoFileId) },
     { name: 'map', value: '{"0":["variables.file"]}' },
     { name: '0', filename: 'cover.jpg', bytes, contentType: 'image/jpeg' },
   ]);
-  return new Promise((resolve) => {
-    const socket = connect(Number(port), '127.0.0.1', () => {
-      socket.write(
-        `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nx-graphql-yoga-csrf: 1\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\nContent-Length: ${body.length}\r\n\r\n`,
-      );
-      socket.write(body.subarray(0, Math.floor(body.length / 2)));
-      setTimeout(() => socket.destroy(), 20);
-    });
-    socket.on('error', () => undefined);
-    socket.on('close', () => resolve());
-  });
+  const head = `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nx-graphql-yoga-csrf: 1\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\nContent-Length: ${body.length}\r\n\r\n`;
+  return sendThenHangUp(url, [head, body.subarray(0, Math.floor(body.length / 2))], 20);
 }
 
 export function formatTally(t: SoakTally): string {
