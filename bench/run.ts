@@ -11,6 +11,8 @@
  *
  * Options: `-- --quick` (1 s warm-up, 3 s windows) for a smoke run; `-- --only=64k,900k`;
  * `-- --servers=gateway,yoga-peer` to measure some servers only (no targets, no README);
+ * env BENCH_NODE_FLAGS='--trace-gc' adds Node flags to every server process, and BENCH_CHILD_STDOUT=1
+ * shows their stdout (log lines, GC traces) instead of draining it;
  * `-- --profile` writes a CPU profile of each server process to bench/profiles/.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -72,10 +74,10 @@ interface Measurement {
 function start(script: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(new URL(script, import.meta.url), [], {
     // --profile: a CPU profile of every server process into bench/profiles/ (open in Chrome DevTools).
-    execArgv: ['--import', 'tsx', ...(args.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [])],
+    execArgv: ['--import', 'tsx', ...(process.env['BENCH_NODE_FLAGS']?.split(' ') ?? []), ...(args.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [])],
     env: { ...process.env, NODE_ENV: 'production', ...env },
     // stdout is a pipe that is read and dropped, as a log collector would: the gateway's log lines cost what they cost in production.
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    stdio: ['ignore', process.env['BENCH_CHILD_STDOUT'] ? 'inherit' : 'pipe', 'inherit', 'ipc'],
   });
   child.stdout?.resume();
   return new Promise((resolve, reject) => {

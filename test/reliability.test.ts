@@ -1,9 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { images } from './fixtures/images.js';
+import { images, jpegOfSize, sha1 } from './fixtures/images.js';
 import { startGateway } from './helpers/gateway.js';
 import { VIDEO_FILE_ID, resultOf, sendUpload } from './helpers/multipart.js';
 import { UPLOAD_OPERATIONS, multipartBody, rawPost } from './helpers/raw-multipart.js';
 import { rawConnection } from './helpers/raw-socket.js';
+
+describe('reused read buffers', () => {
+  it('never mixes files: 12 concurrent uploads of the same size, one retried after a dropped connection, each reach VOD byte for byte', async () => {
+    const h = await startGateway();
+    try {
+      // The first call's connection drops before VOD answers: that upload is sent again with the same
+      // buffer, while the others take and give back buffers of the same size class around it.
+      h.emulator.inject({ kind: 'drop' });
+      const files = Array.from({ length: 12 }, (_, i) => jpegOfSize(300_000 + i));
+      files.forEach((file, i) => file.fill(i + 1, 100));
+      const results = await Promise.all(files.map((bytes, i) => sendUpload(h.url, { bytes, filename: 'a.jpg', fileId: `video-${i}` }).then(resultOf)));
+      expect(results.map((r) => r.__typename)).toEqual(files.map(() => 'UploadVideoCoverSuccess'));
+      expect(h.emulator.calls.filter((c) => c.fault === 'drop')).toHaveLength(1);
+      for (const [i, file] of files.entries()) {
+        const stored = h.emulator.covers.list().find((c) => c.videoFileId === `video-${i}`);
+        expect(stored && sha1(stored.bytes)).toBe(sha1(file));
+      }
+      // Later, smaller files in the same buffers: nothing of the earlier ones comes along.
+      const small = jpegOfSize(200_000).fill(0x77, 100);
+      expect(resultOf(await sendUpload(h.url, { bytes: small, filename: 'b.jpg', fileId: 'video-small' }))).toMatchObject({ size: 200_000, sha1: sha1(small) });
+    } finally {
+      await h.close();
+    }
+  });
+});
 
 describe('exactly-once under concurrency', () => {
   it('shares one VOD call among concurrent uploads of the same bytes for the same video', async () => {

@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { MAX_FILE_SIZE } from '../vod/protocol.js';
+import type { BufferPool } from './buffer-pool.js';
 import { MAGIC_BYTES_NEEDED, detectImageKind, type ImageKind } from './image-type.js';
 
 /** Options of {@link readUpload}. */
@@ -20,6 +21,12 @@ export interface ReadUploadOptions {
   sizeHint?: number;
   /** When it aborts, reading stops with reason DEADLINE (a client sending too slowly). */
   signal?: AbortSignal;
+  /**
+   * Where the buffer comes from; a file that is not read whole gives it back at once, and one that
+   * is gives it back with `release()`.
+   * @default a new buffer for each file
+   */
+  buffers?: BufferPool;
 }
 
 /** The whole file, held once in one buffer, with its SHA-1. */
@@ -30,6 +37,8 @@ export interface ReadUploadDone {
   size: number;
   /** Lower-case hex. */
   sha1: string;
+  /** Gives the buffer behind `bytes` back to the pool: call once nothing uses `bytes` any more. */
+  release(): void;
 }
 
 /** Why the file was not read whole. Nothing read so far is kept. */
@@ -53,7 +62,7 @@ export type ReadUploadResult = ReadUploadDone | ReadUploadStopped;
 export function readUpload(stream: Readable | ReadableStream<Uint8Array>, options: ReadUploadOptions): Promise<ReadUploadResult> {
   const maxBytes = options.maxBytes ?? MAX_FILE_SIZE;
   const hint = options.sizeHint !== undefined && Number.isSafeInteger(options.sizeHint) && options.sizeHint > 0 ? options.sizeHint : 65_536;
-  const sink = new UploadSink(options.expectedKind, maxBytes, Math.min(hint, maxBytes));
+  const sink = new UploadSink(options.expectedKind, maxBytes, Math.min(hint, maxBytes), options.buffers ?? UNPOOLED);
   if (options.signal?.aborted) return Promise.resolve(sink.deadline());
   return isWebStream(stream) ? readWeb(stream, sink, options.signal) : readNode(stream, sink, options.signal);
 }
@@ -73,8 +82,9 @@ class UploadSink {
     readonly expectedKind: ImageKind,
     readonly maxBytes: number,
     initialCapacity: number,
+    readonly buffers: BufferPool,
   ) {
-    this.#buffer = Buffer.allocUnsafe(Math.max(initialCapacity, MAGIC_BYTES_NEEDED));
+    this.#buffer = buffers.acquire(Math.max(initialCapacity, MAGIC_BYTES_NEEDED));
   }
 
   push(chunk: Buffer): boolean {
@@ -95,13 +105,21 @@ class UploadSink {
     if (this.stopped) return this.stopped;
     if (this.#size === 0) return this.#stopped('EMPTY_FILE');
     if (!this.#headChecked && !this.#checkHead()) return this.stopped!;
-    return { ok: true, bytes: this.#buffer.subarray(0, this.#size), size: this.#size, sha1: this.#hash.digest('hex') };
+    const buffer = this.#buffer;
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      this.buffers.release(buffer);
+    };
+    return { ok: true, bytes: buffer.subarray(0, this.#size), size: this.#size, sha1: this.#hash.digest('hex'), release };
   }
 
   /** The size hint was short: double (within maxBytes), keeping what was read. */
   #grow(needed: number): void {
-    const grown = Buffer.allocUnsafe(Math.min(this.maxBytes, Math.max(needed, this.#buffer.length * 2)));
+    const grown = this.buffers.acquire(Math.min(this.maxBytes, Math.max(needed, this.#buffer.length * 2)));
     this.#buffer.copy(grown, 0, 0, this.#size);
+    this.buffers.release(this.#buffer);
     this.#buffer = grown;
   }
 
@@ -128,6 +146,7 @@ class UploadSink {
   }
 
   #stopped(reason: ReadUploadStopped['reason']): ReadUploadStopped {
+    if (this.#buffer !== EMPTY) this.buffers.release(this.#buffer);
     this.#buffer = EMPTY;
     this.stopped = { ok: false, reason, bytesRead: this.#size };
     return this.stopped;
@@ -135,6 +154,7 @@ class UploadSink {
 }
 
 const EMPTY = Buffer.alloc(0);
+const UNPOOLED: BufferPool = { acquire: (size) => Buffer.allocUnsafe(size), release: () => undefined };
 
 function readNode(stream: Readable, sink: UploadSink, signal: AbortSignal | undefined): Promise<ReadUploadResult> {
   return new Promise((resolve) => {

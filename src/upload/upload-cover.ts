@@ -1,6 +1,7 @@
 import { MAX_FILE_SIZE, isValidVideoFileId } from '../vod/protocol.js';
 import { splitFileName } from './file-name.js';
 import { kindOfExtension } from './image-type.js';
+import { createBufferPool } from './buffer-pool.js';
 import { readUpload } from './read-upload.js';
 import { createCoverSender, type CoverSenderOptions } from './send-cover.js';
 import { UPLOAD_ERROR_REASONS, localError, type UploadCoverResult } from './upload-result.js';
@@ -72,6 +73,8 @@ export interface CoverUploader {
 export function createCoverUploader(options: CoverUploaderOptions): CoverUploader {
   const { maxFileSize = MAX_FILE_SIZE, maxRequestOverhead = 2 * 100_000 + 64 * 1024, uploadDeadlineMs = 60_000, onUploadDone, onUploadStart } = options;
   const sender = createCoverSender(options);
+  // Files are read into reused buffers (see buffer-pool.ts).
+  const buffers = createBufferPool({ maxBufferSize: maxFileSize });
 
   async function upload(input: UploadCoverInput): Promise<UploadCoverResult> {
     onUploadStart?.();
@@ -132,6 +135,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
       maxBytes: maxFileSize,
       sizeHint: opened.size ?? requestSize,
       signal: deadline,
+      buffers,
     });
     facts.bytesRead = read.ok ? read.size : read.bytesRead;
     if (!read.ok) {
@@ -154,11 +158,16 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     }
     facts.size = read.size;
     facts.sha1 = read.sha1;
-    // A part after the file may still make the request unacceptable (an undeclared extra file).
-    if (request && !(await untilAborted(request.bodyAccepted, deadline).catch(() => false))) {
-      return deadline.aborted ? localError('UPLOAD_ABORTED', `The request did not end within ${uploadDeadlineMs} ms.`) : REQUEST_REFUSED;
+    try {
+      // A part after the file may still make the request unacceptable (an undeclared extra file).
+      if (request && !(await untilAborted(request.bodyAccepted, deadline).catch(() => false))) {
+        return deadline.aborted ? localError('UPLOAD_ABORTED', `The request did not end within ${uploadDeadlineMs} ms.`) : REQUEST_REFUSED;
+      }
+      return await sender.send({ videoFileId, fileName: name.fileName, fileType: name.fileType, bytes: read.bytes, sha1: read.sha1, size: read.size });
+    } finally {
+      // The VOD call has settled (undici no longer writes the bytes), or never started.
+      read.release();
     }
-    return sender.send({ videoFileId, fileName: name.fileName, fileType: name.fileType, bytes: read.bytes, sha1: read.sha1, size: read.size });
   }
 
   return { upload };
