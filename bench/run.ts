@@ -10,6 +10,7 @@
  * README's results section.
  *
  * Options: `-- --quick` (1 s warm-up, 3 s windows) for a smoke run; `-- --only=64k,900k`;
+ * `-- --rounds=3` measures every server three times, taking turns, and reports medians;
  * `-- --servers=gateway,yoga-peer` to measure some servers only (no targets, no README);
  * env BENCH_NODE_FLAGS='--trace-gc' adds Node flags to every server process, and BENCH_CHILD_STDOUT=1
  * shows their stdout (log lines, GC traces) instead of draining it;
@@ -43,6 +44,7 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const onlyServers = args.find((a) => a.startsWith('--servers='))?.slice('--servers='.length).split(',');
+const ROUNDS = Number(args.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? 1);
 const WARMUP_MS = quick ? 1000 : 3000;
 const WINDOW_MS = quick ? 3000 : 10_000;
 const VIDEO = 'bench-video';
@@ -214,7 +216,28 @@ async function measure(scenario: Scenario, server: ServerName, upstream: string)
 const fmt = (n: number | undefined, digits = 2) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits));
 const ratio = (g: number | undefined, f: number | undefined) => (g === undefined || f === undefined || f === 0 ? undefined : g / f);
 
-type Row = { scenario: Scenario; measurements: Partial<Record<ServerName, Measurement>> };
+/** Each figure's median over the rounds (errors: the sum). */
+function medianOf(taken: Measurement[]): Measurement {
+  const median = (pick: (m: Measurement) => number | undefined): number => {
+    const values = taken.map(pick).filter((v): v is number => v !== undefined).sort((a, b) => a - b);
+    return values[Math.floor((values.length - 1) / 2)] ?? NaN;
+  };
+  const first = taken[0]!;
+  return {
+    ...first,
+    uploadsPerSecond: median((m) => m.uploadsPerSecond),
+    p50Ms: median((m) => m.p50Ms),
+    p99Ms: median((m) => m.p99Ms),
+    cpuMsPerUpload: median((m) => m.cpuMsPerUpload),
+    peakRssMb: median((m) => m.peakRssMb),
+    rssGrowthMb: median((m) => m.rssGrowthMb),
+    rejected: median((m) => m.rejected),
+    errors: taken.reduce((sum, m) => sum + m.errors, 0),
+    ...(first.bytesReadPerRequest !== undefined ? { bytesReadPerRequest: median((m) => m.bytesReadPerRequest) } : {}),
+  };
+}
+
+type Row = { scenario: Scenario; measurements: Partial<Record<ServerName, Measurement>>; rounds?: Partial<Record<ServerName, Measurement[]>> };
 
 /** The peer with more uploads/s (more refusals/s for oversize): the one the targets compare with. */
 function betterPeer(row: Row): Measurement {
@@ -242,13 +265,18 @@ async function main(): Promise<void> {
   try {
     for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.id))) {
       process.stderr.write(`${scenario.title}:`);
-      const measurements: Row['measurements'] = {};
-      for (const server of SERVERS.filter((s) => !onlyServers || onlyServers.includes(s))) {
-        process.stderr.write(` ${server}…`);
-        measurements[server] = await measure(scenario, server, emulator.url);
+      // Servers take turns, round after round, so that a slow spell of the machine falls on all of them.
+      const rounds: Partial<Record<ServerName, Measurement[]>> = {};
+      for (let round = 1; round <= ROUNDS; round++) {
+        for (const server of SERVERS.filter((s) => !onlyServers || onlyServers.includes(s))) {
+          process.stderr.write(` ${server}${ROUNDS > 1 ? `#${round}` : ''}…`);
+          (rounds[server] ??= []).push(await measure(scenario, server, emulator.url));
+        }
       }
+      const measurements: Row['measurements'] = {};
+      for (const [server, taken] of Object.entries(rounds) as [ServerName, Measurement[]][]) measurements[server] = medianOf(taken);
       process.stderr.write(' done\n');
-      results.push({ scenario, measurements });
+      results.push({ scenario, measurements, ...(ROUNDS > 1 ? { rounds } : {}) });
     }
   } finally {
     await stop(emulator.child);
@@ -274,7 +302,7 @@ async function main(): Promise<void> {
   const table = `${lines.join('\n')}\n\n${verdicts.join('\n')}`;
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   const date = new Date().toISOString().slice(0, 10);
-  console.log(`\n${table}\n\n${machine}; ${date}; warm-up ${WARMUP_MS / 1000} s, window ${WINDOW_MS / 1000} s each`);
+  console.log(`\n${table}\n\n${machine}; ${date}; warm-up ${WARMUP_MS / 1000} s, window ${WINDOW_MS / 1000} s each; median of ${ROUNDS} round(s)`);
   for (const { scenario, measurements } of results) {
     for (const m of Object.values(measurements)) if (m.firstError) console.log(`${scenario.id} ${m.server} first error: ${m.firstError}`);
   }
@@ -286,7 +314,7 @@ async function main(): Promise<void> {
   if (args.includes('--readme') && !onlyServers) {
     const readme = new URL('../README.md', import.meta.url);
     const text = readFileSync(readme, 'utf8');
-    const section = `<!-- bench:start -->\nMeasured ${date} on ${machine} with \`npm run bench\` (warm-up ${WARMUP_MS / 1000} s, window ${WINDOW_MS / 1000} s per scenario; raw figures in \`bench/results.json\`):\n\n${table}\n<!-- bench:end -->`;
+    const section = `<!-- bench:start -->\nMeasured ${date} on ${machine} with \`npm run bench -- --rounds=${ROUNDS}\` (warm-up ${WARMUP_MS / 1000} s, window ${WINDOW_MS / 1000} s per server and round; the median of ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}; raw figures in \`bench/results.json\`):\n\n${table}\n<!-- bench:end -->`;
     writeFileSync(readme, text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, section));
   }
 }
