@@ -2,14 +2,25 @@
  * Uploads go through Yoga's own request pipeline (useStreamingUploads): the same answers as JSON,
  * the same plugins, and `yoga.fetch` works for them.
  */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { print } from 'graphql';
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { createGraphQLError, createYoga, type Plugin } from 'graphql-yoga';
 import { request } from 'undici';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { images, jpegOfSize, sha1 } from './fixtures/images.js';
 import { UploadVideoCoverDocument } from './generated/graphql.js';
 import { startGateway, type GatewayHarness } from './helpers/gateway.js';
-import { VIDEO_FILE_ID, uploadForm } from './helpers/multipart.js';
+import { DEV_CREDENTIAL } from '../src/emulator/server.js';
+import type { GatewayContext } from '../src/context.js';
+import { createCoverLoader } from '../src/ledger/cover-loader.js';
+import { openSqliteCoverStore } from '../src/ledger/sqlite-cover-store.js';
+import { useStreamingUploads } from '../src/plugins/use-streaming-uploads.js';
+import { getSchema } from '../src/schema/index.js';
+import { createCoverUploader } from '../src/upload/upload-cover.js';
+import { createVodClient } from '../src/vod/client.js';
+import { useEmulator } from './helpers/emulator.js';
+import { VIDEO_FILE_ID, resultOf, sendUpload, uploadForm } from './helpers/multipart.js';
 import { BOUNDARY, multipartBody } from './helpers/raw-multipart.js';
 
 type Harness = GatewayHarness & { close(): Promise<void>; reset(): void };
@@ -208,5 +219,39 @@ describe('uploads through yoga.fetch (no socket: Yoga parses the multipart body 
     expect(answer.status).toBe(403);
     expect(answer.body.errors).toEqual([{ message: 'Required CSRF header(s) not present' }]);
     expect(h.emulator.callCount).toBe(0);
+  });
+});
+
+describe('useStreamingUploads in a Yoga server of your own, with Yoga\'s defaults', () => {
+  const emulator = useEmulator();
+
+  it('streams an upload intact, and the Node request has one reader only (Yoga\'s own body limit does not read it too)', async () => {
+    const vod = createVodClient({ ...DEV_CREDENTIAL, baseUrl: emulator().url });
+    const ledger = openSqliteCoverStore(':memory:');
+    const readers: number[] = [];
+    const countReaders: Plugin<object, { req?: IncomingMessage }> = {
+      onExecute({ args }) {
+        const req = (args.contextValue as { req?: IncomingMessage }).req!;
+        readers.push(req.listenerCount('data') + req.listenerCount('readable'));
+      },
+    };
+    const yoga = createYoga<Record<string, unknown>, GatewayContext>({
+      schema: getSchema(),
+      context: () => ({ covers: createCoverUploader({ vod, ledger }), coverLoader: createCoverLoader(ledger) }),
+      logging: false,
+      plugins: [useStreamingUploads(), countReaders],
+    });
+    const server = createServer(yoga);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const bytes = jpegOfSize(900 * 1024);
+      const answer = await sendUpload(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, { bytes, filename: 'big.jpg' });
+      expect(resultOf(answer)).toMatchObject({ __typename: 'UploadVideoCoverSuccess', sha1: sha1(bytes) });
+      expect(readers).toEqual([1]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      ledger.close();
+    }
   });
 });

@@ -18,7 +18,7 @@ export interface BodyLimitOptions {
  * read, and for a body without one (chunked) as soon as the count passes the bound. Yoga would
  * otherwise read and parse any size, and the parse of a small-looking 24 MB JSON body alone took
  * gigabytes. (Yoga's own `maxRequestBodySize` has one bound for every body, too small for an upload
- * or too large for JSON, and re-pipes every body, the streamed upload included, through a second stream.)
+ * or too large for JSON, and pipes each body through a second stream to count it.)
  */
 export function useBodyLimit(options: BodyLimitOptions): Plugin<object, { req?: IncomingMessage; res?: ServerResponse }> {
   const { maxBodySize, maxMultipartSize } = options;

@@ -60,11 +60,17 @@ export function useStreamingUploads(options: StreamingUploadsOptions = {}): Plug
   const streamed = new WeakMap<Request, { uploadRequest: UploadRequest; guard: MultipartGuard; stop(): void }>();
 
   return {
+    onRequest({ request, setRequest, serverContext, fetchAPI }) {
+      if (!isStreamed(request, serverContext)) return;
+      // The body is read from the Node request. Yoga's view of the request gets none, so that no one
+      // else reads it too: Yoga's own body-size limit (`maxRequestBodySize`) pipes any body it sees
+      // through a second stream.
+      setRequest(new fetchAPI.Request(request.url, { method: request.method, headers: request.headers, signal: request.signal }));
+    },
+
     onRequestParse({ request, serverContext, setRequestParser }) {
-      const { req, res } = serverContext;
-      if (request.method !== 'POST' || !isMultipart(request.headers.get('content-type'))) return;
-      // Yoga's own parser: no Node request, or its body is already being read by someone else.
-      if (!req || !res || req.readableDidRead) return;
+      if (!isStreamed(request, serverContext)) return;
+      const { req, res } = serverContext as Required<NodeServerContext>;
 
       const declaredSize = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
       if (req.headers.expect !== undefined && declaredSize !== undefined && declaredSize > maxRequestSize) {
@@ -128,6 +134,11 @@ export function useStreamingUploads(options: StreamingUploadsOptions = {}): Plug
       if (!Array.isArray(result)) setResult({ errors: [requestRefused(refusal.status, refusal.message)] });
     },
   };
+}
+
+/** A multipart POST on node:http whose body nobody has started reading: this plugin streams it. Otherwise Yoga's own parser runs. */
+function isStreamed(request: Request, { req, res }: NodeServerContext): boolean {
+  return request.method === 'POST' && isMultipart(request.headers.get('content-type')) && req !== undefined && res !== undefined && !req.readableDidRead;
 }
 
 function requestRefused(status: number, message: string) {
