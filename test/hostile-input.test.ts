@@ -20,6 +20,9 @@ const MAP = { name: 'map', value: '{"0":["variables.file"]}' };
 const OPS = { name: 'operations', value: UPLOAD_OPERATIONS() };
 const file = (filename: string, bytes: Buffer = images.jpg): RawPart => ({ name: '0', filename, bytes, contentType: 'image/jpeg' });
 
+/** The error member for an upload that did not arrive whole. */
+const uploadAborted = (message: string, canRetry: boolean) => ({ __typename: 'UploadVideoCoverError', code: -10006, reason: 'UPLOAD_ABORTED', message, canRetry });
+
 async function stillServes(): Promise<void> {
   const res = await request(h.url, {
     method: 'POST',
@@ -52,13 +55,7 @@ describe('malformed multipart requests get a 4xx or a GraphQL error, never a 5xx
       expect(h.emulator.callCount).toBe(1);
     } else if (expected === 'cut short') {
       expect(answer.status).toBe(200);
-      expect(answer.json?.data?.['uploadVideoCover']).toEqual({
-        __typename: 'UploadVideoCoverError',
-        code: -10006,
-        reason: 'UPLOAD_ABORTED',
-        message: 'The upload stopped before the whole file arrived.',
-        canRetry: true,
-      });
+      expect(answer.json?.data?.['uploadVideoCover']).toEqual(uploadAborted('The upload stopped before the whole file arrived.', true));
       expect(h.emulator.callCount).toBe(0);
     } else {
       expect(answer.status).toBe(expected);
@@ -109,13 +106,7 @@ describe('malformed multipart requests get a 4xx or a GraphQL error, never a 5xx
     // The operation is already under way when busboy meets the part header: the file variable fails.
     // The request is malformed, and sending it again changes nothing.
     expect(answer.status).toBe(200);
-    expect(answer.json?.data?.['uploadVideoCover']).toEqual({
-      __typename: 'UploadVideoCoverError',
-      code: -10006,
-      reason: 'UPLOAD_ABORTED',
-      message: 'The request is not a multipart body that can be read (Malformed part header).',
-      canRetry: false,
-    });
+    expect(answer.json?.data?.['uploadVideoCover']).toEqual(uploadAborted('The request is not a multipart body that can be read (Malformed part header).', false));
     expect(h.emulator.callCount).toBe(0);
     await stillServes();
   });
