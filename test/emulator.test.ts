@@ -223,3 +223,15 @@ describe('fault injection', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
   });
 });
+
+describe('a long-running emulator', () => {
+  const small = useEmulator({ maxCallRecords: 4 });
+
+  it('keeps only the latest maxCallRecords call records, and counts every call', async () => {
+    for (let i = 0; i < 10; i++) expect((await rawUpload({ baseUrl: small().url })).json).toMatchObject({ code: expect.any(Number) });
+    expect(small().callCount).toBe(10);
+    expect(small().calls.length).toBeLessThanOrEqual(6);
+    expect(small().calls.length).toBeGreaterThanOrEqual(4);
+    expect(small().calls.at(-1)!.seq).toBe(10);
+  });
+});

@@ -63,6 +63,12 @@ export interface VodEmulatorOptions {
   now?: () => number;
   /** Picks a fault for each call that finds the injected queue empty (soak tests). */
   faultPolicy?: (call: EmulatorCall) => Fault | undefined;
+  /**
+   * Most call records kept in `calls` (the oldest go first), so that a long-running emulator
+   * (`npm start`, the benchmark's upstream) does not grow without end. `callCount` counts them all.
+   * @default 10000
+   */
+  maxCallRecords?: number;
 }
 
 /** One call to the upload endpoint, as the emulator saw it. */
@@ -90,7 +96,7 @@ export interface VodEmulator {
   /** Base URL, `http://127.0.0.1:<port>`. */
   readonly url: string;
   readonly port: number;
-  /** Every call to the upload endpoint so far, oldest first. */
+  /** The calls to the upload endpoint so far (the latest `maxCallRecords`), oldest first. */
   readonly calls: readonly EmulatorCall[];
   /** Number of calls to the upload endpoint so far. */
   readonly callCount: number;
@@ -124,11 +130,13 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
     port = 0,
     now = Date.now,
     faultPolicy,
+    maxCallRecords = 10_000,
   } = options;
   if (credentials.length === 0) throw new TypeError('startVodEmulator: option "credentials" must hold at least one pair');
   const keys = new Map<string, KeyObject>(credentials.map((c) => [c.secretId, toSigningKey(c.secretKey)]));
   const faults = new FaultQueue();
   const calls: EmulatorCall[] = [];
+  let callCount = 0;
   const timers = new Set<NodeJS.Timeout>();
   let store: CoverStore;
 
@@ -149,8 +157,10 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
   server.on('clientError', (_error, socket) => socket.destroy());
 
   async function handleUpload(req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string): Promise<void> {
-    const call: EmulatorCall = { seq: calls.length + 1, path, outcome: 'answered', status: 0, bytesReceived: 0, receivedAt: performance.now() };
+    const call: EmulatorCall = { seq: ++callCount, path, outcome: 'answered', status: 0, bytesReceived: 0, receivedAt: performance.now() };
     calls.push(call);
+    // Trimmed in steps, so that a full record list costs one shift per maxCallRecords / 2 calls.
+    if (calls.length > maxCallRecords * 1.5) calls.splice(0, calls.length - maxCallRecords);
     res.once('close', () => (call.endedAt = performance.now()));
     const fault = faults.take() ?? faultPolicy?.(call);
     if (fault) call.fault = fault.kind;
@@ -256,7 +266,7 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
     port: address.port,
     calls,
     get callCount() {
-      return calls.length;
+      return callCount;
     },
     get covers() {
       return store;
@@ -264,6 +274,7 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
     inject: (fault, times) => faults.inject(fault, times),
     reset() {
       calls.length = 0;
+      callCount = 0;
       faults.clear();
       store.clear();
     },
