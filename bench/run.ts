@@ -265,10 +265,13 @@ async function main(): Promise<void> {
   try {
     for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.id))) {
       process.stderr.write(`${scenario.title}:`);
-      // Servers take turns, round after round, so that a slow spell of the machine falls on all of them.
+      // Servers take turns, round after round, each round starting one server later, so that a slow
+      // spell of the machine, or of the upstream as a run goes on, falls on all of them.
       const rounds: Partial<Record<ServerName, Measurement[]>> = {};
+      const servers = SERVERS.filter((s) => !onlyServers || onlyServers.includes(s));
       for (let round = 1; round <= ROUNDS; round++) {
-        for (const server of SERVERS.filter((s) => !onlyServers || onlyServers.includes(s))) {
+        const shift = (round - 1) % servers.length;
+        for (const server of [...servers.slice(shift), ...servers.slice(0, shift)]) {
           process.stderr.write(` ${server}${ROUNDS > 1 ? `#${round}` : ''}…`);
           (rounds[server] ??= []).push(await measure(scenario, server, emulator.url));
         }
