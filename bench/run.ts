@@ -98,7 +98,7 @@ function start(script: string, env: Record<string, string> = {}): Promise<{ chil
   const file = new URL(args.includes('--tsx') ? `${script}.ts` : `${script}.js`, SERVERS_DIR);
   const child = fork(file, [], {
     // --profile: a CPU profile of every server process into bench/profiles/ (open in Chrome DevTools).
-    execArgv: [...(args.includes('--tsx') ? ['--import', 'tsx'] : []), ...(process.env['BENCH_NODE_FLAGS']?.split(' ') ?? []), ...(args.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [])],
+    execArgv: [...(args.includes('--tsx') ? ['--import', 'tsx'] : []), ...(process.env['BENCH_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []), ...(args.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [])],
     env: { ...process.env, NODE_ENV: 'production', ...env },
     // stdout is a pipe that is read and dropped, as a log collector would: the gateway's log lines cost what they cost in production.
     stdio: ['ignore', process.env['BENCH_CHILD_STDOUT'] ? 'inherit' : 'pipe', 'inherit', 'ipc'],
