@@ -65,6 +65,7 @@ export function openSqliteCoverStore(file: string): CoverStore {
   });
   const commit = (): void => {
     const committing = batch;
+    if (committing.length === 0) return;
     batch = [];
     let failure: unknown;
     try {

@@ -52,8 +52,9 @@ export interface StreamingUploadsContext {
  * Where there is no Node request (`yoga.fetch`, other runtimes) Yoga's own multipart parser runs,
  * which reads the whole body and hands the resolver a `File`.
  *
- * Answers that need no body come first: Yoga's CSRF prevention (`onRequest`) refuses a request
- * before a byte of it is read.
+ * Answers that need no body come first: a refusal by an earlier hook (CSRF prevention's
+ * `onRequestParse`, a user's `onRequest`) is sent before a byte of the body is read, and the
+ * connection is then closed rather than the body read (`onResponse`).
  */
 export function useStreamingUploads(options: StreamingUploadsOptions = {}): Plugin<StreamingUploadsContext, NodeServerContext> {
   const { maxFieldSize = 100_000, maxRequestSize = Infinity, maxFiles = 1 } = options;
