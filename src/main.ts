@@ -20,8 +20,22 @@ try {
 
 let emulator: VodEmulator | undefined;
 let vod: VodClientOptions;
+/** A port that cannot be listened on is a configuration error: one line naming the variable, exit code 1. */
+async function listenOrExit<T>(variable: string, port: number, listen: () => Promise<T>): Promise<T> {
+  try {
+    return await listen();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw error;
+    const why = code === 'EADDRINUSE' ? 'is already in use' : code === 'EACCES' ? 'may not be listened on by this user' : 'is not an address of this machine';
+    console.error(`Configuration error: ${variable}: port ${port} ${why} (${code})`);
+    process.exit(1);
+  }
+}
+
 if (config.vod.kind === 'emulator') {
-  emulator = await startVodEmulator({ port: config.vod.emulatorPort });
+  const emulatorPort = config.vod.emulatorPort;
+  emulator = await listenOrExit('EMULATOR_PORT', emulatorPort, () => startVodEmulator({ port: emulatorPort }));
   vod = { ...DEV_CREDENTIAL, baseUrl: emulator.url };
   console.log(`VOD emulator (no VOD_SECRET_ID/VOD_SECRET_KEY set): ${emulator.url}`);
 } else {
@@ -41,7 +55,7 @@ try {
 }
 const gateway = createGateway({ vod, ledger, introspection: config.introspection });
 console.log(`Cover ledger: ${ledgerFile}`);
-const url = await gateway.listen(config.port, config.host);
+const url = await listenOrExit(`PORT (HOST ${config.host})`, config.port, () => gateway.listen(config.port, config.host));
 console.log(`GraphQL and GraphiQL: ${url}`);
 console.log(`
 Upload a cover from this folder with curl:

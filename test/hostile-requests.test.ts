@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import { join } from 'node:path';
@@ -310,6 +311,23 @@ describe('the cover ledger never loses a record silently', () => {
     const lines = service.printed().trim().split('\n').filter((line) => !line.startsWith('VOD emulator'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^Configuration error: DATA_DIR: the cover ledger .*covers\.sqlite cannot be created or opened \(ENOTDIR/);
+  });
+
+  it.each([
+    ['PORT', (port: number) => ({ PORT: String(port) }), (port: number) => `Configuration error: PORT (HOST 127.0.0.1): port ${port} is already in use (EADDRINUSE)`],
+    ['EMULATOR_PORT', (port: number) => ({ EMULATOR_PORT: String(port) }), (port: number) => `Configuration error: EMULATOR_PORT: port ${port} is already in use (EADDRINUSE)`],
+  ])('refuses to start with one line naming %s, and exit code 1, when its port is taken', async (_name, env, line) => {
+    const taken = createNetServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const service = await startService(env(port));
+      expect(await service.exited).toBe(1);
+      const lines = service.printed().trim().split('\n').filter((l) => !l.startsWith('VOD emulator') && !l.startsWith('Cover ledger'));
+      expect(lines).toEqual([line(port)]);
+    } finally {
+      taken.close();
+    }
   });
 });
 
