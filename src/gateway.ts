@@ -10,6 +10,7 @@ import { DEFAULT_CSRF_HEADERS } from './http/csrf.js';
 import { createGraphiqlAssets } from './graphiql/assets.js';
 import { renderGraphiqlPage } from './graphiql/page.js';
 import { drainable } from './http/drain.js';
+import { sendJson } from './http/send-json.js';
 import { markAwaitingContinue } from './http/expect-continue.js';
 import { useBodyLimit } from './plugins/use-body-limit.js';
 import { useRepresentationsLimit } from './plugins/use-representations-limit.js';
@@ -294,9 +295,16 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   const graphiqlAssets = graphiql ? createGraphiqlAssets() : () => false;
   const shutdown = drainable((req, res) => {
-    if (operatorRoutes(req, res) || graphiqlAssets(req, res)) return;
-    assignRequestId(req, res);
-    void yoga.requestListener(req, res);
+    try {
+      if (operatorRoutes(req, res) || graphiqlAssets(req, res)) return;
+      assignRequestId(req, res);
+      void yoga.requestListener(req, res);
+    } catch (error) {
+      // A bug of ours in a route outside Yoga: one 500 and a log line, not the whole process.
+      if (logger) logger.error({ err: error, url: req.url }, 'request: unexpected error');
+      else console.error(error);
+      sendJson(res, 500, JSON.stringify({ errors: [{ message: 'Unexpected error.' }] }));
+    }
   });
   const server = createServer(
     {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Where GraphiQL's files are served from: this project, never a CDN. */
 export const GRAPHIQL_ASSETS_PATH = '/graphiql/assets/';
@@ -16,7 +17,8 @@ const FILES: Readonly<Record<string, { file: string; type: string }>> = {
   'editor.worker.js': { file: join(dist, 'monacoeditorwork', 'editor.worker.bundle.js'), type: 'text/javascript; charset=utf-8' },
   'json.worker.js': { file: join(dist, 'monacoeditorwork', 'json.worker.bundle.js'), type: 'text/javascript; charset=utf-8' },
   'graphql.worker.js': { file: join(dist, 'monacoeditorwork', 'graphql.worker..bundle.js'), type: 'text/javascript; charset=utf-8' },
-  'upload-panel.js': { file: new URL('./upload-panel.js', import.meta.url).pathname, type: 'text/javascript; charset=utf-8' },
+  // fileURLToPath, not URL.pathname: a folder name with a space is %20 in a URL's path.
+  'upload-panel.js': { file: fileURLToPath(new URL('./upload-panel.js', import.meta.url)), type: 'text/javascript; charset=utf-8' },
 };
 
 /**

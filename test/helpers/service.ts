@@ -28,11 +28,12 @@ export function freePort(): Promise<number> {
 
 /**
  * Spawns the real service (`src/main.ts`, as `npm start` does) on a free port with its own data
- * folder, and waits until it serves or exits.
+ * folder, and waits until it serves or exits. `cwd`: a copy of the project to run instead.
  */
-export async function startService(env: Record<string, string> = {}): Promise<RunningService> {
+export async function startService(env: Record<string, string> = {}, { cwd }: { cwd?: string } = {}): Promise<RunningService> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    ...(cwd ? { cwd } : {}),
     env: { ...process.env, LOG_LEVEL: 'warn', DATA_DIR: mkdtempSync(join(tmpdir(), 'vod-cover-service-')), PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
