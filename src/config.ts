@@ -23,6 +23,8 @@ export interface Config {
   dataDir: string;
   /** Answer introspection; off in production unless GRAPHQL_INTROSPECTION=true. */
   introspection: boolean;
+  /** Idle keep-alive connections are closed after this many ms (KEEP_ALIVE_TIMEOUT_MS). */
+  keepAliveTimeoutMs?: number;
   vod: VodTarget;
 }
 
@@ -54,6 +56,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('GRAPHQL_INTROSPECTION', `must be "true" or "false", got ${JSON.stringify(introspectionSetting)}`);
   }
   const introspection = introspectionSetting === undefined ? read('NODE_ENV') !== 'production' : introspectionSetting === 'true';
+  const keepAlive = read('KEEP_ALIVE_TIMEOUT_MS');
+  if (keepAlive !== undefined && (!/^[0-9]+$/.test(keepAlive) || Number(keepAlive) < 1 || Number(keepAlive) > 3_600_000)) {
+    throw new ConfigError('KEEP_ALIVE_TIMEOUT_MS', `must be a whole number of milliseconds from 1 to 3600000, got ${JSON.stringify(keepAlive)}`);
+  }
+  const common = { port, host, dataDir, introspection, ...(keepAlive !== undefined ? { keepAliveTimeoutMs: Number(keepAlive) } : {}) };
   const secretId = read('VOD_SECRET_ID');
   const secretKey = read('VOD_SECRET_KEY');
 
@@ -61,7 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     for (const name of ['VOD_BASE_URL', 'VOD_REGION', 'VOD_PATH', 'VOD_SIGNATURE_METHOD', 'VOD_TOKEN']) {
       if (read(name) !== undefined) throw new ConfigError(name, 'is set, but VOD_SECRET_ID and VOD_SECRET_KEY are not (without them the embedded emulator is used)');
     }
-    return { port, host, dataDir, introspection, vod: { kind: 'emulator', emulatorPort: readPort('EMULATOR_PORT', read('EMULATOR_PORT'), 0) } };
+    return { ...common, vod: { kind: 'emulator', emulatorPort: readPort('EMULATOR_PORT', read('EMULATOR_PORT'), 0) } };
   }
   if (secretId === undefined) throw new ConfigError('VOD_SECRET_ID', 'is required when VOD_SECRET_KEY is set');
   if (secretKey === undefined) throw new ConfigError('VOD_SECRET_KEY', 'is required when VOD_SECRET_ID is set');
@@ -78,7 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('VOD_SIGNATURE_METHOD', `must be one of ${SIGNATURE_METHODS.join(', ')}`);
   }
   const token = read('VOD_TOKEN');
-  return { port, host, dataDir, introspection, vod: { kind: 'remote', secretId, secretKey, baseUrl, region, path, signatureMethod, ...(token ? { token } : {}) } };
+  return { ...common, vod: { kind: 'remote', secretId, secretKey, baseUrl, region, path, signatureMethod, ...(token ? { token } : {}) } };
 }
 
 function readPort(name: string, value: string | undefined, fallback: number): number {

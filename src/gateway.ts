@@ -129,6 +129,14 @@ export interface GatewayOptions {
    */
   headersTimeoutMs?: number;
   /**
+   * How long an idle keep-alive connection stays open, in ms (node:http `keepAliveTimeout`). Above
+   * the idle timeouts of the proxies in front (cloud load balancers 60 s, nginx upstream 60 s), so
+   * that a proxy never sends a request on a connection the gateway is closing (a 502). Node's own
+   * default is 5 s.
+   * @default 65000
+   */
+  keepAliveTimeoutMs?: number;
+  /**
    * Time a client has to send a whole request, in ms (node:http `requestTimeout`).
    * @default 120000
    */
@@ -197,6 +205,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     vodQueueTimeoutMs = 2000,
     headersTimeoutMs = 10_000,
     requestTimeoutMs = 120_000,
+    keepAliveTimeoutMs = 65_000,
     shutdownGraceMs = 10_000,
     ledgerMaxPending = 10_000,
     ledgerRetryDelayMs = 1000,
@@ -310,6 +319,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     {
       headersTimeout: headersTimeoutMs,
       requestTimeout: requestTimeoutMs,
+      keepAliveTimeout: keepAliveTimeoutMs,
       // Node checks those timeouts on this tick (30 s by default: a slowloris would get 30 s).
       connectionsCheckingInterval: Math.min(1000, headersTimeoutMs),
     },

@@ -53,7 +53,12 @@ try {
   await emulator?.close();
   process.exit(1);
 }
-const gateway = createGateway({ vod, ledger, introspection: config.introspection });
+const gateway = createGateway({
+  vod,
+  ledger,
+  introspection: config.introspection,
+  ...(config.keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs: config.keepAliveTimeoutMs } : {}),
+});
 console.log(`Cover ledger: ${ledgerFile}`);
 const url = await listenOrExit(`PORT (HOST ${config.host})`, config.port, () => gateway.listen(config.port, config.host));
 console.log(`GraphQL and GraphiQL: ${url}`);

@@ -42,11 +42,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: '/var/lib/covers' }).dataDir).toBe('/var/lib/covers');
   });
 
+  it('reads KEEP_ALIVE_TIMEOUT_MS', () => {
+    expect(loadConfig({ KEEP_ALIVE_TIMEOUT_MS: '75000' }).keepAliveTimeoutMs).toBe(75_000);
+  });
+
   it.each([
     ['PORT', { PORT: 'abc' }],
     ['PORT', { PORT: '70000' }],
     ['EMULATOR_PORT', { EMULATOR_PORT: '-1' }],
     ['GRAPHQL_INTROSPECTION', { GRAPHQL_INTROSPECTION: 'yes' }],
+    ['KEEP_ALIVE_TIMEOUT_MS', { KEEP_ALIVE_TIMEOUT_MS: '5s' }],
+    ['KEEP_ALIVE_TIMEOUT_MS', { KEEP_ALIVE_TIMEOUT_MS: '0' }],
     ['VOD_SECRET_KEY', { VOD_SECRET_ID: 'id' }],
     ['VOD_SECRET_ID', { VOD_SECRET_KEY: 'key' }],
     ['VOD_BASE_URL', { VOD_BASE_URL: 'https://vod2.qcloud.com' }],

@@ -130,6 +130,32 @@ describe('deadlines and back-pressure', () => {
   });
 });
 
+describe('keep-alive', () => {
+  it('keeps an idle connection open for 65 s by default, longer than the proxies in front wait (Node: 5 s)', async () => {
+    const h = await startGateway();
+    try {
+      expect(h.gateway.server.keepAliveTimeout).toBe(65_000);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('closes an idle keep-alive connection after keepAliveTimeoutMs', async () => {
+    const h = await startGateway({ gateway: { keepAliveTimeoutMs: 300 } });
+    try {
+      const { socket, received, closed } = rawConnection(h.url);
+      socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
+      await expect.poll(() => received()).toContain('HTTP/1.1 200');
+      const answeredAt = Date.now();
+      await closed;
+      expect(Date.now() - answeredAt).toBeGreaterThanOrEqual(250);
+      expect(Date.now() - answeredAt).toBeLessThan(3000);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('graceful shutdown', () => {
   it('lets an upload in flight finish, and takes no new request', async () => {
     const h = await startGateway({ gateway: { shutdownGraceMs: 5000 } });

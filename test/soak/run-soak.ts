@@ -88,6 +88,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakTally> {
   const harness = await startGateway({
     vod: { retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 40, deadlineMs: 1500 } },
     emulator: { faultPolicy: pick },
+    // Idle keep-alive connections close after 1 s (65 s by default), so that a socket still open
+    // once the uploads are done is one stuck in a request, which is what the soak counts.
+    gateway: { keepAliveTimeoutMs: 1000 },
   });
   const rssBefore = process.memoryUsage().rss;
   const started = performance.now();
