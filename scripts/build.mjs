@@ -1,0 +1,45 @@
+/**
+ * `npm run build`: compiles src/ to dist/ with tsc, and carries along what tsc does not: the SQL
+ * migrations, and GraphiQL's files (so that the running service needs no GraphiQL package).
+ * `--if-stale` (npm start's prestart) builds only when dist/ is missing or older than a source.
+ * Plain JavaScript, so that it runs before anything is compiled.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(root, 'dist');
+const require = createRequire(import.meta.url);
+
+function newestSource(folder) {
+  let newest = 0;
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function isStale() {
+  const built = join(dist, 'main.js');
+  if (!existsSync(built)) return true;
+  const sources = Math.max(newestSource(join(root, 'src')), statSync(join(root, 'package.json')).mtimeMs, statSync(join(root, 'tsconfig.json')).mtimeMs);
+  return sources > statSync(built).mtimeMs;
+}
+
+if (process.argv.includes('--if-stale') && !isStale()) process.exit(0);
+
+rmSync(dist, { recursive: true, force: true });
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+cpSync(join(root, 'src', 'ledger', 'migrations'), join(dist, 'ledger', 'migrations'), { recursive: true });
+cpSync(join(root, 'src', 'graphiql', 'upload-panel.js'), join(dist, 'graphiql', 'upload-panel.js'));
+// The files the service serves, where the compiled module finds them in this checkout, copied to
+// where it looks first once built.
+const { graphiqlSourceFiles } = await import(new URL('../dist/graphiql/assets.js', import.meta.url).href);
+const assets = join(dist, 'graphiql', 'assets');
+mkdirSync(assets, { recursive: true });
+for (const [name, file] of Object.entries(graphiqlSourceFiles())) cpSync(file, join(assets, name));
+console.log(`built ${dist}`);
