@@ -25,6 +25,10 @@ export interface Config {
   introspection: boolean;
   /** Idle keep-alive connections are closed after this many ms (KEEP_ALIVE_TIMEOUT_MS). */
   keepAliveTimeoutMs?: number;
+  /** On SIGTERM, how long /ready answers 503 before the listener closes (SHUTDOWN_DELAY_MS). */
+  shutdownDelayMs?: number;
+  /** On SIGTERM, how long requests in flight may take (SHUTDOWN_GRACE_MS). */
+  shutdownGraceMs?: number;
   vod: VodTarget;
 }
 
@@ -56,11 +60,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('GRAPHQL_INTROSPECTION', `must be "true" or "false", got ${JSON.stringify(introspectionSetting)}`);
   }
   const introspection = introspectionSetting === undefined ? read('NODE_ENV') !== 'production' : introspectionSetting === 'true';
-  const keepAlive = read('KEEP_ALIVE_TIMEOUT_MS');
-  if (keepAlive !== undefined && (!/^[0-9]+$/.test(keepAlive) || Number(keepAlive) < 1 || Number(keepAlive) > 3_600_000)) {
-    throw new ConfigError('KEEP_ALIVE_TIMEOUT_MS', `must be a whole number of milliseconds from 1 to 3600000, got ${JSON.stringify(keepAlive)}`);
-  }
-  const common = { port, host, dataDir, introspection, ...(keepAlive !== undefined ? { keepAliveTimeoutMs: Number(keepAlive) } : {}) };
+  const keepAliveTimeoutMs = readMs('KEEP_ALIVE_TIMEOUT_MS', read('KEEP_ALIVE_TIMEOUT_MS'), 1);
+  const shutdownDelayMs = readMs('SHUTDOWN_DELAY_MS', read('SHUTDOWN_DELAY_MS'), 0);
+  const shutdownGraceMs = readMs('SHUTDOWN_GRACE_MS', read('SHUTDOWN_GRACE_MS'), 0);
+  const common = {
+    port,
+    host,
+    dataDir,
+    introspection,
+    ...(keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs } : {}),
+    ...(shutdownDelayMs !== undefined ? { shutdownDelayMs } : {}),
+    ...(shutdownGraceMs !== undefined ? { shutdownGraceMs } : {}),
+  };
   const secretId = read('VOD_SECRET_ID');
   const secretKey = read('VOD_SECRET_KEY');
 
@@ -86,6 +97,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const token = read('VOD_TOKEN');
   return { ...common, vod: { kind: 'remote', secretId, secretKey, baseUrl, region, path, signatureMethod, ...(token ? { token } : {}) } };
+}
+
+/** A duration in whole milliseconds, from `min` to one hour; undefined when unset. */
+function readMs(name: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!/^[0-9]+$/.test(value) || ms < min || ms > 3_600_000) throw new ConfigError(name, `must be a whole number of milliseconds from ${min} to 3600000, got ${JSON.stringify(value)}`);
+  return ms;
 }
 
 function readPort(name: string, value: string | undefined, fallback: number): number {

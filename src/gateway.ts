@@ -146,6 +146,12 @@ export interface GatewayOptions {
    * @default 10000
    */
   shutdownGraceMs?: number;
+  /**
+   * On `close()`, how long `/ready` answers 503 while everything is still served, before the
+   * listener closes: time for a load balancer's health check to see the 503 and stop sending.
+   * @default 0
+   */
+  shutdownDelayMs?: number;
 }
 
 export interface Gateway {
@@ -207,6 +213,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     requestTimeoutMs = 120_000,
     keepAliveTimeoutMs = 65_000,
     shutdownGraceMs = 10_000,
+    shutdownDelayMs = 0,
     ledgerMaxPending = 10_000,
     ledgerRetryDelayMs = 1000,
     introspection = process.env['NODE_ENV'] !== 'production',
@@ -288,6 +295,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ],
   });
 
+  let closing = false;
   // Readiness: the ledger takes writes, VOD's host answers (checked at most every 5 s), not draining.
   let vodReachable: { at: number; ok: Promise<boolean> } | undefined;
   const operatorRoutes = createOperatorRoutes({
@@ -299,7 +307,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         if (!vodReachable || Date.now() - vodReachable.at > 5000) vodReachable = { at: Date.now(), ok: vod.reachable(1000) };
         return vodReachable.ok;
       },
-      accepting: () => !shutdown.draining(),
+      accepting: () => !closing && !shutdown.draining(),
     },
   });
   const graphiqlAssets = graphiql ? createGraphiqlAssets() : () => false;
@@ -348,6 +356,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       });
     },
     async close() {
+      closing = true;
+      if (server.listening && shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, shutdownDelayMs));
       if (server.listening) await shutdown.drain(server, shutdownGraceMs);
       if (ownsVod) await vod.close();
       await ledger.stop();

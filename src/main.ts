@@ -58,6 +58,8 @@ const gateway = createGateway({
   ledger,
   introspection: config.introspection,
   ...(config.keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs: config.keepAliveTimeoutMs } : {}),
+  ...(config.shutdownDelayMs !== undefined ? { shutdownDelayMs: config.shutdownDelayMs } : {}),
+  ...(config.shutdownGraceMs !== undefined ? { shutdownGraceMs: config.shutdownGraceMs } : {}),
 });
 console.log(`Cover ledger: ${ledgerFile}`);
 const url = await listenOrExit(`PORT (HOST ${config.host})`, config.port, () => gateway.listen(config.port, config.host));

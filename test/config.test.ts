@@ -42,8 +42,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: '/var/lib/covers' }).dataDir).toBe('/var/lib/covers');
   });
 
-  it('reads KEEP_ALIVE_TIMEOUT_MS', () => {
-    expect(loadConfig({ KEEP_ALIVE_TIMEOUT_MS: '75000' }).keepAliveTimeoutMs).toBe(75_000);
+  it('reads KEEP_ALIVE_TIMEOUT_MS, SHUTDOWN_DELAY_MS and SHUTDOWN_GRACE_MS', () => {
+    expect(loadConfig({ KEEP_ALIVE_TIMEOUT_MS: '75000', SHUTDOWN_DELAY_MS: '5000', SHUTDOWN_GRACE_MS: '0' })).toMatchObject({
+      keepAliveTimeoutMs: 75_000,
+      shutdownDelayMs: 5000,
+      shutdownGraceMs: 0,
+    });
   });
 
   it.each([
@@ -53,6 +57,8 @@ describe('loadConfig', () => {
     ['GRAPHQL_INTROSPECTION', { GRAPHQL_INTROSPECTION: 'yes' }],
     ['KEEP_ALIVE_TIMEOUT_MS', { KEEP_ALIVE_TIMEOUT_MS: '5s' }],
     ['KEEP_ALIVE_TIMEOUT_MS', { KEEP_ALIVE_TIMEOUT_MS: '0' }],
+    ['SHUTDOWN_DELAY_MS', { SHUTDOWN_DELAY_MS: '-5' }],
+    ['SHUTDOWN_GRACE_MS', { SHUTDOWN_GRACE_MS: '1e4' }],
     ['VOD_SECRET_KEY', { VOD_SECRET_ID: 'id' }],
     ['VOD_SECRET_ID', { VOD_SECRET_KEY: 'key' }],
     ['VOD_BASE_URL', { VOD_BASE_URL: 'https://vod2.qcloud.com' }],

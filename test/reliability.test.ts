@@ -1,3 +1,4 @@
+import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { images, jpegOfSize, sha1 } from './fixtures/images.js';
 import { startGateway } from './helpers/gateway.js';
@@ -170,6 +171,20 @@ describe('graceful shutdown', () => {
     expect([503, 'refused']).toContain(later);
     expect(resultOf(await inFlight)).toMatchObject({ __typename: 'UploadVideoCoverSuccess', videoFileId: VIDEO_FILE_ID });
     await closing;
+    await h.emulator.close();
+  });
+
+  it('answers /ready 503 for shutdownDelayMs while still serving, then closes the listener', async () => {
+    const h = await startGateway({ gateway: { shutdownDelayMs: 600 } });
+    const origin = new URL(h.url).origin;
+    const closing = h.gateway.close();
+    const ready = await request(`${origin}/ready`);
+    expect(ready.statusCode).toBe(503);
+    expect(await ready.body.json()).toMatchObject({ status: 'not ready', checks: { accepting: false } });
+    expect(resultOf(await sendUpload(h.url, { bytes: images.jpg, filename: 'a.jpg' })).__typename).toBe('UploadVideoCoverSuccess');
+    expect(h.gateway.server.listening).toBe(true);
+    await closing;
+    expect(h.gateway.server.listening).toBe(false);
     await h.emulator.close();
   });
 });
