@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError, readSettings, type GatewaySettings, type VodClientSettings } from './env-settings.js';
 import { vodBaseUrlProblem } from './vod/base-url.js';
+
+export { ConfigError };
 import { DEFAULT_REGION, DEFAULT_VOD_BASE_URL, REGION_PATTERN, SIGNATURE_METHODS, VOD_PATHS, type SignatureMethod } from './vod/protocol.js';
 
 /** Where covers go: the embedded emulator, or a real VOD with credentials. */
@@ -23,24 +27,11 @@ export interface Config {
   dataDir: string;
   /** Answer introspection; off in production unless GRAPHQL_INTROSPECTION=true. */
   introspection: boolean;
-  /** Idle keep-alive connections are closed after this many ms (KEEP_ALIVE_TIMEOUT_MS). */
-  keepAliveTimeoutMs?: number;
-  /** On SIGTERM, how long /ready answers 503 before the listener closes (SHUTDOWN_DELAY_MS). */
-  shutdownDelayMs?: number;
-  /** On SIGTERM, how long requests in flight may take (SHUTDOWN_GRACE_MS). */
-  shutdownGraceMs?: number;
   vod: VodTarget;
-}
-
-/** A configuration value that cannot be used; the message names the variable. */
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
+  /** `createGateway` options set by their variables (see `GATEWAY_VARIABLES`); unset ones keep their defaults. */
+  gateway: GatewaySettings;
+  /** VOD client options set by their variables (see `VOD_CLIENT_VARIABLES`), for the emulator too. */
+  vodClient: VodClientSettings;
 }
 
 /**
@@ -52,6 +43,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const value = env[name];
     return value === undefined || value === '' ? undefined : value;
   };
+  /** A secret from its variable, or from the file `<name>_FILE` names (Docker and Kubernetes secrets). */
+  const readSecret = (name: string): string | undefined => {
+    const file = read(`${name}_FILE`);
+    if (file === undefined) return read(name);
+    if (read(name) !== undefined) throw new ConfigError(`${name}_FILE`, `is set, and so is ${name}: set one of them`);
+    try {
+      return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      throw new ConfigError(`${name}_FILE`, `cannot read ${JSON.stringify(file)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  };
   const port = readPort('PORT', read('PORT'), 4000);
   const host = read('HOST') ?? '0.0.0.0';
   const dataDir = read('DATA_DIR') ?? './data';
@@ -60,23 +62,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('GRAPHQL_INTROSPECTION', `must be "true" or "false", got ${JSON.stringify(introspectionSetting)}`);
   }
   const introspection = introspectionSetting === undefined ? read('NODE_ENV') !== 'production' : introspectionSetting === 'true';
-  const keepAliveTimeoutMs = readMs('KEEP_ALIVE_TIMEOUT_MS', read('KEEP_ALIVE_TIMEOUT_MS'), 1);
-  const shutdownDelayMs = readMs('SHUTDOWN_DELAY_MS', read('SHUTDOWN_DELAY_MS'), 0);
-  const shutdownGraceMs = readMs('SHUTDOWN_GRACE_MS', read('SHUTDOWN_GRACE_MS'), 0);
-  const common = {
-    port,
-    host,
-    dataDir,
-    introspection,
-    ...(keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs } : {}),
-    ...(shutdownDelayMs !== undefined ? { shutdownDelayMs } : {}),
-    ...(shutdownGraceMs !== undefined ? { shutdownGraceMs } : {}),
-  };
-  const secretId = read('VOD_SECRET_ID');
-  const secretKey = read('VOD_SECRET_KEY');
+  const common = { port, host, dataDir, introspection, ...readSettings(read) };
+  const secretId = readSecret('VOD_SECRET_ID');
+  const secretKey = readSecret('VOD_SECRET_KEY');
 
   if (secretId === undefined && secretKey === undefined) {
-    for (const name of ['VOD_BASE_URL', 'VOD_REGION', 'VOD_PATH', 'VOD_SIGNATURE_METHOD', 'VOD_TOKEN']) {
+    for (const name of ['VOD_BASE_URL', 'VOD_REGION', 'VOD_PATH', 'VOD_SIGNATURE_METHOD', 'VOD_TOKEN', 'VOD_TOKEN_FILE']) {
       if (read(name) !== undefined) throw new ConfigError(name, 'is set, but VOD_SECRET_ID and VOD_SECRET_KEY are not (without them the embedded emulator is used)');
     }
     return { ...common, vod: { kind: 'emulator', emulatorPort: readPort('EMULATOR_PORT', read('EMULATOR_PORT'), 0) } };
@@ -95,16 +86,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!SIGNATURE_METHODS.includes(signatureMethod)) {
     throw new ConfigError('VOD_SIGNATURE_METHOD', `must be one of ${SIGNATURE_METHODS.join(', ')}`);
   }
-  const token = read('VOD_TOKEN');
+  const token = readSecret('VOD_TOKEN');
   return { ...common, vod: { kind: 'remote', secretId, secretKey, baseUrl, region, path, signatureMethod, ...(token ? { token } : {}) } };
-}
-
-/** A duration in whole milliseconds, from `min` to one hour; undefined when unset. */
-function readMs(name: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = Number(value);
-  if (!/^[0-9]+$/.test(value) || ms < min || ms > 3_600_000) throw new ConfigError(name, `must be a whole number of milliseconds from ${min} to 3600000, got ${JSON.stringify(value)}`);
-  return ms;
 }
 
 function readPort(name: string, value: string | undefined, fallback: number): number {

@@ -36,11 +36,11 @@ async function listenOrExit<T>(variable: string, port: number, listen: () => Pro
 if (config.vod.kind === 'emulator') {
   const emulatorPort = config.vod.emulatorPort;
   emulator = await listenOrExit('EMULATOR_PORT', emulatorPort, () => startVodEmulator({ port: emulatorPort }));
-  vod = { ...DEV_CREDENTIAL, baseUrl: emulator.url };
+  vod = { ...DEV_CREDENTIAL, baseUrl: emulator.url, ...config.vodClient };
   console.log(`VOD emulator (no VOD_SECRET_ID/VOD_SECRET_KEY set): ${emulator.url}`);
 } else {
   const { kind: _kind, ...remote } = config.vod;
-  vod = remote;
+  vod = { ...remote, ...config.vodClient };
   console.log(`VOD: ${remote.baseUrl}${remote.path} (region ${remote.region}, SecretId ${remote.secretId})`);
 }
 
@@ -53,14 +53,7 @@ try {
   await emulator?.close();
   process.exit(1);
 }
-const gateway = createGateway({
-  vod,
-  ledger,
-  introspection: config.introspection,
-  ...(config.keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs: config.keepAliveTimeoutMs } : {}),
-  ...(config.shutdownDelayMs !== undefined ? { shutdownDelayMs: config.shutdownDelayMs } : {}),
-  ...(config.shutdownGraceMs !== undefined ? { shutdownGraceMs: config.shutdownGraceMs } : {}),
-});
+const gateway = createGateway({ ...config.gateway, vod, ledger, introspection: config.introspection });
 console.log(`Cover ledger: ${ledgerFile}`);
 const url = await listenOrExit(`PORT (HOST ${config.host})`, config.port, () => gateway.listen(config.port, config.host));
 console.log(`GraphQL and GraphiQL: ${url}`);

@@ -1,9 +1,20 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
 describe('loadConfig', () => {
   it('runs against the embedded emulator with no VOD credentials', () => {
-    expect(loadConfig({})).toEqual({ port: 4000, host: '0.0.0.0', dataDir: './data', introspection: true, vod: { kind: 'emulator', emulatorPort: 0 } });
+    expect(loadConfig({})).toEqual({
+      port: 4000,
+      host: '0.0.0.0',
+      dataDir: './data',
+      introspection: true,
+      vod: { kind: 'emulator', emulatorPort: 0 },
+      gateway: {},
+      vodClient: {},
+    });
   });
 
   it('talks to a real VOD with credentials, with the documented defaults', () => {
@@ -13,6 +24,8 @@ describe('loadConfig', () => {
       dataDir: './data',
       introspection: true,
       vod: { kind: 'remote', secretId: 'id', secretKey: 'key', baseUrl: 'https://vod2.qcloud.com', region: 'gz', path: '/v2/index.php', signatureMethod: 'HmacSHA1' },
+      gateway: {},
+      vodClient: {},
     });
   });
 
@@ -42,11 +55,95 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: '/var/lib/covers' }).dataDir).toBe('/var/lib/covers');
   });
 
-  it('reads KEEP_ALIVE_TIMEOUT_MS, SHUTDOWN_DELAY_MS and SHUTDOWN_GRACE_MS', () => {
-    expect(loadConfig({ KEEP_ALIVE_TIMEOUT_MS: '75000', SHUTDOWN_DELAY_MS: '5000', SHUTDOWN_GRACE_MS: '0' })).toMatchObject({
+  it('reads every gateway option from its variable', () => {
+    const config = loadConfig({
+      GRAPHQL_ENDPOINT: '/api/graphql',
+      GRAPHIQL: 'false',
+      MAX_FILE_SIZE: '500000',
+      MAX_FIELD_SIZE: '20000',
+      MAX_BODY_SIZE: '65536',
+      MAX_REPRESENTATIONS: '100',
+      CSRF_HEADERS: 'x-graphql-yoga-csrf, X-Requested-With',
+      UPLOAD_DEADLINE_MS: '30000',
+      MAX_CONCURRENT_VOD_CALLS: '8',
+      VOD_QUEUE_TIMEOUT_MS: '500',
+      HEADERS_TIMEOUT_MS: '5000',
+      REQUEST_TIMEOUT_MS: '60000',
+      KEEP_ALIVE_TIMEOUT_MS: '75000',
+      SHUTDOWN_GRACE_MS: '0',
+      SHUTDOWN_DELAY_MS: '5000',
+      LEDGER_MAX_PENDING: '50',
+      LEDGER_RETRY_DELAY_MS: '250',
+    });
+    expect(config.gateway).toEqual({
+      graphqlEndpoint: '/api/graphql',
+      graphiql: false,
+      maxFileSize: 500_000,
+      maxFieldSize: 20_000,
+      maxBodySize: 65_536,
+      maxRepresentations: 100,
+      csrfHeaders: ['x-graphql-yoga-csrf', 'x-requested-with'],
+      uploadDeadlineMs: 30_000,
+      maxConcurrentVodCalls: 8,
+      vodQueueTimeoutMs: 500,
+      headersTimeoutMs: 5000,
+      requestTimeoutMs: 60_000,
       keepAliveTimeoutMs: 75_000,
-      shutdownDelayMs: 5000,
       shutdownGraceMs: 0,
+      shutdownDelayMs: 5000,
+      ledgerMaxPending: 50,
+      ledgerRetryDelayMs: 250,
+    });
+  });
+
+  it('reads the VOD client settings, for the embedded emulator too', () => {
+    const config = loadConfig({
+      VOD_CONNECTIONS: '16',
+      VOD_CONNECT_TIMEOUT_MS: '2000',
+      VOD_HEADERS_TIMEOUT_MS: '3000',
+      VOD_BODY_TIMEOUT_MS: '4000',
+      VOD_RETRY_MAX_ATTEMPTS: '5',
+      VOD_RETRY_BASE_DELAY_MS: '50',
+      VOD_RETRY_MAX_DELAY_MS: '1000',
+      VOD_DEADLINE_MS: '20000',
+    });
+    expect(config.vod.kind).toBe('emulator');
+    expect(config.vodClient).toEqual({
+      connections: 16,
+      connectTimeoutMs: 2000,
+      headersTimeoutMs: 3000,
+      bodyTimeoutMs: 4000,
+      retry: { maxAttempts: 5, baseDelayMs: 50, maxDelayMs: 1000, deadlineMs: 20_000 },
+    });
+  });
+
+  describe('secrets from files (*_FILE)', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'vod-cover-secrets-'));
+    const file = (name: string, text: string) => {
+      const path = join(folder, name);
+      writeFileSync(path, text);
+      return path;
+    };
+
+    it('reads VOD_SECRET_ID_FILE, VOD_SECRET_KEY_FILE and VOD_TOKEN_FILE, without the final newline', () => {
+      const config = loadConfig({ VOD_SECRET_ID_FILE: file('id', 'AKIDfromfile\n'), VOD_SECRET_KEY_FILE: file('key', 'keyfromfile\n'), VOD_TOKEN_FILE: file('token', 'tok') });
+      expect(config.vod).toMatchObject({ kind: 'remote', secretId: 'AKIDfromfile', secretKey: 'keyfromfile', token: 'tok' });
+    });
+
+    it('refuses a secret set both ways, naming the _FILE variable', () => {
+      expect(() => loadConfig({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_SECRET_KEY_FILE: file('key2', 'k') })).toThrow(
+        'VOD_SECRET_KEY_FILE: is set, and so is VOD_SECRET_KEY: set one of them',
+      );
+    });
+
+    it('names a file that cannot be read, and never prints a secret', () => {
+      let error: unknown;
+      try {
+        loadConfig({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY_FILE: join(folder, 'missing') });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toMatchObject({ variable: 'VOD_SECRET_KEY_FILE', message: expect.stringContaining('ENOENT') });
     });
   });
 
@@ -59,6 +156,13 @@ describe('loadConfig', () => {
     ['KEEP_ALIVE_TIMEOUT_MS', { KEEP_ALIVE_TIMEOUT_MS: '0' }],
     ['SHUTDOWN_DELAY_MS', { SHUTDOWN_DELAY_MS: '-5' }],
     ['SHUTDOWN_GRACE_MS', { SHUTDOWN_GRACE_MS: '1e4' }],
+    ['GRAPHQL_ENDPOINT', { GRAPHQL_ENDPOINT: 'graphql' }],
+    ['GRAPHIQL', { GRAPHIQL: 'yes' }],
+    ['MAX_FILE_SIZE', { MAX_FILE_SIZE: '2000000' }],
+    ['CSRF_HEADERS', { CSRF_HEADERS: 'x-ok, bad header' }],
+    ['MAX_CONCURRENT_VOD_CALLS', { MAX_CONCURRENT_VOD_CALLS: '0' }],
+    ['VOD_RETRY_MAX_ATTEMPTS', { VOD_RETRY_MAX_ATTEMPTS: 'three' }],
+    ['VOD_DEADLINE_MS', { VOD_DEADLINE_MS: '0' }],
     ['VOD_SECRET_KEY', { VOD_SECRET_ID: 'id' }],
     ['VOD_SECRET_ID', { VOD_SECRET_KEY: 'key' }],
     ['VOD_BASE_URL', { VOD_BASE_URL: 'https://vod2.qcloud.com' }],

@@ -1,0 +1,121 @@
+import type { GatewayOptions } from './gateway.js';
+import type { VodClientOptions } from './vod/client.js';
+import { MAX_FILE_SIZE } from './vod/protocol.js';
+
+/** A configuration value that cannot be used; the message names the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The `createGateway` options the environment can set (the rest come from other variables or code). */
+export type GatewaySettings = Partial<
+  Pick<
+    GatewayOptions,
+    | 'graphqlEndpoint'
+    | 'graphiql'
+    | 'maxFileSize'
+    | 'maxFieldSize'
+    | 'maxBodySize'
+    | 'maxRepresentations'
+    | 'csrfHeaders'
+    | 'uploadDeadlineMs'
+    | 'maxConcurrentVodCalls'
+    | 'vodQueueTimeoutMs'
+    | 'headersTimeoutMs'
+    | 'requestTimeoutMs'
+    | 'keepAliveTimeoutMs'
+    | 'shutdownGraceMs'
+    | 'shutdownDelayMs'
+    | 'ledgerMaxPending'
+    | 'ledgerRetryDelayMs'
+  >
+>;
+
+/** The VOD client options the environment can set, whichever VOD (the embedded emulator too). */
+export type VodClientSettings = Partial<Pick<VodClientOptions, 'connections' | 'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'retry'>>;
+
+type Reader = (variable: string, value: string) => unknown;
+
+const HOUR_MS = 3_600_000;
+const wholeNumber =
+  (min: number, max: number, unit = ''): Reader =>
+  (variable, value) => {
+    const n = Number(value);
+    if (!/^[0-9]+$/.test(value) || n < min || n > max) throw new ConfigError(variable, `must be a whole number${unit} from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    return n;
+  };
+const ms = (min: number): Reader => wholeNumber(min, HOUR_MS, ' of milliseconds');
+const bool: Reader = (variable, value) => {
+  if (value !== 'true' && value !== 'false') throw new ConfigError(variable, `must be "true" or "false", got ${JSON.stringify(value)}`);
+  return value === 'true';
+};
+const endpoint: Reader = (variable, value) => {
+  if (!/^\/[\w\-./]*$/.test(value)) throw new ConfigError(variable, `must be a path such as "/graphql", got ${JSON.stringify(value)}`);
+  return value;
+};
+const headerNames: Reader = (variable, value) => {
+  const names = value.split(',').map((name) => name.trim().toLowerCase());
+  if (names.some((name) => !/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name))) throw new ConfigError(variable, `must be header names separated by commas, got ${JSON.stringify(value)}`);
+  return names;
+};
+
+/**
+ * Every gateway setting the environment can change: its variable, the option it sets, how it is
+ * read. The defaults are the options' own (see `GatewayOptions`); the README's table lists them.
+ */
+export const GATEWAY_VARIABLES: readonly (readonly [variable: string, option: keyof GatewaySettings, read: Reader])[] = [
+  ['GRAPHQL_ENDPOINT', 'graphqlEndpoint', endpoint],
+  ['GRAPHIQL', 'graphiql', bool],
+  ['MAX_FILE_SIZE', 'maxFileSize', wholeNumber(1, MAX_FILE_SIZE, ' of bytes')],
+  ['MAX_FIELD_SIZE', 'maxFieldSize', wholeNumber(1, 10_000_000, ' of bytes')],
+  ['MAX_BODY_SIZE', 'maxBodySize', wholeNumber(1, 100_000_000, ' of bytes')],
+  ['MAX_REPRESENTATIONS', 'maxRepresentations', wholeNumber(1, 1_000_000)],
+  ['CSRF_HEADERS', 'csrfHeaders', headerNames],
+  ['UPLOAD_DEADLINE_MS', 'uploadDeadlineMs', ms(1)],
+  ['MAX_CONCURRENT_VOD_CALLS', 'maxConcurrentVodCalls', wholeNumber(1, 100_000)],
+  ['VOD_QUEUE_TIMEOUT_MS', 'vodQueueTimeoutMs', ms(0)],
+  ['HEADERS_TIMEOUT_MS', 'headersTimeoutMs', ms(1)],
+  ['REQUEST_TIMEOUT_MS', 'requestTimeoutMs', ms(1)],
+  ['KEEP_ALIVE_TIMEOUT_MS', 'keepAliveTimeoutMs', ms(1)],
+  ['SHUTDOWN_GRACE_MS', 'shutdownGraceMs', ms(0)],
+  ['SHUTDOWN_DELAY_MS', 'shutdownDelayMs', ms(0)],
+  ['LEDGER_MAX_PENDING', 'ledgerMaxPending', wholeNumber(1, 10_000_000)],
+  ['LEDGER_RETRY_DELAY_MS', 'ledgerRetryDelayMs', ms(1)],
+];
+
+/** The VOD client's settings: the pool, the per-attempt timeouts, the retries and their deadline. */
+export const VOD_CLIENT_VARIABLES: readonly (readonly [variable: string, option: string, read: Reader])[] = [
+  ['VOD_CONNECTIONS', 'connections', wholeNumber(1, 10_000)],
+  ['VOD_CONNECT_TIMEOUT_MS', 'connectTimeoutMs', ms(1)],
+  ['VOD_HEADERS_TIMEOUT_MS', 'headersTimeoutMs', ms(1)],
+  ['VOD_BODY_TIMEOUT_MS', 'bodyTimeoutMs', ms(1)],
+  ['VOD_RETRY_MAX_ATTEMPTS', 'retry.maxAttempts', wholeNumber(1, 20)],
+  ['VOD_RETRY_BASE_DELAY_MS', 'retry.baseDelayMs', ms(0)],
+  ['VOD_RETRY_MAX_DELAY_MS', 'retry.maxDelayMs', ms(0)],
+  ['VOD_DEADLINE_MS', 'retry.deadlineMs', ms(1)],
+];
+
+/** The settings whose variables are set, read and checked (a bad one throws a ConfigError naming it). */
+export function readSettings(read: (name: string) => string | undefined): { gateway: GatewaySettings; vodClient: VodClientSettings } {
+  const gateway: Record<string, unknown> = {};
+  for (const [variable, option, parse] of GATEWAY_VARIABLES) {
+    const value = read(variable);
+    if (value !== undefined) gateway[option] = parse(variable, value);
+  }
+  const vodClient: Record<string, unknown> = {};
+  const retry: Record<string, unknown> = {};
+  for (const [variable, option, parse] of VOD_CLIENT_VARIABLES) {
+    const value = read(variable);
+    if (value === undefined) continue;
+    if (option.startsWith('retry.')) retry[option.slice('retry.'.length)] = parse(variable, value);
+    else vodClient[option] = parse(variable, value);
+  }
+  if (Object.keys(retry).length > 0) vodClient['retry'] = retry;
+  return { gateway: gateway as GatewaySettings, vodClient: vodClient as VodClientSettings };
+}
