@@ -26,6 +26,8 @@ function newestSource(folder) {
 function isStale() {
   const built = join(dist, 'main.js');
   if (!existsSync(built)) return true;
+  // An installed package ships dist/ without its sources: nothing to build from.
+  if (!existsSync(join(root, 'src'))) return false;
   const sources = Math.max(newestSource(join(root, 'src')), statSync(join(root, 'package.json')).mtimeMs, statSync(join(root, 'tsconfig.json')).mtimeMs);
   return sources > statSync(built).mtimeMs;
 }

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `npm start`: read the configuration, start the embedded VOD emulator when no credentials are
  * set, then the gateway. SIGINT/SIGTERM close both.

@@ -1,0 +1,20 @@
+/**
+ * vod-cover-gateway as a library: the gateway, its parts others reuse, and their option types.
+ * Importing it starts nothing; `createGateway(…).listen()` does.
+ */
+export { createGateway, type Gateway, type GatewayOptions } from './gateway.js';
+export type { GatewayContext } from './context.js';
+export { useStreamingUploads, type StreamingUploadsContext, type StreamingUploadsOptions } from './plugins/use-streaming-uploads.js';
+export type { UploadRequest } from './http/upload-request.js';
+export {
+  createVodClient,
+  type SmallFileUploadFailure,
+  type SmallFileUploadInput,
+  type SmallFileUploadResult,
+  type SmallFileUploadSuccess,
+  type VodClient,
+  type VodClientOptions,
+} from './vod/client.js';
+export { DEV_CREDENTIAL, startVodEmulator, type EmulatorCall, type EmulatorCredential, type VodEmulator, type VodEmulatorOptions } from './emulator/server.js';
+export type { CoverRecord, CoverStore } from './ledger/cover-store.js';
+export { openSqliteCoverStore } from './ledger/sqlite-cover-store.js';

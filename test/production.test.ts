@@ -1,0 +1,137 @@
+/**
+ * The service as operators and other projects get it: the real `npm start` (signals sent to npm
+ * or to the service itself), and the package as `npm pack` makes it, installed elsewhere. One file,
+ * so that its builds of dist/ never run beside each other.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { images } from './fixtures/images.js';
+import { UPLOAD_OPERATIONS, multipartBody, rawPost } from './helpers/raw-multipart.js';
+import { resultOf, sendUpload } from './helpers/multipart.js';
+import { freePort } from './helpers/service.js';
+
+const project = fileURLToPath(new URL('..', import.meta.url));
+
+beforeAll(() => {
+  execFileSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: project, stdio: 'ignore' });
+}, 120_000);
+
+/** `npm start` on a free port with its own data folder, once it serves. */
+async function npmStart() {
+  const port = await freePort();
+  const npm = spawn('npm', ['start'], {
+    cwd: project,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: mkdtempSync(join(tmpdir(), 'vod-cover-npm-start-')) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let printed = '';
+  npm.stdout.on('data', (chunk) => (printed += chunk));
+  npm.stderr.on('data', (chunk) => (printed += chunk));
+  const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+  // The first start may build dist/ (prestart), a few seconds.
+  for (let i = 0; i < 600 && npm.exitCode === null && !printed.includes('GraphQL and GraphiQL'); i++) await new Promise((r) => setTimeout(r, 100));
+  expect(printed).toContain('GraphQL and GraphiQL');
+  // npm runs `exec node dist/main.js`: the service is npm's only child.
+  const children = readFileSync(`/proc/${npm.pid}/task/${npm.pid}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number);
+  return { npm, port, url: `http://127.0.0.1:${port}/graphql`, service: children, exited, printed: () => printed };
+}
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('npm start', () => {
+  it('runs the service as the one child of npm, from the compiled build', async () => {
+    const started = await npmStart();
+    try {
+      expect(started.service).toHaveLength(1);
+      // Not a shell in between: a shell would take npm's signal and leave the service running.
+      expect(readFileSync(`/proc/${started.service[0]}/cmdline`, 'utf8').split('\0').slice(1, 2)).toEqual(['dist/main.js']);
+      const health = await request(`http://127.0.0.1:${started.port}/health`);
+      expect(health.statusCode).toBe(200);
+      await health.body.dump();
+    } finally {
+      started.npm.kill('SIGTERM');
+      await started.exited;
+    }
+  });
+
+  it.each([
+    ['to npm', (s: Awaited<ReturnType<typeof npmStart>>) => s.npm.pid!],
+    ['to the service', (s: Awaited<ReturnType<typeof npmStart>>) => s.service[0]!],
+  ])('stops the service with exit code 0 on SIGTERM sent %s, letting an upload in flight finish', async (_name, target) => {
+    const started = await npmStart();
+    const body = multipartBody([
+      { name: 'operations', value: UPLOAD_OPERATIONS() },
+      { name: 'map', value: '{"0":["variables.file"]}' },
+      { name: '0', filename: 'a.jpg', bytes: images.jpg, contentType: 'image/jpeg' },
+    ]);
+    // The body arrives over ~1 s; SIGTERM comes while it does.
+    const answer = rawPost(started.url, body, { trickle: { pieceBytes: Math.ceil(body.length / 10), everyMs: 100 } });
+    await new Promise((r) => setTimeout(r, 300));
+    const signalledAt = Date.now();
+    process.kill(target(started), 'SIGTERM');
+    const result = (await answer).json?.data?.['uploadVideoCover'] as { __typename: string } | undefined;
+    expect(result?.__typename).toBe('UploadVideoCoverSuccess');
+    expect(await started.exited).toBe(0);
+    // shutdownGraceMs (10 s) + 5 s at most; an idle service takes far less.
+    expect(Date.now() - signalledAt).toBeLessThan(15_000);
+    expect(isAlive(started.service[0]!)).toBe(false);
+    expect(started.printed()).toContain('SIGTERM: closing');
+  });
+});
+
+describe('the package', () => {
+  it('installs from its tarball with --omit=dev elsewhere: its vod-cover-gateway bin serves an upload, and createGateway imports', async () => {
+    const packs = mkdtempSync(join(tmpdir(), 'vod-cover-pack-'));
+    // dist/ is fresh (beforeAll): pack it as it is, without prepack building it again.
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', packs], { cwd: project, encoding: 'utf8' })) as { filename: string; files: { path: string }[] }[];
+    const paths = packed[0]!.files.map((f) => f.path);
+    expect(paths).toEqual(expect.arrayContaining(['dist/main.js', 'dist/index.js', 'dist/index.d.ts', 'dist/ledger/migrations/001-create-cover-uploads.sql', 'dist/graphiql/assets/yoga-graphiql.umd.js', '.env.example']));
+    expect(paths.filter((p) => p.startsWith('src/') || p.startsWith('test/'))).toEqual([]);
+
+    const host = mkdtempSync(join(tmpdir(), 'vod-cover-host-'));
+    writeFileSync(join(host, 'package.json'), JSON.stringify({ name: 'host', private: true, type: 'module' }));
+    // --ignore-scripts, then better-sqlite3's binding from this checkout (same version, same Node):
+    // building it from source again would take a minute and prove nothing about this package.
+    execFileSync('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', join(packs, packed[0]!.filename)], { cwd: host, stdio: 'ignore' });
+    const binding = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node';
+    mkdirSync(join(host, 'node_modules/better-sqlite3/build/Release'), { recursive: true });
+    copyFileSync(join(project, binding), join(host, binding));
+    const installed = JSON.parse(readFileSync(join(host, 'node_modules/vod-cover-gateway/package.json'), 'utf8')) as { name: string };
+    expect(installed.name).toBe('vod-cover-gateway');
+
+    const imported = execFileSync(process.execPath, ['--input-type=module', '-e', "import { createGateway, useStreamingUploads, startVodEmulator, createVodClient } from 'vod-cover-gateway'; console.log([createGateway, useStreamingUploads, startVodEmulator, createVodClient].map((f) => typeof f).join())"], { cwd: host, encoding: 'utf8' });
+    expect(imported.trim()).toBe('function,function,function,function');
+
+    const port = await freePort();
+    const service = spawn(join(host, 'node_modules/.bin/vod-cover-gateway'), [], {
+      cwd: host,
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: join(host, 'data') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let printed = '';
+    service.stdout.on('data', (chunk) => (printed += chunk));
+    service.stderr.on('data', (chunk) => (printed += chunk));
+    const exited = new Promise<number | null>((resolve) => service.once('exit', resolve));
+    try {
+      for (let i = 0; i < 150 && service.exitCode === null && !printed.includes('GraphQL and GraphiQL'); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(printed).toContain('GraphQL and GraphiQL');
+      const answer = await sendUpload(`http://127.0.0.1:${port}/graphql`, { bytes: images.jpg, filename: 'cover.jpg' });
+      expect(resultOf(answer)).toMatchObject({ __typename: 'UploadVideoCoverSuccess', size: images.jpg.length });
+    } finally {
+      service.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  }, 120_000);
+});
