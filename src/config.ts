@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, readSettings, type GatewaySettings, type VodClientSettings } from './env-settings.js';
+import { ConfigError, bool, portNumber, readSettings, type GatewaySettings, type Reader, type VodClientSettings } from './env-settings.js';
 import { vodBaseUrlProblem } from './vod/base-url.js';
+import { DEFAULT_REGION, DEFAULT_VOD_BASE_URL, REGION_PATTERN, SIGNATURE_METHODS, VOD_PATHS, type SignatureMethod } from './vod/protocol.js';
 
 export { ConfigError };
-import { DEFAULT_REGION, DEFAULT_VOD_BASE_URL, REGION_PATTERN, SIGNATURE_METHODS, VOD_PATHS, type SignatureMethod } from './vod/protocol.js';
 
 /** Where covers go: the embedded emulator, or a real VOD with credentials. */
 export type VodTarget =
@@ -54,14 +54,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError(`${name}_FILE`, `cannot read ${JSON.stringify(file)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   };
-  const port = readPort('PORT', read('PORT'), 4000);
+  /** A variable read with `reader`, or `fallback` when it is unset. */
+  const readAs = <T>(name: string, reader: Reader<T>, fallback: T): T => {
+    const value = read(name);
+    return value === undefined ? fallback : reader(name, value);
+  };
+  const port = readAs('PORT', portNumber, 4000);
   const host = read('HOST') ?? '0.0.0.0';
   const dataDir = read('DATA_DIR') ?? './data';
-  const introspectionSetting = read('GRAPHQL_INTROSPECTION');
-  if (introspectionSetting !== undefined && !['true', 'false'].includes(introspectionSetting)) {
-    throw new ConfigError('GRAPHQL_INTROSPECTION', `must be "true" or "false", got ${JSON.stringify(introspectionSetting)}`);
-  }
-  const introspection = introspectionSetting === undefined ? read('NODE_ENV') !== 'production' : introspectionSetting === 'true';
+  const introspection = readAs('GRAPHQL_INTROSPECTION', bool, read('NODE_ENV') !== 'production');
   const common = { port, host, dataDir, introspection, ...readSettings(read) };
   const secretId = readSecret('VOD_SECRET_ID');
   const secretKey = readSecret('VOD_SECRET_KEY');
@@ -70,7 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     for (const name of ['VOD_BASE_URL', 'VOD_REGION', 'VOD_PATH', 'VOD_SIGNATURE_METHOD', 'VOD_TOKEN', 'VOD_TOKEN_FILE']) {
       if (read(name) !== undefined) throw new ConfigError(name, 'is set, but VOD_SECRET_ID and VOD_SECRET_KEY are not (without them the embedded emulator is used)');
     }
-    return { ...common, vod: { kind: 'emulator', emulatorPort: readPort('EMULATOR_PORT', read('EMULATOR_PORT'), 0) } };
+    return { ...common, vod: { kind: 'emulator', emulatorPort: readAs('EMULATOR_PORT', portNumber, 0) } };
   }
   if (secretId === undefined) throw new ConfigError('VOD_SECRET_ID', 'is required when VOD_SECRET_KEY is set');
   if (secretKey === undefined) throw new ConfigError('VOD_SECRET_KEY', 'is required when VOD_SECRET_ID is set');
@@ -88,11 +89,4 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const token = readSecret('VOD_TOKEN');
   return { ...common, vod: { kind: 'remote', secretId, secretKey, baseUrl, region, path, signatureMethod, ...(token ? { token } : {}) } };
-}
-
-function readPort(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const port = Number(value);
-  if (!/^[0-9]+$/.test(value) || port > 65535) throw new ConfigError(name, `must be a port number 0–65535, got ${JSON.stringify(value)}`);
-  return port;
 }

@@ -40,7 +40,8 @@ export type GatewaySettings = Partial<
 /** The VOD client options the environment can set, whichever VOD (the embedded emulator too). */
 export type VodClientSettings = Partial<Pick<VodClientOptions, 'connections' | 'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'retry'>>;
 
-type Reader = (variable: string, value: string) => unknown;
+/** Reads one variable's (non-empty) value, or throws a ConfigError naming the variable. */
+export type Reader<T = unknown> = (variable: string, value: string) => T;
 
 const HOUR_MS = 3_600_000;
 const wholeNumber =
@@ -51,9 +52,14 @@ const wholeNumber =
     return n;
   };
 const ms = (min: number): Reader => wholeNumber(min, HOUR_MS, ' of milliseconds');
-const bool: Reader = (variable, value) => {
+export const bool: Reader<boolean> = (variable, value) => {
   if (value !== 'true' && value !== 'false') throw new ConfigError(variable, `must be "true" or "false", got ${JSON.stringify(value)}`);
   return value === 'true';
+};
+export const portNumber: Reader<number> = (variable, value) => {
+  const port = Number(value);
+  if (!/^[0-9]+$/.test(value) || port > 65535) throw new ConfigError(variable, `must be a port number 0–65535, got ${JSON.stringify(value)}`);
+  return port;
 };
 const endpoint: Reader = (variable, value) => {
   if (!/^\/[\w\-./]*$/.test(value)) throw new ConfigError(variable, `must be a path such as "/graphql", got ${JSON.stringify(value)}`);

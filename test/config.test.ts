@@ -4,6 +4,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
+/** What loadConfig throws for `env` (undefined when it does not). */
+function configErrorOf(env: NodeJS.ProcessEnv): unknown {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
 describe('loadConfig', () => {
   it('runs against the embedded emulator with no VOD credentials', () => {
     expect(loadConfig({})).toEqual({
@@ -137,12 +147,7 @@ describe('loadConfig', () => {
     });
 
     it('names a file that cannot be read, and never prints a secret', () => {
-      let error: unknown;
-      try {
-        loadConfig({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY_FILE: join(folder, 'missing') });
-      } catch (e) {
-        error = e;
-      }
+      const error = configErrorOf({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY_FILE: join(folder, 'missing') });
       expect(error).toMatchObject({ variable: 'VOD_SECRET_KEY_FILE', message: expect.stringContaining('ENOENT') });
     });
   });
@@ -172,12 +177,7 @@ describe('loadConfig', () => {
     ['VOD_PATH', { VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_PATH: 'v2' }],
     ['VOD_SIGNATURE_METHOD', { VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_SIGNATURE_METHOD: 'MD5' }],
   ])('names %s when it is bad', (variable, env) => {
-    let error: unknown;
-    try {
-      loadConfig(env);
-    } catch (e) {
-      error = e;
-    }
+    const error = configErrorOf(env);
     expect(error).toBeInstanceOf(ConfigError);
     expect(error).toMatchObject({ variable });
     expect((error as Error).message.startsWith(`${variable}:`)).toBe(true);
