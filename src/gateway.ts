@@ -222,6 +222,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const vod = isVodClient(options.vod) ? options.vod : createVodClient(options.vod);
   // What a multipart request holds besides the file: two fields and headers and boundaries.
   const maxRequestOverhead = 2 * maxFieldSize + 64 * 1024;
+  const maxUploadRequestSize = maxFileSize + maxRequestOverhead;
   const ownsLedger = typeof options.ledger !== 'object';
   const store = typeof options.ledger === 'object' ? options.ledger : openSqliteCoverStore(options.ledger ?? ':memory:');
   const metrics = createMetrics();
@@ -277,8 +278,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     logging,
     plugins: [
       useCSRFPrevention({ requestHeaders: [...csrfHeaders] }),
-      useBodyLimit({ maxBodySize, maxMultipartSize: maxFileSize + maxRequestOverhead }),
-      useStreamingUploads({ maxFieldSize, maxRequestSize: maxFileSize + maxRequestOverhead, maxFiles: 1 }),
+      useBodyLimit({ maxBodySize, maxMultipartSize: maxUploadRequestSize }),
+      useStreamingUploads({ maxFieldSize, maxRequestSize: maxUploadRequestSize, maxFiles: 1 }),
       useRepresentationsLimit(maxRepresentations),
       // Limits on what one operation may ask (each refusal is a GraphQL error, before execution).
       EnvelopArmorPlugin({

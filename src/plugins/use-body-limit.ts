@@ -1,6 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { sendContinue } from '../http/expect-continue.js';
+import { isStreamedUpload, type NodeServerContext } from './use-streaming-uploads.js';
 
 /** Options of {@link useBodyLimit}. */
 export interface BodyLimitOptions {
@@ -20,7 +20,7 @@ export interface BodyLimitOptions {
  * gigabytes. (Yoga's own `maxRequestBodySize` has one bound for every body, too small for an upload
  * or too large for JSON, and pipes each body through a second stream to count it.)
  */
-export function useBodyLimit(options: BodyLimitOptions): Plugin<object, { req?: IncomingMessage; res?: ServerResponse }> {
+export function useBodyLimit(options: BodyLimitOptions): Plugin<object, NodeServerContext> {
   const { maxBodySize, maxMultipartSize } = options;
   const tooLarge = (maxBytes: number, size?: number) =>
     createGraphQLError(`The request body ${size === undefined ? 'is' : `declares ${size} bytes, which is`} larger than the ${maxBytes} bytes accepted.`, {
@@ -28,10 +28,8 @@ export function useBodyLimit(options: BodyLimitOptions): Plugin<object, { req?: 
     });
   return {
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI, serverContext }) {
-      if (request.method !== 'POST' || !requestParser) return;
+      if (request.method !== 'POST' || !requestParser || isStreamedUpload(request, serverContext)) return;
       const multipart = request.headers.get('content-type')?.toLowerCase().startsWith('multipart/') ?? false;
-      // Streamed by useStreamingUploads, which bounds it part by part.
-      if (multipart && serverContext.req) return;
       const maxBytes = multipart ? maxMultipartSize : maxBodySize;
       const declared = request.headers.get('content-length');
       if (declared !== null && Number(declared) > maxBytes) {

@@ -28,7 +28,7 @@ export interface StreamingUploadsOptions {
 }
 
 /** What node:http hands Yoga as the server context (`yoga.requestListener`, `createServer(yoga)`). */
-interface NodeServerContext {
+export interface NodeServerContext {
   req?: IncomingMessage;
   res?: ServerResponse;
 }
@@ -62,7 +62,7 @@ export function useStreamingUploads(options: StreamingUploadsOptions = {}): Plug
 
   return {
     onRequest({ request, setRequest, serverContext, fetchAPI }) {
-      if (!isStreamed(request, serverContext)) return;
+      if (!isStreamedUpload(request, serverContext)) return;
       // The body is read from the Node request. Yoga's view of the request gets none, so that no one
       // else reads it too: Yoga's own body-size limit (`maxRequestBodySize`) pipes any body it sees
       // through a second stream.
@@ -70,7 +70,7 @@ export function useStreamingUploads(options: StreamingUploadsOptions = {}): Plug
     },
 
     onRequestParse({ request, serverContext, setRequestParser }) {
-      if (!isStreamed(request, serverContext)) return;
+      if (!isStreamedUpload(request, serverContext)) return;
       const { req, res } = serverContext as Required<NodeServerContext>;
 
       const declaredSize = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
@@ -137,8 +137,11 @@ export function useStreamingUploads(options: StreamingUploadsOptions = {}): Plug
   };
 }
 
-/** A multipart POST on node:http whose body nobody has started reading: this plugin streams it. Otherwise Yoga's own parser runs. */
-function isStreamed(request: Request, { req, res }: NodeServerContext): boolean {
+/**
+ * A multipart POST on node:http whose body nobody has started reading: this plugin streams it and
+ * bounds it part by part. Otherwise Yoga's own parser runs.
+ */
+export function isStreamedUpload(request: Request, { req, res }: NodeServerContext): boolean {
   return request.method === 'POST' && isMultipart(request.headers.get('content-type')) && req !== undefined && res !== undefined && !req.readableDidRead;
 }
 
