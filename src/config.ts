@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, bool, portNumber, readSettings, type GatewaySettings, type Reader, type VodClientSettings } from './env-settings.js';
+import { MAX_CLOCK_TOLERANCE_SECONDS, MIN_SECRET_BYTES } from './auth/jwt-verifier.js';
+import type { AuthenticationOptions } from './auth/use-authentication.js';
+import { ConfigError, bool, origins, portNumber, wholeNumber, readSettings, type GatewaySettings, type Reader, type VodClientSettings } from './env-settings.js';
 import { vodBaseUrlProblem } from './vod/base-url.js';
 import { DEFAULT_REGION, DEFAULT_VOD_BASE_URL, REGION_PATTERN, SIGNATURE_METHODS, VOD_PATHS, type SignatureMethod } from './vod/protocol.js';
 
@@ -27,6 +29,14 @@ export interface Config {
   dataDir: string;
   /** Answer introspection; off in production unless GRAPHQL_INTROSPECTION=true. */
   introspection: boolean;
+  /** Serve GraphiQL; off in production unless GRAPHIQL=true. */
+  graphiql: boolean;
+  /** Who may call: undefined when no AUTH_* variable is set (anyone who reaches the port). */
+  auth?: AuthenticationOptions;
+  /** CORS_ORIGINS: the origins whose pages may call from a browser. */
+  corsOrigins: string[];
+  /** ADMIN_PORT: `/metrics`, `/health` and `/ready` on their own listener. */
+  adminPort?: number;
   vod: VodTarget;
   /** `createGateway` options set by their variables (see `GATEWAY_VARIABLES`); unset ones keep their defaults. */
   gateway: GatewaySettings;
@@ -62,8 +72,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = readAs('PORT', portNumber, 4000);
   const host = read('HOST') ?? '0.0.0.0';
   const dataDir = read('DATA_DIR') ?? './data';
-  const introspection = readAs('GRAPHQL_INTROSPECTION', bool, read('NODE_ENV') !== 'production');
-  const common = { port, host, dataDir, introspection, ...readSettings(read) };
+  const production = read('NODE_ENV') === 'production';
+  const introspection = readAs('GRAPHQL_INTROSPECTION', bool, !production);
+  const graphiql = readAs('GRAPHIQL', bool, !production);
+  const corsOrigins = readAs('CORS_ORIGINS', origins, []);
+  const adminPort = readAs<number | undefined>('ADMIN_PORT', portNumber, undefined);
+  if (adminPort !== undefined && adminPort !== 0 && adminPort === port) throw new ConfigError('ADMIN_PORT', `must differ from PORT (${port})`);
+  const auth = readAuth(read, readSecret);
+  const common = {
+    port,
+    host,
+    dataDir,
+    introspection,
+    graphiql,
+    corsOrigins,
+    ...(adminPort === undefined ? {} : { adminPort }),
+    ...(auth ? { auth } : {}),
+    ...readSettings(read),
+  };
   const secretId = readSecret('VOD_SECRET_ID');
   const secretKey = readSecret('VOD_SECRET_KEY');
 
@@ -89,4 +115,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const token = readSecret('VOD_TOKEN');
   return { ...common, vod: { kind: 'remote', secretId, secretKey, baseUrl, region, path, signatureMethod, ...(token ? { token } : {}) } };
+}
+
+/** The AUTH_* variables: bearer JWTs (a secret or a JWKS URL) and the router's HMAC signature. */
+function readAuth(read: (name: string) => string | undefined, readSecret: (name: string) => string | undefined): AuthenticationOptions | undefined {
+  const secret = readSecret('AUTH_JWT_SECRET');
+  const jwksUrl = read('AUTH_JWKS_URL');
+  const issuer = read('AUTH_JWT_ISSUER');
+  const audience = read('AUTH_JWT_AUDIENCE');
+  const tolerance = read('AUTH_JWT_CLOCK_TOLERANCE_S');
+  const routerSignatureSecret = readSecret('AUTH_ROUTER_HMAC_SECRET');
+  if (secret === undefined && jwksUrl === undefined) {
+    for (const [name, value] of [['AUTH_JWT_ISSUER', issuer], ['AUTH_JWT_AUDIENCE', audience], ['AUTH_JWT_CLOCK_TOLERANCE_S', tolerance]] as const) {
+      if (value !== undefined) throw new ConfigError(name, 'is set, but neither AUTH_JWT_SECRET nor AUTH_JWKS_URL is (tokens need one of them)');
+    }
+    return routerSignatureSecret === undefined ? undefined : { routerSignatureSecret };
+  }
+  if (secret !== undefined && Buffer.byteLength(secret) < MIN_SECRET_BYTES) {
+    throw new ConfigError('AUTH_JWT_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes for HS256, got ${Buffer.byteLength(secret)}`);
+  }
+  if (jwksUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(jwksUrl)) throw new ConfigError('AUTH_JWKS_URL', `must be an http(s) URL, got ${JSON.stringify(jwksUrl)}`);
+  const clockToleranceSeconds = tolerance === undefined ? undefined : wholeNumber(0, MAX_CLOCK_TOLERANCE_SECONDS, ' of seconds')('AUTH_JWT_CLOCK_TOLERANCE_S', tolerance);
+  const jwt = {
+    ...(secret === undefined ? {} : { secret }),
+    ...(jwksUrl === undefined ? {} : { jwksUrl }),
+    ...(issuer === undefined ? {} : { issuer }),
+    ...(audience === undefined ? {} : { audience }),
+    ...(clockToleranceSeconds === undefined ? {} : { clockToleranceSeconds }),
+  };
+  return { jwt, ...(routerSignatureSecret === undefined ? {} : { routerSignatureSecret }) };
 }

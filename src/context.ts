@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { UploadPolicy } from './auth/upload-policy.js';
+import type { AuthenticatedCaller } from './auth/use-authentication.js';
 import type { UploadRequest } from './http/upload-request.js';
 import type { CoverLoader } from './ledger/cover-loader.js';
 import type { CoverUploader } from './upload/upload-cover.js';
@@ -14,4 +16,8 @@ export interface GatewayContext {
   res?: ServerResponse;
   /** Set by the multipart transport: what it knows of the request the upload arrives in. */
   uploadRequest?: UploadRequest;
+  /** Set by authentication: the verified token's claims. */
+  auth?: AuthenticatedCaller;
+  /** Who may change which cover (scope, per-video rule); absent: everyone who got this far. */
+  uploadPolicy?: UploadPolicy;
 }

@@ -18,7 +18,7 @@ export type GatewaySettings = Partial<
   Pick<
     GatewayOptions,
     | 'graphqlEndpoint'
-    | 'graphiql'
+    | 'uploadScope'
     | 'maxFileSize'
     | 'maxFieldSize'
     | 'maxBodySize'
@@ -44,8 +44,8 @@ export type VodClientSettings = Partial<Pick<VodClientOptions, 'connections' | '
 export type Reader<T = unknown> = (variable: string, value: string) => T;
 
 const HOUR_MS = 3_600_000;
-const wholeNumber =
-  (min: number, max: number, unit = ''): Reader =>
+export const wholeNumber =
+  (min: number, max: number, unit = ''): Reader<number> =>
   (variable, value) => {
     const n = Number(value);
     if (!/^[0-9]+$/.test(value) || n < min || n > max) throw new ConfigError(variable, `must be a whole number${unit} from ${min} to ${max}, got ${JSON.stringify(value)}`);
@@ -71,13 +71,33 @@ const headerNames: Reader = (variable, value) => {
   return names;
 };
 
+const scopeName: Reader = (variable, value) => {
+  if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(value)) throw new ConfigError(variable, `must be one OAuth scope (no spaces or quotes), got ${JSON.stringify(value)}`);
+  return value;
+};
+/** Origins as browsers send them: `scheme://host[:port]`, no path, no `*`. */
+export const origins: Reader<string[]> = (variable, value) =>
+  value.split(',').map((entry) => {
+    const origin = entry.trim();
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin) {
+      throw new ConfigError(variable, `must be origins such as "https://app.example.com" separated by commas (no path, no "*"), got ${JSON.stringify(origin)}`);
+    }
+    return origin;
+  });
+
 /**
  * Every gateway setting the environment can change: its variable, the option it sets, how it is
  * read. The defaults are the options' own (see `GatewayOptions`); the README's table lists them.
  */
 export const GATEWAY_VARIABLES: readonly (readonly [variable: string, option: keyof GatewaySettings, read: Reader])[] = [
   ['GRAPHQL_ENDPOINT', 'graphqlEndpoint', endpoint],
-  ['GRAPHIQL', 'graphiql', bool],
+  ['AUTH_UPLOAD_SCOPE', 'uploadScope', scopeName],
   ['MAX_FILE_SIZE', 'maxFileSize', wholeNumber(1, MAX_FILE_SIZE, ' of bytes')],
   ['MAX_FIELD_SIZE', 'maxFieldSize', wholeNumber(1, 10_000_000, ' of bytes')],
   ['MAX_BODY_SIZE', 'maxBodySize', wholeNumber(1, 100_000_000, ' of bytes')],

@@ -5,6 +5,8 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createUploadPolicy, type AuthorizeUpload } from './auth/upload-policy.js';
+import { useAuthentication, type AuthenticationOptions } from './auth/use-authentication.js';
 import type { GatewayContext } from './context.js';
 import { DEFAULT_CSRF_HEADERS } from './http/csrf.js';
 import { createGraphiqlAssets } from './graphiql/assets.js';
@@ -21,7 +23,7 @@ import { createCoverLoader } from './ledger/cover-loader.js';
 import type { CoverStore } from './ledger/cover-store.js';
 import { withWriteRetries, type RetryingCoverStore } from './ledger/retrying-cover-store.js';
 import { openSqliteCoverStore } from './ledger/sqlite-cover-store.js';
-import { createOperatorRoutes } from './http/operator-routes.js';
+import { OPERATOR_PATHS, createOperatorRoutes } from './http/operator-routes.js';
 import { assignRequestId } from './http/request-id.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type GatewayMetrics } from './observability/metrics.js';
@@ -50,6 +52,36 @@ export interface GatewayOptions {
    */
   ledgerRetryDelayMs?: number;
   /**
+   * Who may call: bearer tokens (JWT: an HS256 secret or a JWKS URL, issuer, audience, clock
+   * tolerance) and/or Hive Gateway's HMAC upstream signature. A request without what is configured
+   * is refused (401 or 403) before its body is read.
+   * @default undefined (anyone who reaches the port)
+   */
+  auth?: AuthenticationOptions;
+  /**
+   * Scope an authenticated caller's token must list to upload (`scope` claim), or `false`.
+   * @default 'covers:write'
+   */
+  uploadScope?: string | false;
+  /**
+   * A per-video rule, `({ claims, videoFileId }) => boolean | Promise<boolean>`, run before the
+   * file is read; `false` is the error member with reason FORBIDDEN (code -20007).
+   * @default undefined (every video)
+   */
+  authorizeUpload?: AuthorizeUpload;
+  /**
+   * Origins (`https://app.example.com`) whose pages may call the gateway from a browser, with
+   * credentials. Any other origin gets no CORS header at all.
+   * @default [] (no cross-origin access)
+   */
+  corsOrigins?: readonly string[];
+  /**
+   * Serve `/metrics`, `/health` and `/ready` on a second listener on this port (same host), and
+   * not on the public one. `listen()` starts both.
+   * @default undefined (on the public port)
+   */
+  adminPort?: number;
+  /**
    * Yoga and envelop plugins of your own (authentication, tracing, persisted operations, …), run
    * after the gateway's own. They see uploads exactly as they see any other operation.
    * @default []
@@ -62,7 +94,7 @@ export interface GatewayOptions {
   graphqlEndpoint?: string;
   /**
    * Serve GraphiQL on GET `graphqlEndpoint` to browsers.
-   * @default true
+   * @default process.env.NODE_ENV !== 'production'
    */
   graphiql?: boolean;
   /**
@@ -159,8 +191,13 @@ export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
   /** The node:http server, not yet listening. */
   server: Server;
-  /** Starts listening; resolves with the GraphQL URL. */
+  /**
+   * Starts listening, and the admin listener when `adminPort` is set; resolves with the GraphQL
+   * URL. When the admin port cannot be listened on, the error has `listener: 'admin'`.
+   */
   listen(port?: number, host?: string): Promise<string>;
+  /** The admin listener (`adminPort`), not yet listening. */
+  adminServer?: Server;
   /** The cover ledger in use (failed writes held and retried). */
   ledger: RetryingCoverStore;
   /** Prometheus metrics, served at `/metrics`. */
@@ -199,7 +236,8 @@ const DEFAULT_VARIABLES = `{
 export function createGateway(options: GatewayOptions): Gateway {
   const {
     graphqlEndpoint = '/graphql',
-    graphiql = true,
+    graphiql = process.env['NODE_ENV'] !== 'production',
+    corsOrigins = [],
     maxFileSize = MAX_FILE_SIZE,
     maxFieldSize = 100_000,
     maxBodySize = 1_048_576,
@@ -263,10 +301,25 @@ export function createGateway(options: GatewayOptions): Gateway {
     vodQueueTimeoutMs,
   });
 
+  const uploadPolicy =
+    options.auth?.jwt || options.authorizeUpload
+      ? createUploadPolicy({
+          requiredScope: options.uploadScope ?? undefined,
+          authorizeUpload: options.authorizeUpload,
+          onRuleError: (error) => logger?.error({ err: error }, 'authorizeUpload threw; the upload is refused with canRetry'),
+        })
+      : undefined;
+
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema: getSchema(),
     graphqlEndpoint,
-    context: () => ({ covers, coverLoader: createCoverLoader(ledger) }),
+    context: () => ({ covers, coverLoader: createCoverLoader(ledger), ...(uploadPolicy ? { uploadPolicy } : {}) }),
+    // Only the listed origins get CORS headers (credentials allowed); any other, none at all.
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      if (origin === null || !corsOrigins.includes(origin)) return false;
+      return { origin, credentials: true, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', ...csrfHeaders], maxAge: 600 };
+    },
     // Yoga's own multipart parser serves `yoga.fetch`; on node:http useStreamingUploads streams instead.
     multipart: true,
     graphiql: graphiql ? { title: 'vod-cover-gateway', defaultQuery: DEFAULT_QUERY, defaultEditorToolsVisibility: 'variables' } : false,
@@ -277,6 +330,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     maskedErrors: true,
     logging,
     plugins: [
+      // First: a refusal comes before anything reads the body.
+      ...(options.auth?.jwt || options.auth?.routerSignatureSecret ? [useAuthentication(options.auth)] : []),
+      // The answer differs by Origin when some origins are allowed: caches must know.
+      ...(corsOrigins.length > 0 ? [varyByOrigin] : []),
       useCSRFPrevention({ requestHeaders: [...csrfHeaders] }),
       useBodyLimit({ maxBodySize, maxMultipartSize: maxUploadRequestSize }),
       useStreamingUploads({ maxFieldSize, maxRequestSize: maxUploadRequestSize, maxFiles: 1 }),
@@ -312,9 +369,18 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   });
   const graphiqlAssets = graphiql ? createGraphiqlAssets() : () => false;
+  // With an admin listener they are answered there only (Yoga would answer /health itself).
+  const publicOperatorRoutes =
+    options.adminPort === undefined
+      ? operatorRoutes
+      : (req: IncomingMessage, res: ServerResponse) => {
+          if (!OPERATOR_PATHS.has((req.url ?? '/').split('?', 1)[0]!)) return false;
+          sendJson(res, 404, JSON.stringify({ error: 'not found' }));
+          return true;
+        };
   const shutdown = drainable((req, res) => {
     try {
-      if (operatorRoutes(req, res) || graphiqlAssets(req, res)) return;
+      if (publicOperatorRoutes(req, res) || graphiqlAssets(req, res)) return;
       assignRequestId(req, res);
       void yoga.requestListener(req, res);
     } catch (error) {
@@ -340,32 +406,65 @@ export function createGateway(options: GatewayOptions): Gateway {
     shutdown.handler(req, res);
   });
 
+  const adminServer =
+    options.adminPort === undefined
+      ? undefined
+      : createServer({ headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs, keepAliveTimeout: keepAliveTimeoutMs }, (req, res) => {
+          if (!operatorRoutes(req, res)) sendJson(res, 404, JSON.stringify({ error: 'not found' }));
+        });
+
   return {
     yoga,
     server,
+    ...(adminServer ? { adminServer } : {}),
     ledger,
     metrics,
-    listen(port = 0, host = '127.0.0.1') {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const address = server.address() as AddressInfo;
-          const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-          resolve(`http://${shown === '0.0.0.0' || shown === '[::]' ? 'localhost' : shown}:${address.port}${graphqlEndpoint}`);
+    async listen(port = 0, host = '127.0.0.1') {
+      const url = `${await listenOn(server, port, host)}${graphqlEndpoint}`;
+      if (adminServer) {
+        await listenOn(adminServer, options.adminPort!, host).catch((error: Error) => {
+          server.close();
+          throw Object.assign(error, { listener: 'admin' });
         });
-      });
+      }
+      return url;
     },
     async close() {
       closing = true;
       if (server.listening && shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, shutdownDelayMs));
       if (server.listening) await shutdown.drain(server, shutdownGraceMs);
+      if (adminServer?.listening) {
+        await new Promise((resolve) => {
+          adminServer.close(resolve);
+          adminServer.closeAllConnections();
+        });
+      }
       if (ownsVod) await vod.close();
       await ledger.stop();
       if (ownsLedger) await store.close();
     },
   };
 }
+
+/** Listens; resolves with the base URL (`http://host:port`, `localhost` for a wildcard address). */
+function listenOn(server: Server, port: number, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      resolve(`http://${shown === '0.0.0.0' || shown === '[::]' ? 'localhost' : shown}:${address.port}`);
+    });
+  });
+}
+
+/** `Vary: Origin` on every answer: with allowed origins, CORS headers depend on the request's Origin. */
+const varyByOrigin: Plugin = {
+  onResponse({ response }) {
+    response.headers.append('vary', 'Origin');
+  },
+};
 
 /** One log line and the counters of an answered upload. */
 function observeUpload(metrics: GatewayMetrics, logger: Logger | undefined, event: UploadEvent): void {

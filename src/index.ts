@@ -6,6 +6,10 @@ export { createGateway, type Gateway, type GatewayOptions } from './gateway.js';
 export type { GatewayContext } from './context.js';
 export { useStreamingUploads, type StreamingUploadsContext, type StreamingUploadsOptions } from './plugins/use-streaming-uploads.js';
 export type { UploadRequest } from './http/upload-request.js';
+export { useAuthentication, type AuthenticatedCaller, type AuthenticationContext, type AuthenticationOptions } from './auth/use-authentication.js';
+export type { JwtOptions } from './auth/jwt-verifier.js';
+export { UPLOAD_SCOPE, type AuthorizeUpload } from './auth/upload-policy.js';
+export { ROUTER_SIGNATURE_EXTENSION, withFilesAsEmpty } from './auth/router-signature.js';
 export {
   createVodClient,
   type SmallFileUploadFailure,

@@ -3,21 +3,24 @@
  * `npm start`: read the configuration, start the embedded VOD emulator when no credentials are
  * set, then the gateway. SIGINT/SIGTERM close both.
  */
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { AuthenticationOptions } from './auth/use-authentication.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DEV_CREDENTIAL, startVodEmulator, type VodEmulator } from './emulator/server.js';
 import { createGateway } from './gateway.js';
 import { openSqliteCoverStore } from './ledger/sqlite-cover-store.js';
 import type { VodClientOptions } from './vod/client.js';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(`Configuration error: ${error.message}`);
-  process.exit(1);
-}
+const config = (() => {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`Configuration error: ${error.message}`);
+    process.exit(1);
+  }
+})();
 
 let emulator: VodEmulator | undefined;
 let vod: VodClientOptions;
@@ -28,6 +31,8 @@ async function listenOrExit<T>(variable: string, port: number, listen: () => Pro
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw error;
+    // The gateway's admin listener fails with `listener: 'admin'`.
+    if ((error as { listener?: string }).listener === 'admin') [variable, port] = ['ADMIN_PORT', config.adminPort ?? 0];
     const why = code === 'EADDRINUSE' ? 'is already in use' : code === 'EACCES' ? 'may not be listened on by this user' : 'is not an address of this machine';
     console.error(`Configuration error: ${variable}: port ${port} ${why} (${code})`);
     process.exit(1);
@@ -54,10 +59,21 @@ try {
   await emulator?.close();
   process.exit(1);
 }
-const gateway = createGateway({ ...config.gateway, vod, ledger, introspection: config.introspection });
+const gateway = createGateway({
+  ...config.gateway,
+  vod,
+  ledger,
+  introspection: config.introspection,
+  graphiql: config.graphiql,
+  corsOrigins: config.corsOrigins,
+  ...(config.auth ? { auth: config.auth } : {}),
+  ...(config.adminPort === undefined ? {} : { adminPort: config.adminPort }),
+});
 console.log(`Cover ledger: ${ledgerFile}`);
 const url = await listenOrExit(`PORT (HOST ${config.host})`, config.port, () => gateway.listen(config.port, config.host));
-console.log(`GraphQL and GraphiQL: ${url}`);
+console.log(describeAuthentication(config.auth));
+console.log(config.graphiql ? `GraphQL and GraphiQL: ${url}` : `GraphQL: ${url} (GraphiQL off: NODE_ENV=production without GRAPHIQL=true)`);
+if (gateway.adminServer) console.log(`Admin (/metrics, /health, /ready): port ${(gateway.adminServer.address() as AddressInfo).port}`);
 console.log(`
 Upload a cover from this folder with curl:
 
@@ -80,4 +96,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       .then(() => Promise.all([ledger.close(), emulator?.close()]))
       .then(() => process.exit(0));
   });
+}
+
+/** One line: who may call, so that an open service is never a surprise. */
+function describeAuthentication(auth: AuthenticationOptions | undefined): string {
+  if (!auth) return 'Authentication: off (no AUTH_JWT_SECRET, AUTH_JWKS_URL or AUTH_ROUTER_HMAC_SECRET): anyone who reaches the port may change covers';
+  const ways = [
+    ...(auth.jwt?.secret !== undefined ? ['bearer JWT (HS256 secret)'] : []),
+    ...(auth.jwt?.jwksUrl !== undefined ? [`bearer JWT (keys from ${auth.jwt.jwksUrl})`] : []),
+    ...(auth.routerSignatureSecret !== undefined ? ['router HMAC signature'] : []),
+  ];
+  return `Authentication: ${ways.join(' and ')} required on every operation`;
 }

@@ -14,13 +14,43 @@ function configErrorOf(env: NodeJS.ProcessEnv): unknown {
   return undefined;
 }
 
+const SECRET_32 = 'a-secret-of-exactly-32-bytes-ok!';
+
 describe('loadConfig', () => {
+  it('reads authentication, CORS origins and the admin port', () => {
+    const config = loadConfig({
+      AUTH_JWT_SECRET: SECRET_32,
+      AUTH_JWKS_URL: 'https://idp.example.com/.well-known/jwks.json',
+      AUTH_JWT_ISSUER: 'https://idp.example.com/',
+      AUTH_JWT_AUDIENCE: 'vod-covers',
+      AUTH_JWT_CLOCK_TOLERANCE_S: '10',
+      AUTH_ROUTER_HMAC_SECRET: 'router-secret',
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
+      ADMIN_PORT: '9090',
+    });
+    expect({ auth: config.auth, corsOrigins: config.corsOrigins, adminPort: config.adminPort }).toEqual({
+      auth: {
+        jwt: { secret: SECRET_32, jwksUrl: 'https://idp.example.com/.well-known/jwks.json', issuer: 'https://idp.example.com/', audience: 'vod-covers', clockToleranceSeconds: 10 },
+        routerSignatureSecret: 'router-secret',
+      },
+      corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
+      adminPort: 9090,
+    });
+  });
+
+  it('turns authentication off when no AUTH_ variable is set, and on with the router secret alone', () => {
+    expect(loadConfig({}).auth).toBeUndefined();
+    expect(loadConfig({ AUTH_ROUTER_HMAC_SECRET: 'router-secret' }).auth).toEqual({ routerSignatureSecret: 'router-secret' });
+  });
+
   it('runs against the embedded emulator with no VOD credentials', () => {
     expect(loadConfig({})).toEqual({
       port: 4000,
       host: '0.0.0.0',
       dataDir: './data',
       introspection: true,
+      graphiql: true,
+      corsOrigins: [],
       vod: { kind: 'emulator', emulatorPort: 0 },
       gateway: {},
       vodClient: {},
@@ -33,6 +63,8 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       dataDir: './data',
       introspection: true,
+      graphiql: true,
+      corsOrigins: [],
       vod: { kind: 'remote', secretId: 'id', secretKey: 'key', baseUrl: 'https://vod2.qcloud.com', region: 'gz', path: '/v2/index.php', signatureMethod: 'HmacSHA1' },
       gateway: {},
       vodClient: {},
@@ -61,6 +93,15 @@ describe('loadConfig', () => {
     expect(loadConfig(env).introspection).toBe(expected);
   });
 
+  it.each([
+    [{}, true],
+    [{ NODE_ENV: 'production' }, false],
+    [{ NODE_ENV: 'production', GRAPHIQL: 'true' }, true],
+    [{ GRAPHIQL: 'false' }, false],
+  ])('turns GraphiQL on or off: %j → %s', (env, expected) => {
+    expect(loadConfig(env).graphiql).toBe(expected);
+  });
+
   it('reads DATA_DIR', () => {
     expect(loadConfig({ DATA_DIR: '/var/lib/covers' }).dataDir).toBe('/var/lib/covers');
   });
@@ -68,7 +109,7 @@ describe('loadConfig', () => {
   it('reads every gateway option from its variable', () => {
     const config = loadConfig({
       GRAPHQL_ENDPOINT: '/api/graphql',
-      GRAPHIQL: 'false',
+      AUTH_UPLOAD_SCOPE: 'covers:admin',
       MAX_FILE_SIZE: '500000',
       MAX_FIELD_SIZE: '20000',
       MAX_BODY_SIZE: '65536',
@@ -87,7 +128,7 @@ describe('loadConfig', () => {
     });
     expect(config.gateway).toEqual({
       graphqlEndpoint: '/api/graphql',
-      graphiql: false,
+      uploadScope: 'covers:admin',
       maxFileSize: 500_000,
       maxFieldSize: 20_000,
       maxBodySize: 65_536,
@@ -176,6 +217,17 @@ describe('loadConfig', () => {
     ['VOD_REGION', { VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_REGION: 'Guangzhou' }],
     ['VOD_PATH', { VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_PATH: 'v2' }],
     ['VOD_SIGNATURE_METHOD', { VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_SIGNATURE_METHOD: 'MD5' }],
+    ['AUTH_JWT_SECRET', { AUTH_JWT_SECRET: 'thirty-one-bytes-is-too-short!!' }],
+    ['AUTH_JWKS_URL', { AUTH_JWKS_URL: 'idp.example.com/jwks.json' }],
+    ['AUTH_JWT_ISSUER', { AUTH_JWT_ISSUER: 'https://idp.example.com/' }],
+    ['AUTH_JWT_AUDIENCE', { AUTH_ROUTER_HMAC_SECRET: 's', AUTH_JWT_AUDIENCE: 'covers' }],
+    ['AUTH_JWT_CLOCK_TOLERANCE_S', { AUTH_JWT_SECRET: SECRET_32, AUTH_JWT_CLOCK_TOLERANCE_S: '301' }],
+    ['AUTH_UPLOAD_SCOPE', { AUTH_UPLOAD_SCOPE: 'covers:write covers:read' }],
+    ['CORS_ORIGINS', { CORS_ORIGINS: '*' }],
+    ['CORS_ORIGINS', { CORS_ORIGINS: 'https://app.example.com/' }],
+    ['CORS_ORIGINS', { CORS_ORIGINS: 'https://app.example.com, app2.example.com' }],
+    ['ADMIN_PORT', { ADMIN_PORT: '4000' }],
+    ['ADMIN_PORT', { ADMIN_PORT: 'admin' }],
   ])('names %s when it is bad', (variable, env) => {
     const error = configErrorOf(env);
     expect(error).toBeInstanceOf(ConfigError);

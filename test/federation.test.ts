@@ -45,7 +45,7 @@ describe('the subgraph', () => {
     const { printGatewaySchema } = await import('../src/schema/index.js');
     const { body } = await graphql<{ _service: { sdl: string } }>(harness.url, '{ _service { sdl } }');
     expect(`${body.data!._service.sdl.trim()}\n`).toBe(printGatewaySchema());
-    expect(body.data!._service.sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])');
+    expect(body.data!._service.sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@authenticated", "@requiresScopes"])');
   });
 
   it('records an upload and serves it as Video.cover, Query.videoCover and the success member\'s video', async () => {

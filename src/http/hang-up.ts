@@ -32,6 +32,10 @@ export function stopReadingAndHangUp(req: IncomingMessage, res: ServerResponse):
   req.socket.pause();
   const socket = req.socket;
   const hangUp = (): void => {
+    // Called as the answer finishes, just after Node's `_dump` resumed a request it thinks nobody
+    // consumed (the read of nothing above does not mark it when Node's buffer was already full):
+    // pause it again before that resume reads the rest of the body.
+    req.pause();
     socket.end();
     if (hangingUp >= MAX_HANGING_UP) return void socket.destroy();
     hangingUp++;

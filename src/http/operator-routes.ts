@@ -15,7 +15,7 @@ export function createOperatorRoutes(options: { registry: Registry; readiness: R
 
   return function route(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    const path = (req.url ?? '/').split('?', 1)[0];
+    const path = (req.url ?? '/').split('?', 1)[0]!;
     if (path === '/health') {
       sendJson(res, 200, JSON.stringify({ status: 'ok' }), NO_STORE);
       return true;
@@ -45,3 +45,6 @@ export function createOperatorRoutes(options: { registry: Registry; readiness: R
 }
 
 const NO_STORE = { 'cache-control': 'no-store' };
+
+/** The operator's paths, for a public listener that must not answer them (ADMIN_PORT). */
+export const OPERATOR_PATHS: ReadonlySet<string> = new Set(['/metrics', '/health', '/ready']);

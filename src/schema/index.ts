@@ -22,7 +22,7 @@ export const FEDERATION_LINK = 'https://specs.apollo.dev/federation/v2.6';
 
 /** The gateway's schema, a Federation v2 subgraph (`_service`, `_entities`), built once. */
 export function getSchema(): GraphQLSchema {
-  return (schema ??= builder.toSubGraphSchema({ linkUrl: FEDERATION_LINK, federationDirectives: ['@key'] }));
+  return (schema ??= builder.toSubGraphSchema({ linkUrl: FEDERATION_LINK, federationDirectives: ['@key', '@authenticated', '@requiresScopes'] }));
 }
 
 /** The subgraph SDL (what `_service { sdl }` answers), committed as `schema.graphql`. */

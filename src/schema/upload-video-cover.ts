@@ -1,3 +1,4 @@
+import { UPLOAD_SCOPE } from '../auth/upload-policy.js';
 import { requestIdOf } from '../http/request-id.js';
 import { builder } from './builder.js';
 import { UploadVideoCoverResult } from './upload-video-cover-result.js';
@@ -7,6 +8,9 @@ builder.mutationField('uploadVideoCover', (t) =>
     description:
       "Uploads a video's cover image (jpg, jpeg, png, gif, webp or bmp, under 1 MiB) to VOD. Send it as a GraphQL multipart request with the `x-graphql-yoga-csrf` or `apollo-require-preflight` header.",
     type: UploadVideoCoverResult,
+    // For routers that enforce them; the gateway checks the same itself (useAuthentication, the upload policy).
+    authenticated: true,
+    requiresScopes: [[UPLOAD_SCOPE]],
     args: {
       fileId: t.arg.id({ required: true, description: 'The video\'s VOD fileId: 1–64 characters of 0-9, A-Z, a-z, "_" or "-".' }),
       file: t.arg({ type: 'Upload', required: true, description: 'The image; its file name (without extension, at most 40 characters) becomes the cover\'s name at VOD.' }),
@@ -17,6 +21,7 @@ builder.mutationField('uploadVideoCover', (t) =>
         videoFileId: String(args.fileId),
         file: args.file,
         ...(ctx.uploadRequest ? { request: ctx.uploadRequest } : {}),
+        ...(ctx.uploadPolicy ? { authorize: (videoFileId: string) => ctx.uploadPolicy!(ctx.auth?.claims, videoFileId) } : {}),
       }),
   }),
 );

@@ -4,7 +4,8 @@ import { kindOfExtension } from './image-type.js';
 import { createBufferPool } from './buffer-pool.js';
 import { readUpload } from './read-upload.js';
 import { createCoverSender, type CoverSenderOptions } from './send-cover.js';
-import { UPLOAD_ERROR_REASONS, localError, type UploadCoverResult } from './upload-result.js';
+import { GATEWAY_CODES, UPLOAD_ERROR_REASONS, localError, type UploadCoverResult } from './upload-result.js';
+import type { UploadRefusal } from '../auth/upload-policy.js';
 import type { UploadRequest } from '../http/upload-request.js';
 import { discardUpload, openUpload, type UploadValue } from './upload-value.js';
 
@@ -59,6 +60,8 @@ export interface UploadCoverInput {
    * never read), and whether the whole body was accepted.
    */
   request?: UploadRequest;
+  /** Decides, before the file is read, whether this caller may change this video's cover. */
+  authorize?: (videoFileId: string) => Promise<UploadRefusal | undefined>;
 }
 
 export interface CoverUploader {
@@ -95,7 +98,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
   const tooLarge = () => localError('FILE_TOO_LARGE', `The file is larger than ${maxFileSize} bytes.`);
 
   async function uploadOnce(
-    { videoFileId, file, request }: UploadCoverInput,
+    { videoFileId, file, request, authorize }: UploadCoverInput,
     facts: Facts,
     deadline: AbortSignal,
   ): Promise<UploadCoverResult> {
@@ -104,6 +107,11 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     if (!isValidVideoFileId(videoFileId)) {
       stopReadingRequest();
       return localError('INVALID_FILE_ID', UPLOAD_ERROR_REASONS.INVALID_FILE_ID);
+    }
+    const refusal = await authorize?.(videoFileId);
+    if (refusal) {
+      stopReadingRequest();
+      return { ok: false, code: GATEWAY_CODES.FORBIDDEN, reason: 'FORBIDDEN', ...refusal };
     }
     let opened;
     try {

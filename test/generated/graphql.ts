@@ -12,6 +12,8 @@ export type UploadErrorReason =
   | 'EMPTY_FILE'
   /** The file is larger than VOD takes for a cover (1,048,576 bytes). */
   | 'FILE_TOO_LARGE'
+  /** The caller may not change this video's cover: its token lacks the scope, or the per-video rule refused. */
+  | 'FORBIDDEN'
   /** The video fileId is not 1–64 characters of 0-9, A-Z, a-z, "_" or "-". */
   | 'INVALID_FILE_ID'
   /** The file name breaks VOD rules: at most 40 characters without the extension, none of \ / : * ? " < > | or control characters. */

@@ -54,7 +54,7 @@ export async function startGateway(
 }
 
 /** One emulator + gateway for the file, reset before each test. */
-export function useGateway(options: Parameters<typeof startGateway>[0] = {}): () => GatewayHarness {
+export function useGateway(options: Parameters<typeof startGateway>[0] = {}): () => GatewayHarness & { reset(): void } {
   let harness: Awaited<ReturnType<typeof startGateway>> | undefined;
   beforeAll(async () => {
     harness = await startGateway(options);

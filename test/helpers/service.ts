@@ -42,7 +42,7 @@ export async function startService(env: Record<string, string> = {}, { cwd }: { 
   child.stderr.on('data', (chunk) => (printed += chunk));
   let code: number | null | undefined;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve((code = c))));
-  for (let i = 0; i < 150 && code === undefined && !printed.includes('GraphQL and GraphiQL'); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 150 && code === undefined && !/GraphQL( and GraphiQL)?: http/.test(printed); i++) await new Promise((r) => setTimeout(r, 100));
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     printed: () => printed,

@@ -1,0 +1,113 @@
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+
+/** Options of {@link createJwtVerifier}: where keys come from and which claims must hold. */
+export interface JwtOptions {
+  /**
+   * Shared secret for HS256 tokens, at least 32 bytes (RFC 7518 §3.2).
+   * @default undefined (HS256 tokens are refused)
+   */
+  secret?: string;
+  /**
+   * URL of a JSON Web Key Set for asymmetric tokens (RS*, PS*, ES*, EdDSA). Keys are cached for
+   * 10 minutes; a token with an unknown `kid` fetches the set again at most every 30 s.
+   * @default undefined (asymmetric tokens are refused)
+   */
+  jwksUrl?: string;
+  /**
+   * The `iss` every token must carry.
+   * @default undefined (not checked)
+   */
+  issuer?: string;
+  /**
+   * An `aud` every token must carry.
+   * @default undefined (not checked)
+   */
+  audience?: string;
+  /**
+   * Clock difference allowed when `exp` and `nbf` are checked, in seconds: 0 to 300.
+   * @default 30
+   */
+  clockToleranceSeconds?: number;
+  /**
+   * Longest wait for the JWKS URL, in ms.
+   * @default 5000
+   */
+  jwksTimeoutMs?: number;
+}
+
+/** Why a token was not accepted: the token's fault (`invalid`), or the key source's (`unavailable`). */
+export class TokenRefused extends Error {
+  constructor(
+    readonly kind: 'invalid' | 'unavailable',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TokenRefused';
+  }
+}
+
+export const MIN_SECRET_BYTES = 32;
+export const MAX_CLOCK_TOLERANCE_SECONDS = 300;
+const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+/** Errors that say the token is wrong; any other failure is the key source's (JWKS down, timeout, bad JSON). */
+const TOKEN_FAULTS: ReadonlySet<string> = new Set([
+  errors.JWTExpired.code,
+  errors.JWTClaimValidationFailed.code,
+  errors.JWTInvalid.code,
+  errors.JWSInvalid.code,
+  errors.JWSSignatureVerificationFailed.code,
+  errors.JOSEAlgNotAllowed.code,
+  errors.JOSENotSupported.code,
+  errors.JWKSNoMatchingKey.code,
+  errors.JWKSMultipleMatchingKeys.code,
+]);
+
+/**
+ * Verifies a bearer token with jose: its signature (HS256 with the secret, or a JWKS key), `exp`
+ * (required) and `nbf` within the clock tolerance, and `iss` and `aud` when configured. Resolves
+ * with the claims, or rejects with a {@link TokenRefused} whose message never holds the token.
+ */
+export function createJwtVerifier(options: JwtOptions): (token: string) => Promise<JWTPayload> {
+  const { secret, jwksUrl, issuer, audience, clockToleranceSeconds = 30, jwksTimeoutMs = 5000 } = options;
+  if (secret === undefined && jwksUrl === undefined) throw new TypeError('JWT authentication needs a secret or a JWKS URL');
+  if (secret !== undefined && Buffer.byteLength(secret) < MIN_SECRET_BYTES) throw new RangeError(`The HS256 secret must be at least ${MIN_SECRET_BYTES} bytes`);
+  if (!(clockToleranceSeconds >= 0 && clockToleranceSeconds <= MAX_CLOCK_TOLERANCE_SECONDS)) {
+    throw new RangeError(`clockToleranceSeconds must be 0 to ${MAX_CLOCK_TOLERANCE_SECONDS}`);
+  }
+  const secretKey = secret === undefined ? undefined : new TextEncoder().encode(secret);
+  const jwks = jwksUrl === undefined ? undefined : createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: jwksTimeoutMs });
+  // The key follows the token's `alg`: HS256 only ever meets the secret, the rest only the JWKS.
+  const keyFor: JWTVerifyGetKey = (header, token) => {
+    if (header.alg === 'HS256' && secretKey) return secretKey;
+    if (header.alg !== 'HS256' && jwks) return jwks(header, token);
+    throw new errors.JOSEAlgNotAllowed(`tokens signed with ${header.alg ?? 'no algorithm'} are not accepted here`);
+  };
+  const algorithms = [...(secretKey ? ['HS256'] : []), ...(jwks ? ASYMMETRIC_ALGORITHMS : [])];
+
+  return async (token) => {
+    try {
+      const { payload } = await jwtVerify(token, keyFor, {
+        algorithms,
+        clockTolerance: clockToleranceSeconds,
+        requiredClaims: ['exp'],
+        ...(issuer === undefined ? {} : { issuer }),
+        ...(audience === undefined ? {} : { audience }),
+      });
+      return payload;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === 'string' && TOKEN_FAULTS.has(code)) throw new TokenRefused('invalid', describeFault(error as Error));
+      throw new TokenRefused('unavailable', 'The keys that verify tokens cannot be fetched right now.');
+    }
+  };
+}
+
+/** jose's message, which names the claim or check that failed but never holds the token itself. */
+function describeFault(error: Error): string {
+  if (error instanceof errors.JWTExpired) return 'The token has expired.';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'The token signature is not valid.';
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return 'The token is not a well-formed JWT.';
+  if (error instanceof errors.JWKSNoMatchingKey) return 'No key of the key set matches the token.';
+  return `The token is not accepted: ${error.message}.`;
+}

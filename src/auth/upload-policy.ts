@@ -1,0 +1,61 @@
+import type { JWTPayload } from 'jose';
+
+/** The scope an upload needs by default; the schema's `@requiresScopes` names it too. */
+export const UPLOAD_SCOPE = 'covers:write';
+
+/** A per-video rule: may the caller with these claims change this video's cover? */
+export type AuthorizeUpload = (input: { claims: JWTPayload | undefined; videoFileId: string }) => boolean | Promise<boolean>;
+
+/** Why an upload was not allowed, and whether asking again may help. */
+export interface UploadRefusal {
+  message: string;
+  canRetry: boolean;
+}
+
+/** Decides one upload before its file is read: undefined when it may go on. */
+export type UploadPolicy = (claims: JWTPayload | undefined, videoFileId: string) => Promise<UploadRefusal | undefined>;
+
+/** Options of {@link createUploadPolicy}. */
+export interface UploadPolicyOptions {
+  /**
+   * Scope an authenticated caller's token must list (its `scope` claim, space-separated), or
+   * `false` for none. Without authentication there are no claims and it is not checked.
+   * @default 'covers:write'
+   */
+  requiredScope?: string | false;
+  /**
+   * A per-video rule, run after the scope check (with `claims` undefined when authentication is
+   * off). A rule that throws refuses the upload with `canRetry: true`, and `onRuleError` is told.
+   * @default undefined (every video)
+   */
+  authorizeUpload?: AuthorizeUpload;
+  /** Told when `authorizeUpload` throws (logs). */
+  onRuleError?: (error: unknown) => void;
+}
+
+/** The scopes a token lists: the `scope` claim (RFC 8693 §4.2, space-separated) or an `scp` list. */
+export function scopesOf(claims: JWTPayload): string[] {
+  const { scope, scp } = claims as { scope?: unknown; scp?: unknown };
+  if (typeof scope === 'string') return scope.split(' ').filter(Boolean);
+  if (Array.isArray(scp)) return scp.filter((s): s is string => typeof s === 'string');
+  return [];
+}
+
+/** The scope check and the per-video rule, in that order. */
+export function createUploadPolicy(options: UploadPolicyOptions = {}): UploadPolicy {
+  const { requiredScope = UPLOAD_SCOPE, authorizeUpload, onRuleError } = options;
+  return async (claims, videoFileId) => {
+    if (claims && requiredScope !== false && !scopesOf(claims).includes(requiredScope)) {
+      return { message: `The token does not grant the scope ${requiredScope}, which changing a cover needs.`, canRetry: false };
+    }
+    if (!authorizeUpload) return undefined;
+    let allowed: boolean;
+    try {
+      allowed = await authorizeUpload({ claims, videoFileId });
+    } catch (error) {
+      onRuleError?.(error);
+      return { message: 'The authorization check failed; try again.', canRetry: true };
+    }
+    return allowed === true ? undefined : { message: `You may not change the cover of video ${videoFileId}.`, canRetry: false };
+  };
+}
