@@ -43,15 +43,19 @@ export const PROPAGATED_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-prefli
  * GraphQL multipart requests on and the CSRF headers propagated to subgraphs: the config the
  * README's "Run as a subgraph" section gives.
  */
-export async function startHiveGateway(supergraphSdl: string): Promise<{ url: string; close(): Promise<void> }> {
+export async function startHiveGateway(
+  supergraphSdl: string,
+  options: { propagate?: readonly string[]; hmacSignature?: Parameters<typeof createGatewayRuntime>[0]['hmacSignature'] } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
+  const propagated = [...PROPAGATED_HEADERS, ...(options.propagate ?? [])];
   const gateway = createGatewayRuntime({
     supergraph: supergraphSdl,
     multipart: true,
     transports: { http: httpTransport },
     propagateHeaders: {
-      fromClientToSubgraphs: ({ request }) =>
-        Object.fromEntries(PROPAGATED_HEADERS.map((name) => [name, request.headers.get(name) ?? undefined])),
+      fromClientToSubgraphs: ({ request }) => Object.fromEntries(propagated.map((name) => [name, request.headers.get(name) ?? undefined])),
     },
+    ...(options.hmacSignature ? { hmacSignature: options.hmacSignature } : {}),
     logging: false,
   });
   const server = createServer(gateway);
