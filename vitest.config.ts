@@ -8,7 +8,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/setup/chromium.ts'],
+    globalSetup: ['test/setup/chromium.ts', 'test/setup/services.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

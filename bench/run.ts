@@ -28,6 +28,7 @@ import { BOUNDARY, UPLOAD_OPERATIONS, multipartBody } from '../test/helpers/raw-
 import { percentile, runLoad, type Verdict } from './load.js';
 import { cpuMs, rssBytes, sampleRss } from './proc.js';
 import type { ServerStats } from './servers/child.js';
+import { createTestDatabase } from '../test/helpers/postgres.js';
 
 interface Scenario {
   id: string;
@@ -52,13 +53,16 @@ const WARMUP_MS = quick ? 1000 : 3000;
 const WINDOW_MS = quick ? 3000 : 10_000;
 const VIDEO = 'bench-video';
 
-const SERVERS = ['floor', 'yoga-peer', 'apollo-peer', 'gateway'] as const;
+const SERVERS = ['floor', 'yoga-peer', 'apollo-peer', 'gateway', 'gateway-postgres'] as const;
+/** The servers the targets compare: the gateway as one process runs it, against the peers. */
+const COMPARED: readonly ServerName[] = ['floor', 'yoga-peer', 'apollo-peer', 'gateway'];
 type ServerName = (typeof SERVERS)[number];
 const TITLES: Record<ServerName, string> = {
   floor: 'floor (node:http + SHA-1 + undici)',
   'yoga-peer': 'Yoga 5 + graphql-upload-minimal',
   'apollo-peer': 'Apollo Server 5 + graphql-upload-minimal',
   gateway: '**vod-cover-gateway**',
+  'gateway-postgres': '**vod-cover-gateway**, PostgreSQL ledger',
 };
 
 interface Measurement {
@@ -162,7 +166,7 @@ async function correctnessGate(url: string, body: Buffer, contentType: string, i
 
 async function measure(scenario: Scenario, server: ServerName, upstream: string): Promise<Measurement> {
   const image = jpegOfSize(scenario.size);
-  const { child, url } = await start(server, { VOD_BASE_URL: upstream });
+  const { child, url } = await start(server, { VOD_BASE_URL: upstream, ...(database ? { DATABASE_URL: database.url } : {}) });
   const pid = child.pid!;
   try {
     let requestOf: (worker: number) => { url: string; body: Buffer };
@@ -281,7 +285,23 @@ function targets(row: Row): string[] {
   ];
 }
 
+/**
+ * The database of the PostgreSQL row: made on the machine's server for this run and dropped after
+ * (BENCH_POSTGRES_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres). Without a server
+ * that answers, that row is left out and the run says so.
+ */
+let database: { url: string; drop(): Promise<void> } | undefined;
+async function openBenchDatabase(): Promise<void> {
+  const adminUrl = process.env['BENCH_POSTGRES_ADMIN_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  try {
+    database = await createTestDatabase(adminUrl);
+  } catch (error) {
+    console.error(`bench: no PostgreSQL at ${adminUrl} (${(error as Error).message}): the gateway-postgres row is left out`);
+  }
+}
+
 async function main(): Promise<void> {
+  if (!onlyServers || onlyServers.includes('gateway-postgres')) await openBenchDatabase();
   const emulator = await start('emulator');
   const results: Row[] = [];
   try {
@@ -290,7 +310,7 @@ async function main(): Promise<void> {
       // Servers take turns, round after round, each round starting one server later, so that a slow
       // spell of the machine, or of the upstream as a run goes on, falls on all of them.
       const rounds: Partial<Record<ServerName, Measurement[]>> = {};
-      const servers = SERVERS.filter((s) => !onlyServers || onlyServers.includes(s));
+      const servers = SERVERS.filter((s) => (!onlyServers || onlyServers.includes(s)) && (s !== 'gateway-postgres' || database));
       for (let round = 1; round <= ROUNDS; round++) {
         const shift = (round - 1) % servers.length;
         for (const server of [...servers.slice(shift), ...servers.slice(0, shift)]) {
@@ -305,6 +325,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await stop(emulator.child);
+    await database?.drop();
   }
 
   const lines: string[] = [];
@@ -322,7 +343,7 @@ async function main(): Promise<void> {
     }
   }
   const verdicts = results
-    .filter((row) => !row.scenario.oversize && SERVERS.every((server) => row.measurements[server]))
+    .filter((row) => !row.scenario.oversize && COMPARED.every((server) => row.measurements[server]))
     .flatMap((row) => [`${row.scenario.title}, gateway against the better peer:`, ...targets(row).map((t) => `- ${t}`)]);
   const table = `${lines.join('\n')}\n\n${verdicts.join('\n')}`;
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;

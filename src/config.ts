@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { MAX_CLOCK_TOLERANCE_SECONDS, MIN_SECRET_BYTES } from './auth/jwt-verifier.js';
 import type { AuthenticationOptions } from './auth/use-authentication.js';
+import type { PostgresLedgerOptions } from './ledger/postgres-cover-store.js';
 import { ConfigError, bool, origins, portNumber, wholeNumber, readSettings, type GatewaySettings, type Reader, type VodClientSettings } from './env-settings.js';
 import { vodBaseUrlProblem } from './vod/base-url.js';
 import { DEFAULT_REGION, DEFAULT_VOD_BASE_URL, REGION_PATTERN, SIGNATURE_METHODS, VOD_PATHS, type SignatureMethod } from './vod/protocol.js';
@@ -37,6 +38,8 @@ export interface Config {
   corsOrigins: string[];
   /** ADMIN_PORT: `/metrics`, `/health` and `/ready` on their own listener. */
   adminPort?: number;
+  /** DATABASE_URL and its settings: the PostgreSQL ledger replicas share (else SQLite in DATA_DIR). */
+  database?: PostgresLedgerOptions;
   vod: VodTarget;
   /** `createGateway` options set by their variables (see `GATEWAY_VARIABLES`); unset ones keep their defaults. */
   gateway: GatewaySettings;
@@ -79,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const adminPort = readAs<number | undefined>('ADMIN_PORT', portNumber, undefined);
   if (adminPort !== undefined && adminPort !== 0 && adminPort === port) throw new ConfigError('ADMIN_PORT', `must differ from PORT (${port})`);
   const auth = readAuth(read, readSecret);
+  const database = readDatabase(read, readSecret);
   const common = {
     port,
     host,
@@ -88,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins,
     ...(adminPort === undefined ? {} : { adminPort }),
     ...(auth ? { auth } : {}),
+    ...(database ? { database } : {}),
     ...readSettings(read),
   };
   const secretId = readSecret('VOD_SECRET_ID');
@@ -144,4 +149,26 @@ function readAuth(read: (name: string) => string | undefined, readSecret: (name:
     ...(clockToleranceSeconds === undefined ? {} : { clockToleranceSeconds }),
   };
   return { jwt, ...(routerSignatureSecret === undefined ? {} : { routerSignatureSecret }) };
+}
+
+/** DATABASE_URL (or DATABASE_URL_FILE) and the pool's settings; undefined without a URL. */
+function readDatabase(read: (name: string) => string | undefined, readSecret: (name: string) => string | undefined): PostgresLedgerOptions | undefined {
+  const connectionString = readSecret('DATABASE_URL');
+  const settings = [
+    ['DATABASE_POOL_SIZE', 'poolSize', wholeNumber(1, 1000)],
+    ['DATABASE_STATEMENT_TIMEOUT_MS', 'statementTimeoutMs', wholeNumber(1, 3_600_000, ' of milliseconds')],
+    ['DATABASE_CONNECT_TIMEOUT_MS', 'connectTimeoutMs', wholeNumber(1, 3_600_000, ' of milliseconds')],
+    ['DATABASE_CLAIM_LEASE_MS', 'claimLeaseMs', wholeNumber(100, 3_600_000, ' of milliseconds')],
+  ] as const;
+  if (connectionString === undefined) {
+    for (const [name] of settings) if (read(name) !== undefined) throw new ConfigError(name, 'is set, but DATABASE_URL is not (without it the ledger is SQLite in DATA_DIR)');
+    return undefined;
+  }
+  if (!/^postgres(ql)?:\/\/[^\s]+$/.test(connectionString)) throw new ConfigError('DATABASE_URL', 'must be a postgres:// URL');
+  const options: Record<string, unknown> = { connectionString };
+  for (const [name, option, reader] of settings) {
+    const value = read(name);
+    if (value !== undefined) options[option] = reader(name, value);
+  }
+  return options as unknown as PostgresLedgerOptions;
 }

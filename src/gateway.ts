@@ -36,7 +36,8 @@ export interface GatewayOptions {
   /** A VOD client, or the options to make one (the gateway then owns and closes it). */
   vod: VodClient | VodClientOptions;
   /**
-   * The cover ledger, or the SQLite file to keep it in (the gateway then owns and closes it).
+   * The cover ledger, or the SQLite file to keep it in (the gateway then owns and closes it). A
+   * PostgreSQL ledger (`openPostgresCoverStore`) also gives replicas one VOD call per upload.
    * @default ':memory:' (nothing survives a restart; `npm start` uses DATA_DIR/covers.sqlite)
    */
   ledger?: CoverStore | string;
@@ -284,6 +285,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const covers = createCoverUploader({
     vod,
     ledger,
+    ...(ledger.claims ? { claims: ledger.claims } : {}),
+    onClaimError: (error) => logger?.error({ err: error }, 'cover ledger: the shared single-flight cannot be reached; the upload is refused with canRetry'),
     onUploadStart: () => metrics.uploadsInFlight.inc(),
     onUploadDone: (event) => {
       metrics.uploadsInFlight.dec();

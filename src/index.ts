@@ -22,3 +22,5 @@ export {
 export { DEV_CREDENTIAL, startVodEmulator, type EmulatorCall, type EmulatorCredential, type VodEmulator, type VodEmulatorOptions } from './emulator/server.js';
 export type { CoverRecord, CoverStore } from './ledger/cover-store.js';
 export { openSqliteCoverStore } from './ledger/sqlite-cover-store.js';
+export { openPostgresCoverStore, type PostgresCoverStore, type PostgresLedgerOptions } from './ledger/postgres-cover-store.js';
+export type { UploadClaims } from './ledger/upload-claims.js';

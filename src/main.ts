@@ -9,6 +9,8 @@ import type { AuthenticationOptions } from './auth/use-authentication.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DEV_CREDENTIAL, startVodEmulator, type VodEmulator } from './emulator/server.js';
 import { createGateway } from './gateway.js';
+import type { CoverStore } from './ledger/cover-store.js';
+import { openPostgresCoverStore } from './ledger/postgres-cover-store.js';
 import { openSqliteCoverStore } from './ledger/sqlite-cover-store.js';
 import type { VodClientOptions } from './vod/client.js';
 
@@ -39,6 +41,25 @@ async function listenOrExit<T>(variable: string, port: number, listen: () => Pro
   }
 }
 
+// The ledger first: a database or folder that cannot be used stops the start before anything listens.
+const ledgerFile = join(config.dataDir, 'covers.sqlite');
+let ledger: CoverStore;
+if (config.database) {
+  try {
+    ledger = await openPostgresCoverStore(config.database);
+  } catch (error) {
+    console.error(`Configuration error: DATABASE_URL: PostgreSQL at ${describeDatabase(config.database.connectionString)} cannot be used (${describeFailure(error)})`);
+    process.exit(1);
+  }
+} else {
+  try {
+    ledger = openSqliteCoverStore(ledgerFile);
+  } catch (error) {
+    console.error(`Configuration error: DATA_DIR: the cover ledger ${ledgerFile} cannot be created or opened (${(error as Error).message})`);
+    process.exit(1);
+  }
+}
+
 if (config.vod.kind === 'emulator') {
   const emulatorPort = config.vod.emulatorPort;
   emulator = await listenOrExit('EMULATOR_PORT', emulatorPort, () => startVodEmulator({ port: emulatorPort }));
@@ -50,15 +71,6 @@ if (config.vod.kind === 'emulator') {
   console.log(`VOD: ${remote.baseUrl}${remote.path} (region ${remote.region}, SecretId ${remote.secretId})`);
 }
 
-const ledgerFile = join(config.dataDir, 'covers.sqlite');
-let ledger;
-try {
-  ledger = openSqliteCoverStore(ledgerFile);
-} catch (error) {
-  console.error(`Configuration error: DATA_DIR: the cover ledger ${ledgerFile} cannot be created or opened (${(error as Error).message})`);
-  await emulator?.close();
-  process.exit(1);
-}
 const gateway = createGateway({
   ...config.gateway,
   vod,
@@ -69,7 +81,7 @@ const gateway = createGateway({
   ...(config.auth ? { auth: config.auth } : {}),
   ...(config.adminPort === undefined ? {} : { adminPort: config.adminPort }),
 });
-console.log(`Cover ledger: ${ledgerFile}`);
+console.log(`Cover ledger: ${config.database ? `PostgreSQL at ${describeDatabase(config.database.connectionString)}` : ledgerFile}`);
 const url = await listenOrExit(`PORT (HOST ${config.host})`, config.port, () => gateway.listen(config.port, config.host));
 console.log(describeAuthentication(config.auth));
 console.log(config.graphiql ? `GraphQL and GraphiQL: ${url}` : `GraphQL: ${url} (GraphiQL off: NODE_ENV=production without GRAPHIQL=true)`);
@@ -107,4 +119,20 @@ function describeAuthentication(auth: AuthenticationOptions | undefined): string
     ...(auth.routerSignatureSecret !== undefined ? ['router HMAC signature'] : []),
   ];
   return `Authentication: ${ways.join(' and ')} required on every operation`;
+}
+
+/** host:port/database of a postgres:// URL: never its user or password. */
+function describeDatabase(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    return `${url.hostname || 'localhost'}:${url.port || '5432'}${url.pathname}`;
+  } catch {
+    return '(an unreadable URL)';
+  }
+}
+
+/** What went wrong, in a few words: the error code and PostgreSQL's message (no credentials in either). */
+function describeFailure(error: unknown): string {
+  const { code, message } = error as { code?: string; message?: string };
+  return [code, message].filter(Boolean).join(': ') || 'unknown error';
 }

@@ -38,6 +38,19 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads DATABASE_URL and the pool settings', () => {
+    expect(
+      loadConfig({
+        DATABASE_URL: 'postgres://covers:pw@db:5432/covers',
+        DATABASE_POOL_SIZE: '20',
+        DATABASE_STATEMENT_TIMEOUT_MS: '2000',
+        DATABASE_CONNECT_TIMEOUT_MS: '3000',
+        DATABASE_CLAIM_LEASE_MS: '4000',
+      }).database,
+    ).toEqual({ connectionString: 'postgres://covers:pw@db:5432/covers', poolSize: 20, statementTimeoutMs: 2000, connectTimeoutMs: 3000, claimLeaseMs: 4000 });
+    expect(loadConfig({}).database).toBeUndefined();
+  });
+
   it('turns authentication off when no AUTH_ variable is set, and on with the router secret alone', () => {
     expect(loadConfig({}).auth).toBeUndefined();
     expect(loadConfig({ AUTH_ROUTER_HMAC_SECRET: 'router-secret' }).auth).toEqual({ routerSignatureSecret: 'router-secret' });
@@ -228,6 +241,9 @@ describe('loadConfig', () => {
     ['CORS_ORIGINS', { CORS_ORIGINS: 'https://app.example.com, app2.example.com' }],
     ['ADMIN_PORT', { ADMIN_PORT: '4000' }],
     ['ADMIN_PORT', { ADMIN_PORT: 'admin' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://db/covers' }],
+    ['DATABASE_POOL_SIZE', { DATABASE_URL: 'postgres://db/covers', DATABASE_POOL_SIZE: '0' }],
+    ['DATABASE_CLAIM_LEASE_MS', { DATABASE_CLAIM_LEASE_MS: '2000' }],
   ])('names %s when it is bad', (variable, env) => {
     const error = configErrorOf(env);
     expect(error).toBeInstanceOf(ConfigError);

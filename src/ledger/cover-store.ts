@@ -1,3 +1,5 @@
+import type { UploadClaims } from './upload-claims.js';
+
 /** One successful upload, as the ledger keeps it. */
 export interface CoverRecord {
   videoFileId: string;
@@ -21,5 +23,7 @@ export interface CoverStore {
   latestCovers(videoFileIds: readonly string[]): Promise<Map<string, CoverRecord>>;
   /** Whether a write would succeed now (for readiness checks). */
   isWritable(): boolean;
+  /** Present when replicas share this store: their single-flight (see `UploadClaims`). */
+  readonly claims?: UploadClaims;
   close(): void | Promise<void>;
 }

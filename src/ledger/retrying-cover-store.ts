@@ -98,6 +98,7 @@ export function withWriteRetries(store: CoverStore, options: WriteRetryOptions =
   }
 
   return {
+    ...(store.claims ? { claims: store.claims } : {}),
     async record(cover) {
       // Behind records already held, to keep the order (a video's cover is its latest record).
       if (held.length > 0) return hold(cover);

@@ -1,4 +1,5 @@
 import type { CoverStore } from '../ledger/cover-store.js';
+import type { UploadClaims } from '../ledger/upload-claims.js';
 import type { SmallFileUploadResult, VodClient } from '../vod/client.js';
 import { VodTransportError } from '../vod/errors.js';
 import { ConcurrencyGate } from './concurrency-gate.js';
@@ -22,6 +23,14 @@ export interface CoverSenderOptions {
    * @default 2000
    */
   vodQueueTimeoutMs?: number;
+  /**
+   * Replicas' shared single-flight (the PostgreSQL ledger's): the same upload on several replicas
+   * at once makes one VOD call.
+   * @default undefined (this process only)
+   */
+  claims?: UploadClaims;
+  /** Told when the shared single-flight cannot be reached (the upload gets LEDGER_UNAVAILABLE). */
+  onClaimError?: (error: unknown) => void;
   /** Told of every upload that shared another's VOD call (for metrics). */
   onJoin?: () => void;
   /** Told of every VOD call once it settles (for metrics). */
@@ -66,6 +75,8 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
     vodQueueTimeoutMs = 2000,
     onJoin,
     onVodCall,
+    claims,
+    onClaimError,
   } = options;
   const gate = new ConcurrencyGate(maxConcurrentVodCalls, vodQueueTimeoutMs);
   const flights = new SingleFlight<UploadCoverResult>();
@@ -120,8 +131,22 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
 
   return {
     send(cover) {
-      // Same video, same bytes: one VOD call, one ledger record, one answer for every caller.
-      const flight = flights.run(`${cover.videoFileId}\n${cover.sha1}`, () => callVod(cover));
+      // Same video, same bytes: one VOD call, one ledger record, one answer for every caller (of
+      // every replica, with shared claims).
+      const flight = flights.run(`${cover.videoFileId}\n${cover.sha1}`, () =>
+        claims
+          ? claims.runOnce(cover.videoFileId, cover.sha1, () => callVod(cover)).catch((error: unknown): UploadCoverResult => {
+              onClaimError?.(error);
+              return {
+                ok: false,
+                code: GATEWAY_CODES.LEDGER_UNAVAILABLE,
+                message: 'The shared cover ledger cannot be reached; nothing was sent to VOD. Try again shortly.',
+                canRetry: true,
+                reason: 'LEDGER_UNAVAILABLE',
+              };
+            })
+          : callVod(cover),
+      );
       if (flight.joined) onJoin?.();
       return flight.result;
     },

@@ -11,6 +11,7 @@ export const UPLOAD_ERROR_REASONS = {
   UPLOAD_ABORTED: 'The upload stopped before the whole file arrived.',
   VOD_REJECTED: 'VOD refused the cover; `code` is VOD\'s own.',
   VOD_UNAVAILABLE: 'VOD did not answer usefully (timeout, connection, HTTP error, unreadable answer, or a passing fault after retries).',
+  LEDGER_UNAVAILABLE: 'The shared cover ledger (PostgreSQL) could not be reached, so the upload was not sent to VOD.',
   FORBIDDEN: "The caller may not change this video's cover: its token lacks the scope, or the per-video rule refused.",
 } as const;
 export type UploadErrorReason = keyof typeof UPLOAD_ERROR_REASONS;
@@ -35,6 +36,8 @@ export const GATEWAY_CODES = {
   GATEWAY_BUSY: -20006,
   /** The caller may not change this video's cover (scope or per-video rule); the file was not read. */
   FORBIDDEN: -20007,
+  /** The shared ledger (replicas' single-flight) could not be reached; VOD was not called. */
+  LEDGER_UNAVAILABLE: -20008,
 } as const;
 
 /** The code each reason the gateway detects itself carries. */

@@ -18,6 +18,8 @@ export type UploadErrorReason =
   | 'INVALID_FILE_ID'
   /** The file name breaks VOD rules: at most 40 characters without the extension, none of \ / : * ? " < > | or control characters. */
   | 'INVALID_FILE_NAME'
+  /** The shared cover ledger (PostgreSQL) could not be reached, so the upload was not sent to VOD. */
+  | 'LEDGER_UNAVAILABLE'
   /** The file extension is not one of jpg, jpeg, png, gif, webp, bmp. */
   | 'UNSUPPORTED_FILE_TYPE'
   /** The upload stopped before the whole file arrived. */

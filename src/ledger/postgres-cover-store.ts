@@ -1,0 +1,265 @@
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import pg from 'pg';
+import type { UploadCoverResult } from '../upload/upload-result.js';
+import type { CoverRecord, CoverStore } from './cover-store.js';
+import type { UploadClaims } from './upload-claims.js';
+
+const MIGRATIONS = new URL('./migrations/postgres/', import.meta.url);
+/** Key of the advisory lock replicas take to migrate one at a time ("vodcover" in ASCII). */
+const MIGRATION_LOCK = 0x766f64636f766572n;
+
+/** Options of {@link openPostgresCoverStore}. */
+export interface PostgresLedgerOptions {
+  /** `postgres://user:password@host:port/database` (DATABASE_URL). */
+  connectionString: string;
+  /**
+   * Most connections of this process.
+   * @default 10
+   */
+  poolSize?: number;
+  /**
+   * Longest a statement may run, in ms (PostgreSQL's `statement_timeout`).
+   * @default 5000
+   */
+  statementTimeoutMs?: number;
+  /**
+   * Longest wait for a connection, in ms.
+   * @default 5000
+   */
+  connectTimeoutMs?: number;
+  /**
+   * How long a claim on an upload lasts without renewal, in ms; its holder renews it every third of
+   * that while its VOD call runs, so a replica that dies frees its claims this long after.
+   * @default 5000
+   */
+  claimLeaseMs?: number;
+  /**
+   * How long after an answer the same upload still gets that answer instead of a new VOD call, in
+   * ms (the same bytes sent to several replicas at once arrive spread over this much). A newer
+   * cover of the video ends it at once.
+   * @default 5000
+   */
+  claimReuseMs?: number;
+  /**
+   * Longest an upload waits for another replica's answer, in ms; then it is refused with canRetry.
+   * @default 60000
+   */
+  claimWaitMs?: number;
+}
+
+/** The PostgreSQL ledger: a `CoverStore` with `claims`, and a way to check the connection. */
+export interface PostgresCoverStore extends CoverStore {
+  readonly claims: UploadClaims;
+}
+
+interface Row {
+  video_file_id: string;
+  cover_file_id: string;
+  url: string;
+  sha1: string;
+  size: number;
+  file_type: string;
+  uploaded_at: Date;
+}
+
+/**
+ * Connects, brings the schema up to date (versioned files of `migrations/postgres/`, one replica
+ * at a time under an advisory lock) and returns the ledger. Rejects when PostgreSQL cannot be
+ * reached or a migration fails; the error message never holds the password.
+ */
+export async function openPostgresCoverStore(options: PostgresLedgerOptions): Promise<PostgresCoverStore> {
+  const { poolSize = 10, statementTimeoutMs = 5000, connectTimeoutMs = 5000, claimLeaseMs = 5000, claimReuseMs = 5000, claimWaitMs = 60_000 } = options;
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: poolSize,
+    connectionTimeoutMillis: connectTimeoutMs,
+    statement_timeout: statementTimeoutMs,
+    application_name: 'vod-cover-gateway',
+  });
+  // An idle connection that breaks (the server restarted) is dropped by the pool; without a listener
+  // its error would end the process.
+  pool.on('error', () => {
+    healthy = false;
+  });
+  let healthy = true;
+  /** Every query: its outcome says whether the database answers (for /ready). */
+  const query = async <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> => {
+    try {
+      const result = await pool.query<R>(text, values);
+      healthy = true;
+      return result;
+    } catch (error) {
+      if (isConnectionError(error)) healthy = false;
+      throw error;
+    }
+  };
+  try {
+    await migrate(pool);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  // While the database does not answer, look again every 2 s, so that /ready turns 200 by itself.
+  const ping = setInterval(() => {
+    if (!healthy) void query('SELECT 1').catch(() => undefined);
+  }, 2000);
+  ping.unref();
+
+  const replica = randomUUID();
+  let claimNumber = 0;
+  const claims: UploadClaims = {
+    async runOnce(videoFileId, sha1, call) {
+      const owner = `${replica}:${++claimNumber}`;
+      const giveUpAt = Date.now() + claimWaitMs;
+      let pause = 10;
+      for (;;) {
+        const { rows } = await query<{ won_by: string | null; result: UploadCoverResult | null }>(CLAIM, [videoFileId, sha1, owner, claimLeaseMs, claimReuseMs]);
+        const [row] = rows;
+        if (row?.won_by === owner) return runClaimed(videoFileId, sha1, owner, call);
+        if (row?.result) return row.result;
+        if (Date.now() > giveUpAt) throw new Error(`another replica held the upload of ${videoFileId} for more than ${claimWaitMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, pause));
+        pause = Math.min(pause * 2, 100);
+      }
+    },
+  };
+
+  /** Runs the VOD call under the claim (renewing its lease), then publishes its answer. */
+  async function runClaimed(videoFileId: string, sha1: string, owner: string, call: () => Promise<UploadCoverResult>): Promise<UploadCoverResult> {
+    const renew = setInterval(() => {
+      void query(RENEW, [videoFileId, sha1, owner, claimLeaseMs]).catch(() => undefined);
+    }, Math.max(1, Math.floor(claimLeaseMs / 3)));
+    let result: UploadCoverResult;
+    try {
+      result = await call();
+    } finally {
+      clearInterval(renew);
+    }
+    // The callers here have their answer whatever happens to this write; the others then take over.
+    await query(PUBLISH, [videoFileId, sha1, owner, JSON.stringify(result)]).catch(() => undefined);
+    return result;
+  }
+
+  return {
+    claims,
+    async record(cover) {
+      // Written once: a replica that died after writing but before publishing its answer leaves the
+      // same record for the one that takes over (VOD then answers with the cover it already holds).
+      await query(
+        `INSERT INTO cover_uploads (video_file_id, cover_file_id, url, sha1, size, file_type, uploaded_at)
+         SELECT $1, $2, $3, $4, $5, $6, $7
+          WHERE NOT EXISTS (SELECT 1 FROM (SELECT sha1, cover_file_id FROM cover_uploads
+                                            WHERE video_file_id = $1 ORDER BY id DESC LIMIT 1) AS latest
+                             WHERE latest.sha1 = $4 AND latest.cover_file_id = $2)`,
+        [cover.videoFileId, cover.coverFileId, cover.url, cover.sha1, cover.size, cover.fileType, cover.uploadedAt],
+      );
+    },
+    async latestCovers(videoFileIds) {
+      const covers = new Map<string, CoverRecord>();
+      if (videoFileIds.length === 0) return covers;
+      // One statement for any number of videos (the DataLoader's batch).
+      const { rows } = await query<Row>(
+        `SELECT DISTINCT ON (video_file_id) video_file_id, cover_file_id, url, sha1, size, file_type, uploaded_at
+           FROM cover_uploads
+          WHERE video_file_id = ANY($1::text[])
+          ORDER BY video_file_id, id DESC`,
+        [videoFileIds],
+      );
+      for (const row of rows) {
+        covers.set(row.video_file_id, {
+          videoFileId: row.video_file_id,
+          coverFileId: row.cover_file_id,
+          url: row.url,
+          sha1: row.sha1,
+          size: row.size,
+          fileType: row.file_type,
+          uploadedAt: row.uploaded_at,
+        });
+      }
+      return covers;
+    },
+    isWritable() {
+      return healthy;
+    },
+    async close() {
+      clearInterval(ping);
+      await pool.end();
+    },
+  };
+}
+
+/**
+ * Takes the claim of (video, sha1), or says who holds it and the answer it published. A claim is
+ * taken over when its lease ran out without an answer (its replica died), when its answer was a
+ * failure, or when its answer is older than the reuse window.
+ */
+const CLAIM = `
+WITH attempt AS (
+  INSERT INTO upload_claims AS c (video_file_id, sha1, owner, lease_until)
+  VALUES ($1, $2, $3, now() + make_interval(secs => $4::double precision / 1000))
+  ON CONFLICT (video_file_id, sha1) DO UPDATE
+     SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until, result = NULL, done_at = NULL
+   WHERE (c.result IS NULL AND c.lease_until < now())
+      OR (c.result IS NOT NULL AND ((c.result ->> 'ok')::boolean IS NOT TRUE
+                                    OR c.done_at < now() - make_interval(secs => $5::double precision / 1000)))
+  RETURNING owner
+)
+SELECT (SELECT owner FROM attempt) AS won_by,
+       (SELECT result FROM upload_claims WHERE video_file_id = $1 AND sha1 = $2) AS result`;
+
+const RENEW = `
+UPDATE upload_claims SET lease_until = now() + make_interval(secs => $4::double precision / 1000)
+ WHERE video_file_id = $1 AND sha1 = $2 AND owner = $3 AND result IS NULL`;
+
+/** Publishes the answer; the video's other answered claims end (a newer cover is not reused over). */
+const PUBLISH = `
+WITH published AS (
+  UPDATE upload_claims SET result = $4::jsonb, done_at = now()
+   WHERE video_file_id = $1 AND sha1 = $2 AND owner = $3
+)
+UPDATE upload_claims SET done_at = '-infinity'
+ WHERE video_file_id = $1 AND sha1 <> $2 AND result IS NOT NULL`;
+
+/** Applies, in order and each in a transaction, the migration files not yet in schema_migrations. */
+async function migrate(pool: pg.Pool): Promise<void> {
+  const files = readdirSync(MIGRATIONS)
+    .filter((name) => /^\d{3}-.+\.sql$/.test(name))
+    .sort();
+  const client = await pool.connect();
+  try {
+    // Replicas starting together: one migrates, the others wait here and then find nothing to do.
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK.toString()]);
+    try {
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+      );
+      const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version));
+      for (const name of files) {
+        const version = Number(name.slice(0, 3));
+        if (applied.has(version)) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(readFileSync(new URL(name, MIGRATIONS), 'utf8'));
+          await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [version, name]);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw new Error(`migration ${name} failed: ${(error as Error).message}`, { cause: error });
+        }
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK.toString()]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/** Errors that say the database is not answering (as opposed to a bad statement). */
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string') return true;
+  // Node's socket errors, and PostgreSQL's connection exceptions (08…), shutdown (57P…) and timeouts.
+  return /^E[A-Z]+$/.test(code) || code.startsWith('08') || code.startsWith('57P') || code === '57014';
+}
