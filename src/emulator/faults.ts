@@ -5,6 +5,8 @@
 export type Fault =
   /** Answer 200 with this VOD code instead of processing the upload (nothing stored). */
   | { kind: 'answer'; code: number; canRetry: 0 | 1; message?: string }
+  /** API 3.0 side: answer with this error code (`ResourceNotFound.FileNotExist`; nothing stored). */
+  | { kind: 'api3-error'; code: string; message?: string }
   /** Process the upload as usual, then hold the answer back for `ms`. */
   | { kind: 'delay'; ms: number }
   /** Answer with this HTTP status and a plain-text body (nothing stored). */

@@ -12,6 +12,7 @@ import {
 } from '../vod/protocol.js';
 import { toSigningKey } from '../vod/sign.js';
 import { checkQuery, parseQuery, type CheckContext, type CheckedUpload } from './check-request.js';
+import { handleApi3, type Api3Context } from './api3.js';
 import { FaultQueue, type Fault } from './faults.js';
 import { CoverStore, type StoredCover } from './store.js';
 
@@ -64,6 +65,11 @@ export interface VodEmulatorOptions {
   /** Picks a fault for each call that finds the injected queue empty (soak tests). */
   faultPolicy?: (call: EmulatorCall) => Fault | undefined;
   /**
+   * API 3.0 side: largest |X-TC-Timestamp − server time| accepted, in seconds.
+   * @default 300
+   */
+  api3ClockSkewSeconds?: number;
+  /**
    * Most call records kept in `calls` (the oldest go first), so that a long-running emulator
    * (`npm start`, the benchmark's upstream) does not grow without end. `callCount` counts them all.
    * @default 10000
@@ -114,7 +120,8 @@ const READ_SLACK = 64 * 1024;
 
 /**
  * Starts a VOD emulator: a real HTTP server on loopback speaking `SmallFileUpload` as
- * `docs/vod-protocol.md` describes, with fault injection and call records for tests.
+ * `docs/vod-protocol.md` describes and, on the same port, API 3.0's `ModifyMediaInfo` for covers
+ * (`docs/vod-api3.md`), with fault injection and call records for tests.
  *
  * @example
  * const vod = await startVodEmulator();
@@ -144,6 +151,8 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
     req.on('error', () => undefined);
     res.on('error', () => undefined);
     const [path = '/', rawQuery = ''] = (req.url ?? '/').split('?', 2) as [string, string?];
+    // API 3.0: every action is a POST to / with X-TC-Action.
+    if (path === '/' && req.method === 'POST' && req.headers['x-tc-action'] !== undefined) return void handleApi3(req, res, api3);
     if ((VOD_PATHS as readonly string[]).includes(path)) {
       if (req.method !== 'POST') return plain(res, 405, 'SmallFileUpload takes POST\n', { allow: 'POST' });
       return void handleUpload(req, res, path, rawQuery);
@@ -156,13 +165,29 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
   });
   server.on('clientError', (_error, socket) => socket.destroy());
 
-  async function handleUpload(req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string): Promise<void> {
+  /** A new record in `calls`, for either API. */
+  function newCall(path: string): EmulatorCall {
     const call: EmulatorCall = { seq: ++callCount, path, outcome: 'answered', status: 0, bytesReceived: 0, receivedAt: performance.now() };
     calls.push(call);
     // Trimmed in steps, so that a full record list costs one shift per maxCallRecords / 2 calls.
     if (calls.length > maxCallRecords * 1.5) calls.splice(0, calls.length - maxCallRecords);
+    return call;
+  }
+  const faultFor = (call: EmulatorCall): Fault | undefined => faults.take() ?? faultPolicy?.(call);
+  const api3: Api3Context = {
+    secretKeys: new Map(credentials.map((c) => [c.secretId, c.secretKey])),
+    covers: () => store,
+    newCall,
+    faultFor,
+    now,
+    timers,
+    ...(options.api3ClockSkewSeconds === undefined ? {} : { clockSkewSeconds: options.api3ClockSkewSeconds }),
+  };
+
+  async function handleUpload(req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string): Promise<void> {
+    const call = newCall(path);
     res.once('close', () => (call.endedAt = performance.now()));
-    const fault = faults.take() ?? faultPolicy?.(call);
+    const fault = faultFor(call);
     if (fault) call.fault = fault.kind;
 
     const ctx: CheckContext = {

@@ -1,16 +1,8 @@
 import { randomInt } from 'node:crypto';
-import { connect } from 'node:net';
 import type { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool, type Dispatcher } from 'undici';
-import {
-  VodAbortedError,
-  VodBadResponseError,
-  VodConnectionError,
-  VodHttpStatusError,
-  VodTimeoutError,
-  VodTransportError,
-} from './errors.js';
+import type { Dispatcher } from 'undici';
+import { VodBadResponseError, VodHttpStatusError } from './errors.js';
+import { createVodPool, readLimited, reachable, toTransportError, withRetries } from './http-call.js';
 import {
   DEFAULT_REGION,
   DEFAULT_VOD_BASE_URL,
@@ -21,7 +13,7 @@ import {
   VodCode,
   type SignatureMethod,
 } from './protocol.js';
-import { DEFAULT_RETRY_OPTIONS, backoff, shouldRetry, type AttemptOutcome, type RetryOptions } from './retry.js';
+import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry.js';
 import { rawTopLevelMember } from './raw-json-member.js';
 import { vodBaseUrlProblem } from './base-url.js';
 import { redactSignedQuery } from './redact.js';
@@ -127,6 +119,8 @@ export interface SmallFileUploadFailure {
   codeDesc: string;
   /** VOD's `canRetry == 1`. */
   canRetry: boolean;
+  /** API 3.0's error code (`InvalidParameterValue.FileId`); `code` is then a gateway code of its class. */
+  vodErrorCode?: string;
   attempts: number;
 }
 
@@ -186,8 +180,7 @@ export function createVodClient(options: VodClientOptions): VodClient {
   const host = new URL(origin).hostname;
   const ownsDispatcher = options.dispatcher === undefined;
   const dispatcher =
-    options.dispatcher ??
-    new Pool(origin, { connections, connect: { timeout: connectTimeoutMs }, headersTimeout: headersTimeoutMs, bodyTimeout: bodyTimeoutMs });
+    options.dispatcher ?? createVodPool(origin, { connections, connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs });
 
   function signedPath(input: SmallFileUploadInput): string {
     // Fresh Timestamp and Nonce for every attempt: a replayed request must not look new.
@@ -239,56 +232,17 @@ export function createVodClient(options: VodClientOptions): VodClient {
     return parseAnswer(text);
   }
 
-  async function smallFileUpload(input: SmallFileUploadInput): Promise<SmallFileUploadResult> {
-    const deadlineAt = Date.now() + retry.deadlineMs;
-    // One deadline for every attempt, its timer cleared as soon as the call settles (a timer left
-    // armed for the whole deadline after each call piles up under load).
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DOMException('VOD deadline', 'TimeoutError')), retry.deadlineMs);
-    const signal = input.signal ? AbortSignal.any([input.signal, deadline.signal]) : deadline.signal;
-    try {
-      for (let attempt = 1; ; attempt++) {
-        let outcome: AttemptOutcome;
-        let result: SmallFileUploadResult | undefined;
-        try {
-          result = await attemptOnce(input, signal);
-          result.attempts = attempt;
-          outcome = { kind: 'answer', code: result.code, canRetry: result.ok ? 0 : result.canRetry ? 1 : 0 };
-        } catch (error) {
-          if (error instanceof VodTransportError) error.attempts = attempt;
-          outcome = { kind: 'error', error };
-        }
-        const wait = backoff(attempt, retry, random);
-        const retryable = shouldRetry(outcome, attempt, retry) && Date.now() + wait < deadlineAt;
-        if (!retryable) {
-          if (result) return result;
-          throw (outcome as { error: unknown }).error;
-        }
-        await sleep(wait, undefined, input.signal ? { signal: input.signal } : undefined).catch(() => {
-          throw Object.assign(new VodAbortedError(), { attempts: attempt });
-        });
-      }
-    } finally {
-      clearTimeout(timer);
-    }
+  function smallFileUpload(input: SmallFileUploadInput): Promise<SmallFileUploadResult> {
+    return withRetries(
+      (signal) => attemptOnce(input, signal),
+      (result) => ({ kind: 'answer', code: result.code, canRetry: result.ok ? 0 : result.canRetry ? 1 : 0 }),
+      { retry, random, ...(input.signal ? { signal: input.signal } : {}) },
+    );
   }
 
-  const target = new URL(origin);
   return {
     smallFileUpload,
-    reachable(timeoutMs = 1000) {
-      return new Promise((resolve) => {
-        // URL hostnames keep an IPv6 address's brackets; net.connect wants it bare.
-        const socket = connect({ host: target.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(target.port || (target.protocol === 'https:' ? 443 : 80)), timeout: timeoutMs });
-        const done = (ok: boolean) => {
-          socket.destroy();
-          resolve(ok);
-        };
-        socket.once('connect', () => done(true));
-        socket.once('timeout', () => done(false));
-        socket.once('error', () => done(false));
-      });
-    },
+    reachable: (timeoutMs = 1000) => reachable(origin, timeoutMs),
     async close() {
       if (ownsDispatcher) await dispatcher.close();
     },
@@ -315,17 +269,6 @@ function parseOrigin(baseUrl: string): string {
   const problem = vodBaseUrlProblem(baseUrl);
   if (problem) throw new TypeError(`createVodClient: option "baseUrl" ${problem}`);
   return new URL(baseUrl).origin;
-}
-
-async function readLimited(body: AsyncIterable<Uint8Array>, limit: number): Promise<string> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    total += chunk.byteLength;
-    if (total > limit) throw new VodBadResponseError(`body longer than ${limit} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, total).toString('utf8');
 }
 
 /** Reads §3's JSON. A `fileId` sent as a JSON number is kept digit for digit only when it is a plain top-level integer literal. */
@@ -369,25 +312,5 @@ function isHttpUrl(text: string): boolean {
     return protocol === 'http:' || protocol === 'https:';
   } catch {
     return false;
-  }
-}
-
-function toTransportError(error: unknown, signal: AbortSignal): VodTransportError {
-  if (error instanceof VodTransportError) return error;
-  if (signal.aborted) {
-    const reason: unknown = signal.reason;
-    return reason instanceof DOMException && reason.name === 'TimeoutError'
-      ? new VodTimeoutError('deadline', { cause: error })
-      : new VodAbortedError();
-  }
-  switch ((error as { code?: unknown } | null)?.code) {
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return new VodTimeoutError('connect', { cause: error });
-    case 'UND_ERR_HEADERS_TIMEOUT':
-      return new VodTimeoutError('headers', { cause: error });
-    case 'UND_ERR_BODY_TIMEOUT':
-      return new VodTimeoutError('body', { cause: error });
-    default:
-      return new VodConnectionError({ cause: error });
   }
 }

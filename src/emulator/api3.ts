@@ -1,0 +1,161 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { API3_ACTION, API3_CLOCK_SKEW_SECONDS, API3_SERVICE, API3_VERSION } from '../vod/api3-protocol.js';
+import { VIDEO_FILE_ID_PATTERN } from '../vod/protocol.js';
+import { parseTc3Authorization, sameSignature, tc3Date, tc3Signature } from '../vod/tc3-sign.js';
+import type { Fault } from './faults.js';
+import type { EmulatorCall } from './server.js';
+import type { CoverStore } from './store.js';
+
+/** What the API 3.0 side needs from the emulator it runs in. */
+export interface Api3Context {
+  /** SecretId → SecretKey. */
+  secretKeys: ReadonlyMap<string, string>;
+  covers(): CoverStore;
+  /** A new call record (the legacy side's list and counter). */
+  newCall(path: string): EmulatorCall;
+  /** The fault for this call, if any (the injected queue, then the policy). */
+  faultFor(call: EmulatorCall): Fault | undefined;
+  now(): number;
+  /** Largest |X-TC-Timestamp − server time| accepted, in seconds. */
+  clockSkewSeconds?: number;
+  /** Delayed answers, cleared at close. */
+  timers: Set<NodeJS.Timeout>;
+}
+
+/** Largest request body read: a 1 MiB cover in base64 and the JSON around it. */
+const MAX_BODY_BYTES = 1_500_000;
+
+/**
+ * ModifyMediaInfo as API 3.0 answers it, for covers: TC3-HMAC-SHA256 checked against the body
+ * actually sent, the timestamp within 5 minutes, the CoverData a gif, jpeg or png; the cover is
+ * stored for the video and served at its CoverUrl. The legacy side's faults and call records apply.
+ */
+export async function handleApi3(req: IncomingMessage, res: ServerResponse, ctx: Api3Context): Promise<void> {
+  const call = ctx.newCall('/');
+  res.once('close', () => (call.endedAt = performance.now()));
+  const fault = ctx.faultFor(call);
+  if (fault) call.fault = fault.kind;
+  const body = await readAll(req, MAX_BODY_BYTES);
+  call.bytesReceived = body.size;
+  if (body.aborted) {
+    call.outcome = 'client-aborted';
+    return;
+  }
+  if (fault?.kind === 'drop' && !fault.afterStore) return drop(req, call);
+  if (fault?.kind === 'status') return send(res, call, fault.status, 'upstream fault injected by the emulator\n', 'text/plain');
+  if (fault?.kind === 'malformed') return send(res, call, 200, '<html>not json', 'application/json');
+  if (fault?.kind === 'body') return send(res, call, 200, fault.body, 'application/json');
+  if (fault?.kind === 'answer') return error(res, call, fault.canRetry === 1 ? 'InternalError' : 'FailedOperation', fault.message ?? 'fault injected by the emulator');
+  if (fault?.kind === 'api3-error') return error(res, call, fault.code, fault.message ?? 'fault injected by the emulator');
+
+  const outcome = body.overflow ? { error: ['InvalidParameterValue.CoverData', 'The request body is too large.'] as const } : process(req, body.bytes, call, ctx);
+  const answer = (): void => ('error' in outcome ? error(res, call, outcome.error[0], outcome.error[1]) : success(res, call, outcome.coverUrl));
+  if (fault?.kind === 'drop') return drop(req, call);
+  if (fault?.kind === 'delay') {
+    const timer = setTimeout(() => {
+      ctx.timers.delete(timer);
+      answer();
+    }, fault.ms);
+    ctx.timers.add(timer);
+    return;
+  }
+  answer();
+}
+
+type Outcome = { coverUrl: string } | { error: readonly [code: string, message: string] };
+
+/** Verifies the request and stores the cover. */
+function process(req: IncomingMessage, bytes: Buffer, call: EmulatorCall, ctx: Api3Context): Outcome {
+  const header = (name: string): string => String(req.headers[name] ?? '');
+  const auth = parseTc3Authorization(header('authorization'));
+  if (!auth) return { error: ['AuthFailure.InvalidAuthorization', 'The Authorization header is not TC3-HMAC-SHA256.'] };
+  const secretKey = ctx.secretKeys.get(auth.secretId);
+  if (secretKey === undefined) return { error: ['AuthFailure.SecretIdNotFound', 'The SecretId does not exist.'] };
+  const timestamp = Number(header('x-tc-timestamp'));
+  if (!Number.isSafeInteger(timestamp)) return { error: ['MissingParameter', 'X-TC-Timestamp is missing.'] };
+  if (Math.abs(timestamp - Math.floor(ctx.now() / 1000)) > (ctx.clockSkewSeconds ?? API3_CLOCK_SKEW_SECONDS)) {
+    return { error: ['AuthFailure.SignatureExpire', 'The signature expired: X-TC-Timestamp is more than 5 minutes from the server time.'] };
+  }
+  // Signed without the port, as the vendor's SDK signs it. The SDK names the service after the
+  // first label of the host it was given ("127" for 127.0.0.1), the vendor's own hosts say "vod".
+  const host = header('host').replace(/:\d+$/, '');
+  if (auth.date !== tc3Date(timestamp) || (auth.service !== API3_SERVICE && auth.service !== host.split('.')[0]) || auth.signedHeaders !== 'content-type;host') {
+    return { error: ['AuthFailure.SignatureFailure', 'The credential scope does not match the request.'] };
+  }
+  const expected = tc3Signature(secretKey, { host, contentType: header('content-type'), payload: bytes, timestamp, service: auth.service });
+  if (!sameSignature(expected, auth.signature)) return { error: ['AuthFailure.SignatureFailure', 'The provided credentials could not be validated.'] };
+  if (header('x-tc-action') !== API3_ACTION) return { error: ['InvalidAction', `The action ${header('x-tc-action')} is not served here.`] };
+  if (header('x-tc-version') !== API3_VERSION) return { error: ['NoSuchVersion', `The version ${header('x-tc-version')} does not exist.`] };
+
+  let params: { FileId?: unknown; CoverData?: unknown; SubAppId?: unknown };
+  try {
+    params = JSON.parse(bytes.toString('utf8')) as typeof params;
+  } catch {
+    return { error: ['InvalidParameter', 'The body is not JSON.'] };
+  }
+  if (typeof params.FileId !== 'string' || !VIDEO_FILE_ID_PATTERN.test(params.FileId)) return { error: ['InvalidParameterValue.FileId', 'FileId is not a valid media id.'] };
+  call.videoFileId = params.FileId;
+  if (params.SubAppId !== undefined && !(Number.isSafeInteger(params.SubAppId) && (params.SubAppId as number) > 0)) {
+    return { error: ['InvalidParameterValue.SubAppId', 'SubAppId is not a valid sub-application id.'] };
+  }
+  if (typeof params.CoverData !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(params.CoverData)) return { error: ['InvalidParameterValue.CoverData', 'CoverData is not base64.'] };
+  const cover = Buffer.from(params.CoverData, 'base64');
+  const type = imageTypeOf(cover);
+  if (!type) return { error: ['InvalidParameterValue.CoverData', 'CoverData must be a gif, jpeg or png image.'] };
+  const sha1 = createHash('sha1').update(cover).digest('hex');
+  call.sha1 = sha1;
+  const store = ctx.covers();
+  const stored = store.get(params.FileId, sha1) ?? store.add({ videoFileId: params.FileId, fileName: 'cover', fileType: type, sha1, bytes: cover });
+  return { coverUrl: stored.url };
+}
+
+/** gif, jpg or png by their magic bytes. */
+function imageTypeOf(bytes: Buffer): 'gif' | 'jpg' | 'png' | undefined {
+  if (bytes.subarray(0, 4).toString('latin1') === 'GIF8') return 'gif';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpg';
+  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
+  return undefined;
+}
+
+function success(res: ServerResponse, call: EmulatorCall, coverUrl: string): void {
+  call.code = 0;
+  send(res, call, 200, JSON.stringify({ Response: { CoverUrl: coverUrl, RequestId: randomUUID() } }), 'application/json');
+}
+
+function error(res: ServerResponse, call: EmulatorCall, code: string, message: string): void {
+  call.code = -1;
+  call.why = code;
+  send(res, call, 200, JSON.stringify({ Response: { Error: { Code: code, Message: message }, RequestId: randomUUID() } }), 'application/json');
+}
+
+function send(res: ServerResponse, call: EmulatorCall, status: number, text: string, type: string): void {
+  call.status = status;
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function drop(req: IncomingMessage, call: EmulatorCall): void {
+  call.outcome = 'dropped';
+  req.socket.destroy();
+}
+
+function readAll(req: IncomingMessage, cap: number): Promise<{ bytes: Buffer; size: number; overflow: boolean; aborted: boolean }> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let overflow = false;
+    const finish = (aborted: boolean): void => resolve({ bytes: Buffer.concat(chunks), size, overflow, aborted });
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > cap) {
+        overflow = true;
+        req.pause();
+        return finish(false);
+      }
+      chunks.push(chunk);
+    });
+    req.once('end', () => finish(false));
+    req.once('close', () => finish(!req.complete && !overflow));
+  });
+}

@@ -1,0 +1,143 @@
+import type { Dispatcher } from 'undici';
+import { API3_ACTION, API3_CONTENT_TYPE, API3_SERVICE, API3_VERSION, DEFAULT_API3_BASE_URL, classifyApi3Error } from './api3-protocol.js';
+import { vodBaseUrlProblem } from './base-url.js';
+import type { SmallFileUploadInput, SmallFileUploadResult, VodClient, VodClientOptions } from './client.js';
+import { VodBadResponseError, VodHttpStatusError } from './errors.js';
+import { createVodPool, readLimited, reachable, toTransportError, withRetries } from './http-call.js';
+import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry.js';
+import { tc3Authorization } from './tc3-sign.js';
+
+/** Options of {@link createApi3VodClient}: the legacy client's, less its path and signature method. */
+export interface Api3VodClientOptions extends Omit<VodClientOptions, 'path' | 'signatureMethod' | 'region' | 'baseUrl'> {
+  /**
+   * Scheme, host and optional port of the API 3.0 endpoint.
+   * @default 'https://vod.tencentcloudapi.com'
+   */
+  baseUrl?: string;
+  /**
+   * The account's sub-application (`SubAppId`), when it uses them.
+   * @default undefined (the primary application)
+   */
+  subAppId?: number;
+  /**
+   * `X-TC-Region`; VOD is not regional, so it is sent only when set.
+   * @default undefined
+   */
+  region?: string;
+}
+
+/** Largest answer read, in bytes. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/**
+ * A VOD client for API 3.0: a cover is set with ModifyMediaInfo on the video (`CoverData`, base64),
+ * signed with TC3-HMAC-SHA256. It answers the upload path in the legacy client's terms: the cover
+ * has no id of its own, so a success's `fileId` is the video's; an error's `code` is a gateway
+ * code of its class (api3-protocol.ts) and `vodErrorCode` the vendor's code. The pool, the
+ * deadline and the retry loop are the legacy client's (http-call.ts).
+ */
+export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
+  const {
+    secretId,
+    secretKey,
+    baseUrl = DEFAULT_API3_BASE_URL,
+    token,
+    subAppId,
+    region,
+    connections = 64,
+    connectTimeoutMs = 5000,
+    headersTimeoutMs = 10_000,
+    bodyTimeoutMs = 10_000,
+    now = Date.now,
+    random = Math.random,
+  } = options;
+  const retry: RetryOptions = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
+  if (typeof secretId !== 'string' || secretId.length === 0) throw new TypeError('createApi3VodClient: option "secretId" must be a non-empty string');
+  if (typeof secretKey !== 'string' || secretKey.length === 0) throw new TypeError('createApi3VodClient: option "secretKey" must be a non-empty string');
+  const problem = vodBaseUrlProblem(baseUrl);
+  if (problem) throw new TypeError(`createApi3VodClient: option "baseUrl" ${problem}`);
+  if (subAppId !== undefined && !(Number.isSafeInteger(subAppId) && subAppId > 0)) throw new TypeError('createApi3VodClient: option "subAppId" must be a positive whole number');
+  const origin = new URL(baseUrl).origin;
+  const host = new URL(origin).host;
+  // The vendor's SDK signs the host name without its port (sent in Host all the same); so do we.
+  const signedHost = new URL(origin).hostname;
+  const ownsDispatcher = options.dispatcher === undefined;
+  const dispatcher: Dispatcher = options.dispatcher ?? createVodPool(origin, { connections, connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs });
+
+  async function attemptOnce(input: SmallFileUploadInput, payload: string, signal: AbortSignal): Promise<SmallFileUploadResult> {
+    // Signed afresh for each attempt: the timestamp must be current.
+    const timestamp = Math.floor(now() / 1000);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await dispatcher.request({
+        origin,
+        path: '/',
+        method: 'POST',
+        headers: {
+          host,
+          'content-type': API3_CONTENT_TYPE,
+          'x-tc-action': API3_ACTION,
+          'x-tc-version': API3_VERSION,
+          'x-tc-timestamp': String(timestamp),
+          ...(region === undefined ? {} : { 'x-tc-region': region }),
+          ...(token === undefined ? {} : { 'x-tc-token': token }),
+          authorization: tc3Authorization(secretId, secretKey, { host: signedHost, contentType: API3_CONTENT_TYPE, payload, timestamp, service: API3_SERVICE }),
+        },
+        body: payload,
+        headersTimeout: headersTimeoutMs,
+        bodyTimeout: bodyTimeoutMs,
+        signal,
+      });
+    } catch (error) {
+      throw toTransportError(error, signal);
+    }
+    if (response.statusCode !== 200) {
+      await response.body.dump().catch(() => undefined);
+      throw new VodHttpStatusError(response.statusCode);
+    }
+    let text: string;
+    try {
+      text = await readLimited(response.body, MAX_RESPONSE_BYTES);
+    } catch (error) {
+      throw toTransportError(error, signal);
+    }
+    return parseApi3Answer(text, input.videoFileId);
+  }
+
+  return {
+    smallFileUpload(input) {
+      const bytes = Array.isArray(input.body) ? Buffer.concat(input.body as readonly Uint8Array[]) : Buffer.from((input.body as Uint8Array).buffer, (input.body as Uint8Array).byteOffset, (input.body as Uint8Array).byteLength);
+      // JSON carries the cover as base64: built once, sent by every attempt.
+      const payload = JSON.stringify({ FileId: input.videoFileId, CoverData: bytes.toString('base64'), ...(subAppId === undefined ? {} : { SubAppId: subAppId }) });
+      return withRetries(
+        (signal) => attemptOnce(input, payload, signal),
+        (result) => ({ kind: 'answer', code: result.code, canRetry: result.ok ? 0 : result.canRetry ? 1 : 0 }),
+        { retry, random, ...(input.signal ? { signal: input.signal } : {}) },
+      );
+    },
+    reachable: (timeoutMs = 1000) => reachable(origin, timeoutMs),
+    async close() {
+      if (ownsDispatcher) await dispatcher.close();
+    },
+  };
+}
+
+/** Reads `{"Response": {...}}`: a CoverUrl, or an Error with its code and message. */
+export function parseApi3Answer(text: string, videoFileId: string): SmallFileUploadResult {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new VodBadResponseError('not JSON');
+  }
+  const response = (body as { Response?: unknown } | null)?.Response;
+  if (typeof response !== 'object' || response === null) throw new VodBadResponseError('no "Response" object');
+  const { Error: error, CoverUrl: coverUrl } = response as { Error?: { Code?: unknown; Message?: unknown }; CoverUrl?: unknown };
+  if (error !== undefined) {
+    if (typeof error !== 'object' || error === null || typeof error.Code !== 'string') throw new VodBadResponseError('an "Error" without a "Code"');
+    const { code, canRetry } = classifyApi3Error(error.Code);
+    return { ok: false, code, vodErrorCode: error.Code, message: typeof error.Message === 'string' ? error.Message : '', codeDesc: error.Code, canRetry, attempts: 1 };
+  }
+  if (typeof coverUrl !== 'string' || !/^https?:\/\//.test(coverUrl)) throw new VodBadResponseError('no http(s) "CoverUrl"');
+  return { ok: true, code: 0, fileId: videoFileId, url: coverUrl, instant: false, attempts: 1 };
+}

@@ -1,0 +1,121 @@
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool, type Dispatcher } from 'undici';
+import { VodAbortedError, VodBadResponseError, VodConnectionError, VodTimeoutError, VodTransportError } from './errors.js';
+import { backoff, shouldRetry, type AttemptOutcome, type RetryOptions } from './retry.js';
+
+/**
+ * What both VOD backends (legacy SmallFileUpload, API 3.0 ModifyMediaInfo) share: the keep-alive
+ * pool, the deadline over every attempt, the retry loop, the mapping of transport failures, the
+ * bounded read of an answer and the reachability check.
+ */
+
+/** The pool's settings (the VOD client options of the same names). */
+export interface VodPoolOptions {
+  connections: number;
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+}
+
+/** A keep-alive pool to VOD's origin. */
+export function createVodPool(origin: string, options: VodPoolOptions): Dispatcher {
+  return new Pool(origin, {
+    connections: options.connections,
+    connect: { timeout: options.connectTimeoutMs },
+    headersTimeout: options.headersTimeoutMs,
+    bodyTimeout: options.bodyTimeoutMs,
+  });
+}
+
+/**
+ * Runs `attemptOnce` until its outcome is final, within `retry.deadlineMs` over all attempts and
+ * waits (jittered backoff between them). Resolves with the last answer, or throws the last
+ * transport error, each carrying its attempt count.
+ */
+export async function withRetries<T extends { attempts: number }>(
+  attemptOnce: (signal: AbortSignal) => Promise<T>,
+  outcomeOf: (answer: T) => AttemptOutcome,
+  options: { retry: RetryOptions; random: () => number; signal?: AbortSignal },
+): Promise<T> {
+  const { retry, random } = options;
+  const deadlineAt = Date.now() + retry.deadlineMs;
+  // One deadline for every attempt, its timer cleared as soon as the call settles (a timer left
+  // armed for the whole deadline after each call piles up under load).
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DOMException('VOD deadline', 'TimeoutError')), retry.deadlineMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+  try {
+    for (let attempt = 1; ; attempt++) {
+      let outcome: AttemptOutcome;
+      let result: T | undefined;
+      try {
+        result = await attemptOnce(signal);
+        result.attempts = attempt;
+        outcome = outcomeOf(result);
+      } catch (error) {
+        const transport = error instanceof VodTransportError ? error : toTransportError(error, signal);
+        transport.attempts = attempt;
+        outcome = { kind: 'error', error: transport };
+      }
+      const wait = backoff(attempt, retry, random);
+      const retryable = shouldRetry(outcome, attempt, retry) && Date.now() + wait < deadlineAt;
+      if (!retryable) {
+        if (result) return result;
+        throw (outcome as { error: unknown }).error;
+      }
+      await sleep(wait, undefined, options.signal ? { signal: options.signal } : undefined).catch(() => {
+        throw Object.assign(new VodAbortedError(), { attempts: attempt });
+      });
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Reads an answer body of at most `limit` bytes as UTF-8. */
+export async function readLimited(body: AsyncIterable<Uint8Array>, limit: number): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    total += chunk.byteLength;
+    if (total > limit) throw new VodBadResponseError(`body longer than ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
+}
+
+/** undici's failure, or our deadline, as the transport error the upload path maps to a result. */
+export function toTransportError(error: unknown, signal: AbortSignal): VodTransportError {
+  if (error instanceof VodTransportError) return error;
+  if (signal.aborted) {
+    const reason: unknown = signal.reason;
+    return reason instanceof DOMException && reason.name === 'TimeoutError' ? new VodTimeoutError('deadline', { cause: error }) : new VodAbortedError();
+  }
+  switch ((error as { code?: unknown } | null)?.code) {
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return new VodTimeoutError('connect', { cause: error });
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return new VodTimeoutError('headers', { cause: error });
+    case 'UND_ERR_BODY_TIMEOUT':
+      return new VodTimeoutError('body', { cause: error });
+    default:
+      return new VodConnectionError({ cause: error });
+  }
+}
+
+/** Whether a TCP connection to the origin's host can be opened now (readiness checks). */
+export function reachable(origin: string, timeoutMs = 1000): Promise<boolean> {
+  const target = new URL(origin);
+  return new Promise((resolve) => {
+    // URL hostnames keep an IPv6 address's brackets; net.connect wants it bare.
+    const socket = connect({ host: target.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(target.port || (target.protocol === 'https:' ? 443 : 80)), timeout: timeoutMs });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
+}
