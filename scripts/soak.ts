@@ -1,5 +1,6 @@
 /**
  * `npm run soak`: the fault soak at full size (1,000 uploads, concurrency 32); exits 1 on any loss.
+ * `npm run soak -- --vod-api v3`: the same against the emulator's API 3.0 side.
  * `npm run soak -- --replicas 3`: the replica soak instead (test/soak/run-replica-soak.ts): 3
  * replicas on PostgreSQL behind HAProxy, one killed with SIGKILL midway (PostgreSQL from
  * SOAK_POSTGRES_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres; HAProxy on PATH).
@@ -23,7 +24,9 @@ if (replicasAt >= 0) {
   process.exit(tally.lost === 0 && tally.duplicated === 0 && tally.unexplained.length === 0 ? 0 : 1);
 }
 
-const tally = await runSoak({ uploads: 1000, concurrency: 32, seed: Number(process.env['SOAK_SEED'] ?? 20261127) });
+// `-- --vod-api v3`: the same soak against the emulator's API 3.0 side.
+const vodApi = args.includes('v3') || args.includes('--vod-api=v3') ? 'v3' : 'legacy';
+const tally = await runSoak({ uploads: 1000, concurrency: 32, seed: Number(process.env['SOAK_SEED'] ?? 20261127), vodApi });
 console.log(formatTally(tally));
 const ok = tally.lost === 0 && tally.duplicated === 0 && tally.unexplained.length === 0 && tally.openSocketsAfter === 0;
 process.exit(ok ? 0 : 1);

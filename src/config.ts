@@ -3,6 +3,7 @@ import { MAX_CLOCK_TOLERANCE_SECONDS, MIN_SECRET_BYTES } from './auth/jwt-verifi
 import type { AuthenticationOptions } from './auth/use-authentication.js';
 import type { PostgresLedgerOptions } from './ledger/postgres-cover-store.js';
 import { ConfigError, bool, origins, portNumber, wholeNumber, readSettings, type GatewaySettings, type Reader, type VodClientSettings } from './env-settings.js';
+import { DEFAULT_API3_BASE_URL } from './vod/api3-protocol.js';
 import { vodBaseUrlProblem } from './vod/base-url.js';
 import { DEFAULT_REGION, DEFAULT_VOD_BASE_URL, REGION_PATTERN, SIGNATURE_METHODS, VOD_PATHS, type SignatureMethod } from './vod/protocol.js';
 
@@ -10,9 +11,10 @@ export { ConfigError };
 
 /** Where covers go: the embedded emulator, or a real VOD with credentials. */
 export type VodTarget =
-  | { kind: 'emulator'; emulatorPort: number }
+  | { kind: 'emulator'; emulatorPort: number; api: VodApi; subAppId?: number }
   | {
       kind: 'remote';
+      api: 'legacy';
       secretId: string;
       secretKey: string;
       baseUrl: string;
@@ -20,7 +22,21 @@ export type VodTarget =
       path: string;
       signatureMethod: SignatureMethod;
       token?: string;
+    }
+  | {
+      kind: 'remote';
+      api: 'v3';
+      secretId: string;
+      secretKey: string;
+      baseUrl: string;
+      /** X-TC-Region, sent only when set (VOD is not regional). */
+      region?: string;
+      subAppId?: number;
+      token?: string;
     };
+
+/** VOD_API: the seed's SmallFileUpload (`legacy`) or API 3.0's ModifyMediaInfo (`v3`). */
+export type VodApi = 'legacy' | 'v3';
 
 /** The service's configuration, read once from the environment. */
 export interface Config {
@@ -98,18 +114,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const secretId = readSecret('VOD_SECRET_ID');
   const secretKey = readSecret('VOD_SECRET_KEY');
 
+  const api = read('VOD_API') ?? 'legacy';
+  if (api !== 'legacy' && api !== 'v3') throw new ConfigError('VOD_API', `must be "legacy" or "v3", got ${JSON.stringify(api)}`);
+  const subAppId = readAs<number | undefined>('VOD_SUB_APP_ID', wholeNumber(1, Number.MAX_SAFE_INTEGER), undefined);
+  if (subAppId !== undefined && api !== 'v3') throw new ConfigError('VOD_SUB_APP_ID', 'is set, but VOD_API is not "v3" (sub-applications are an API 3.0 parameter)');
+  const withSubApp = subAppId === undefined ? {} : { subAppId };
+
   if (secretId === undefined && secretKey === undefined) {
     for (const name of ['VOD_BASE_URL', 'VOD_REGION', 'VOD_PATH', 'VOD_SIGNATURE_METHOD', 'VOD_TOKEN', 'VOD_TOKEN_FILE']) {
       if (read(name) !== undefined) throw new ConfigError(name, 'is set, but VOD_SECRET_ID and VOD_SECRET_KEY are not (without them the embedded emulator is used)');
     }
-    return { ...common, vod: { kind: 'emulator', emulatorPort: readAs('EMULATOR_PORT', portNumber, 0) } };
+    return { ...common, vod: { kind: 'emulator', emulatorPort: readAs('EMULATOR_PORT', portNumber, 0), api, ...withSubApp } };
   }
   if (secretId === undefined) throw new ConfigError('VOD_SECRET_ID', 'is required when VOD_SECRET_KEY is set');
   if (secretKey === undefined) throw new ConfigError('VOD_SECRET_KEY', 'is required when VOD_SECRET_ID is set');
 
-  const baseUrl = read('VOD_BASE_URL') ?? DEFAULT_VOD_BASE_URL;
+  const baseUrl = read('VOD_BASE_URL') ?? (api === 'v3' ? DEFAULT_API3_BASE_URL : DEFAULT_VOD_BASE_URL);
   const baseUrlProblem = vodBaseUrlProblem(baseUrl);
   if (baseUrlProblem) throw new ConfigError('VOD_BASE_URL', baseUrlProblem);
+  const token = readSecret('VOD_TOKEN');
+  if (api === 'v3') {
+    for (const name of ['VOD_PATH', 'VOD_SIGNATURE_METHOD']) {
+      if (read(name) !== undefined) throw new ConfigError(name, 'is a legacy API setting; VOD_API=v3 always posts to / and signs with TC3-HMAC-SHA256');
+    }
+    const v3Region = read('VOD_REGION');
+    if (v3Region !== undefined && !REGION_PATTERN.test(v3Region)) throw new ConfigError('VOD_REGION', `must be a region such as "ap-guangzhou", got ${JSON.stringify(v3Region)}`);
+    return { ...common, vod: { kind: 'remote', api, secretId, secretKey, baseUrl, ...(v3Region ? { region: v3Region } : {}), ...withSubApp, ...(token ? { token } : {}) } };
+  }
   const region = read('VOD_REGION') ?? DEFAULT_REGION;
   if (!REGION_PATTERN.test(region)) throw new ConfigError('VOD_REGION', `must be a lower-case region code such as "gz", got ${JSON.stringify(region)}`);
   const path = read('VOD_PATH') ?? VOD_PATHS[0];
@@ -118,8 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!SIGNATURE_METHODS.includes(signatureMethod)) {
     throw new ConfigError('VOD_SIGNATURE_METHOD', `must be one of ${SIGNATURE_METHODS.join(', ')}`);
   }
-  const token = readSecret('VOD_TOKEN');
-  return { ...common, vod: { kind: 'remote', secretId, secretKey, baseUrl, region, path, signatureMethod, ...(token ? { token } : {}) } };
+  return { ...common, vod: { kind: 'remote', api, secretId, secretKey, baseUrl, region, path, signatureMethod, ...(token ? { token } : {}) } };
 }
 
 /** The AUTH_* variables: bearer JWTs (a secret or a JWKS URL) and the router's HMAC signature. */

@@ -19,6 +19,7 @@ export {
   type VodClient,
   type VodClientOptions,
 } from './vod/client.js';
+export { createApi3VodClient, type Api3VodClientOptions } from './vod/api3-client.js';
 export { DEV_CREDENTIAL, startVodEmulator, type EmulatorCall, type EmulatorCredential, type VodEmulator, type VodEmulatorOptions } from './emulator/server.js';
 export type { CoverRecord, CoverStore } from './ledger/cover-store.js';
 export { openSqliteCoverStore } from './ledger/sqlite-cover-store.js';

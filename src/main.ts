@@ -12,6 +12,7 @@ import { createGateway } from './gateway.js';
 import type { CoverStore } from './ledger/cover-store.js';
 import { openPostgresCoverStore } from './ledger/postgres-cover-store.js';
 import { openSqliteCoverStore } from './ledger/sqlite-cover-store.js';
+import type { Api3VodClientOptions } from './vod/api3-client.js';
 import type { VodClientOptions } from './vod/client.js';
 
 const config = (() => {
@@ -25,7 +26,7 @@ const config = (() => {
 })();
 
 let emulator: VodEmulator | undefined;
-let vod: VodClientOptions;
+let vod: VodClientOptions | Api3VodClientOptions;
 /** A port that cannot be listened on is a configuration error: one line naming the variable, exit code 1. */
 async function listenOrExit<T>(variable: string, port: number, listen: () => Promise<T>): Promise<T> {
   try {
@@ -63,17 +64,22 @@ if (config.database) {
 if (config.vod.kind === 'emulator') {
   const emulatorPort = config.vod.emulatorPort;
   emulator = await listenOrExit('EMULATOR_PORT', emulatorPort, () => startVodEmulator({ port: emulatorPort }));
-  vod = { ...DEV_CREDENTIAL, baseUrl: emulator.url, ...config.vodClient };
-  console.log(`VOD emulator (no VOD_SECRET_ID/VOD_SECRET_KEY set): ${emulator.url}`);
+  vod = { ...DEV_CREDENTIAL, baseUrl: emulator.url, ...(config.vod.subAppId === undefined ? {} : { subAppId: config.vod.subAppId }), ...config.vodClient };
+  console.log(`VOD emulator (no VOD_SECRET_ID/VOD_SECRET_KEY set), ${config.vod.api === 'v3' ? 'API 3.0 (ModifyMediaInfo)' : 'legacy API (SmallFileUpload)'}: ${emulator.url}`);
 } else {
-  const { kind: _kind, ...remote } = config.vod;
+  const { kind: _kind, api: _api, ...remote } = config.vod;
   vod = { ...remote, ...config.vodClient };
-  console.log(`VOD: ${remote.baseUrl}${remote.path} (region ${remote.region}, SecretId ${remote.secretId})`);
+  console.log(
+    config.vod.api === 'v3'
+      ? `VOD API 3.0: ${config.vod.baseUrl} (ModifyMediaInfo${config.vod.subAppId === undefined ? '' : `, SubAppId ${config.vod.subAppId}`}, SecretId ${config.vod.secretId})`
+      : `VOD: ${config.vod.baseUrl}${config.vod.path} (region ${config.vod.region}, SecretId ${config.vod.secretId})`,
+  );
 }
 
 const gateway = createGateway({
   ...config.gateway,
   vod,
+  vodApi: config.vod.api,
   ledger,
   introspection: config.introspection,
   graphiql: config.graphiql,

@@ -38,6 +38,19 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads VOD_API=v3: API 3.0 defaults, VOD_SUB_APP_ID, VOD_REGION as X-TC-Region, the embedded emulator too', () => {
+    expect(loadConfig({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_API: 'v3', VOD_SUB_APP_ID: '1500001', VOD_REGION: 'ap-guangzhou' }).vod).toEqual({
+      kind: 'remote',
+      api: 'v3',
+      secretId: 'id',
+      secretKey: 'key',
+      baseUrl: 'https://vod.tencentcloudapi.com',
+      region: 'ap-guangzhou',
+      subAppId: 1500001,
+    });
+    expect(loadConfig({ VOD_API: 'v3' }).vod).toEqual({ kind: 'emulator', emulatorPort: 0, api: 'v3' });
+  });
+
   it('reads DATABASE_URL and the pool settings', () => {
     expect(
       loadConfig({
@@ -64,7 +77,7 @@ describe('loadConfig', () => {
       introspection: true,
       graphiql: true,
       corsOrigins: [],
-      vod: { kind: 'emulator', emulatorPort: 0 },
+      vod: { kind: 'emulator', emulatorPort: 0, api: 'legacy' },
       gateway: {},
       vodClient: {},
     });
@@ -78,7 +91,7 @@ describe('loadConfig', () => {
       introspection: true,
       graphiql: true,
       corsOrigins: [],
-      vod: { kind: 'remote', secretId: 'id', secretKey: 'key', baseUrl: 'https://vod2.qcloud.com', region: 'gz', path: '/v2/index.php', signatureMethod: 'HmacSHA1' },
+      vod: { kind: 'remote', api: 'legacy', secretId: 'id', secretKey: 'key', baseUrl: 'https://vod2.qcloud.com', region: 'gz', path: '/v2/index.php', signatureMethod: 'HmacSHA1' },
       gateway: {},
       vodClient: {},
     });
@@ -242,6 +255,11 @@ describe('loadConfig', () => {
     ['ADMIN_PORT', { ADMIN_PORT: '4000' }],
     ['ADMIN_PORT', { ADMIN_PORT: 'admin' }],
     ['DATABASE_URL', { DATABASE_URL: 'mysql://db/covers' }],
+    ['VOD_API', { VOD_API: 'v2' }],
+    ['VOD_SUB_APP_ID', { VOD_SUB_APP_ID: '1500001' }],
+    ['VOD_SUB_APP_ID', { VOD_API: 'v3', VOD_SUB_APP_ID: 'sub' }],
+    ['VOD_PATH', { VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_API: 'v3', VOD_PATH: '/v2/index.php' }],
+    ['VOD_SIGNATURE_METHOD', { VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_API: 'v3', VOD_SIGNATURE_METHOD: 'HmacSHA256' }],
     ['DATABASE_POOL_SIZE', { DATABASE_URL: 'postgres://db/covers', DATABASE_POOL_SIZE: '0' }],
     ['DATABASE_CLAIM_LEASE_MS', { DATABASE_CLAIM_LEASE_MS: '2000' }],
   ])('names %s when it is bad', (variable, env) => {

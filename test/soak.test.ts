@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { formatTally, runSoak } from './soak/run-soak.js';
 
 describe('fault soak (short; `npm run soak` for 1,000 uploads at concurrency 32)', () => {
-  it('accounts for every upload: 0 lost, 0 duplicated, 0 unexplained, sockets back to 0', async () => {
-    const tally = await runSoak({ uploads: 200, concurrency: 16 });
-    console.log(formatTally(tally));
+  it.each(['legacy', 'v3'] as const)('accounts for every upload on the %s VOD API: 0 lost, 0 duplicated, 0 unexplained, sockets back to 0', async (vodApi) => {
+    const tally = await runSoak({ uploads: 200, concurrency: 16, vodApi });
+    console.log(`${vodApi}: ${formatTally(tally)}`);
     expect(tally.unexplained).toEqual([]);
     expect(tally.lost).toBe(0);
     expect(tally.duplicated).toBe(0);

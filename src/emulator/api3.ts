@@ -42,6 +42,7 @@ export async function handleApi3(req: IncomingMessage, res: ServerResponse, ctx:
     call.outcome = 'client-aborted';
     return;
   }
+  recordWhatItSends(call, body.bytes);
   if (fault?.kind === 'drop' && !fault.afterStore) return drop(req, call);
   if (fault?.kind === 'status') return send(res, call, fault.status, 'upstream fault injected by the emulator\n', 'text/plain');
   if (fault?.kind === 'malformed') return send(res, call, 200, '<html>not json', 'application/json');
@@ -50,7 +51,7 @@ export async function handleApi3(req: IncomingMessage, res: ServerResponse, ctx:
   if (fault?.kind === 'api3-error') return error(res, call, fault.code, fault.message ?? 'fault injected by the emulator');
 
   const outcome = body.overflow ? { error: ['InvalidParameterValue.CoverData', 'The request body is too large.'] as const } : process(req, body.bytes, call, ctx);
-  const answer = (): void => ('error' in outcome ? error(res, call, outcome.error[0], outcome.error[1]) : success(res, call, outcome.coverUrl));
+  const answer = (): void => ('error' in outcome ? error(res, call, outcome.error[0], outcome.error[1]) : success(res, call, outcome.coverUrl, outcome.again));
   if (fault?.kind === 'drop') return drop(req, call);
   if (fault?.kind === 'delay') {
     const timer = setTimeout(() => {
@@ -63,7 +64,7 @@ export async function handleApi3(req: IncomingMessage, res: ServerResponse, ctx:
   answer();
 }
 
-type Outcome = { coverUrl: string } | { error: readonly [code: string, message: string] };
+type Outcome = { coverUrl: string; again: boolean } | { error: readonly [code: string, message: string] };
 
 /** Verifies the request and stores the cover. */
 function process(req: IncomingMessage, bytes: Buffer, call: EmulatorCall, ctx: Api3Context): Outcome {
@@ -106,8 +107,21 @@ function process(req: IncomingMessage, bytes: Buffer, call: EmulatorCall, ctx: A
   const sha1 = createHash('sha1').update(cover).digest('hex');
   call.sha1 = sha1;
   const store = ctx.covers();
-  const stored = store.get(params.FileId, sha1) ?? store.add({ videoFileId: params.FileId, fileName: 'cover', fileType: type, sha1, bytes: cover });
-  return { coverUrl: stored.url };
+  const existing = store.get(params.FileId, sha1);
+  // The call record says 2, as the legacy side's answer would, when these bytes were already set.
+  const stored = existing ?? store.add({ videoFileId: params.FileId, fileName: 'cover', fileType: type, sha1, bytes: cover });
+  return { coverUrl: stored.url, again: existing !== undefined };
+}
+
+/** The video and the cover's SHA-1 in the call record, as far as the body says (faults skip the checks). */
+function recordWhatItSends(call: EmulatorCall, bytes: Buffer): void {
+  try {
+    const { FileId, CoverData } = JSON.parse(bytes.toString('utf8')) as { FileId?: unknown; CoverData?: unknown };
+    if (typeof FileId === 'string') call.videoFileId = FileId;
+    if (typeof CoverData === 'string') call.sha1 = createHash('sha1').update(Buffer.from(CoverData, 'base64')).digest('hex');
+  } catch {
+    // Not JSON: the checks say so.
+  }
 }
 
 /** gif, jpg or png by their magic bytes. */
@@ -118,8 +132,8 @@ function imageTypeOf(bytes: Buffer): 'gif' | 'jpg' | 'png' | undefined {
   return undefined;
 }
 
-function success(res: ServerResponse, call: EmulatorCall, coverUrl: string): void {
-  call.code = 0;
+function success(res: ServerResponse, call: EmulatorCall, coverUrl: string, again: boolean): void {
+  call.code = again ? 2 : 0;
   send(res, call, 200, JSON.stringify({ Response: { CoverUrl: coverUrl, RequestId: randomUUID() } }), 'application/json');
 }
 

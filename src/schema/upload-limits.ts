@@ -1,4 +1,3 @@
-import { IMAGE_EXTENSIONS } from '../upload/image-type.js';
 import { MAX_FILE_NAME_LENGTH, MAX_FILE_SIZE } from '../vod/protocol.js';
 import { builder } from './builder.js';
 
@@ -7,7 +6,10 @@ const UploadLimits = builder.objectRef<Record<string, never>>('UploadLimits').im
   fields: (t) => ({
     maxFileSize: t.int({ description: 'Largest file, in bytes.', resolve: () => MAX_FILE_SIZE }),
     maxFileNameLength: t.int({ description: 'Longest file name without its extension, in characters.', resolve: () => MAX_FILE_NAME_LENGTH }),
-    fileExtensions: t.stringList({ description: 'Accepted extensions, lower-case, without the dot.', resolve: () => [...IMAGE_EXTENSIONS] }),
+    fileExtensions: t.stringList({
+      description: 'Accepted extensions, lower-case, without the dot (API 3.0 takes only gif, jpeg, jpg and png).',
+      resolve: (_limits, _args, ctx) => [...ctx.covers.fileExtensions],
+    }),
   }),
 });
 

@@ -5,7 +5,10 @@ import { Video } from './video.js';
 export const UploadVideoCoverSuccess = builder.objectRef<UploadCoverSuccess>('UploadVideoCoverSuccess').implement({
   description: 'VOD stored the cover.',
   fields: (t) => ({
-    fileId: t.exposeID('fileId', { description: "The cover's own VOD fileId (a numeric string longer than 2^53: keep it a string)." }),
+    fileId: t.exposeID('fileId', {
+      description:
+        "The cover's own VOD fileId with the legacy API (a numeric string longer than 2^53: keep it a string). With API 3.0 a cover is an attribute of the video and has no id of its own: this is the video's FileId.",
+    }),
     url: t.exposeString('url', { description: 'Where VOD serves the cover.' }),
     videoFileId: t.exposeID('videoFileId', { description: 'The video the cover belongs to, as sent.' }),
     sha1: t.exposeString('sha1', { description: 'SHA-1 of the bytes received, 40 lower-case hex characters.' }),

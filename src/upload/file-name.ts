@@ -20,7 +20,7 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
  * Splits a multipart part's file name (`C:\\covers\\封面 1.jpg` → `封面 1` + `jpg`): any client path
  * is dropped, the last extension is the type, the rest obeys §1 of the VOD contract.
  */
-export function splitFileName(raw: string): FileNameCheck {
+export function splitFileName(raw: string, accepted: readonly ImageExtension[] = IMAGE_EXTENSIONS): FileNameCheck {
   const base = raw.slice(Math.max(raw.lastIndexOf('/'), raw.lastIndexOf('\\')) + 1);
   if (CONTROL_CHARS.test(base)) {
     return { ok: false, reason: 'INVALID_FILE_NAME', message: 'The file name contains a control character.' };
@@ -32,12 +32,12 @@ export function splitFileName(raw: string): FileNameCheck {
   if (problem !== undefined) {
     return { ok: false, reason: 'INVALID_FILE_NAME', message: `The file name without its extension ${problem}.` };
   }
-  if (!isImageExtension(extension)) {
+  if (!isImageExtension(extension) || !accepted.includes(extension)) {
     const shown = extension === '' ? 'no extension' : `the extension ".${[...extension].slice(0, 16).join('')}"`;
     return {
       ok: false,
       reason: 'UNSUPPORTED_FILE_TYPE',
-      message: `The file has ${shown}; a cover must be one of ${IMAGE_EXTENSIONS.map((e) => `.${e}`).join(', ')}.`,
+      message: `The file has ${shown}; a cover must be one of ${accepted.map((e) => `.${e}`).join(', ')}.`,
     };
   }
   return { ok: true, fileName: stem, fileType: extension };

@@ -124,9 +124,10 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
       return { ok: true, fileId: answer.fileId, url: answer.url, videoFileId, sha1, size, instant: answer.instant, attempts };
     }
     const detail = [answer.message, answer.codeDesc].filter(Boolean).join(' / ') || 'no message';
+    const vodErrorCode = answer.vodErrorCode === undefined ? {} : { vodErrorCode: answer.vodErrorCode };
     return answer.canRetry
-      ? { ok: false, code: answer.code, message: `VOD failed for now (${detail}).`, canRetry: true, reason: 'VOD_UNAVAILABLE', attempts }
-      : { ok: false, code: answer.code, message: `VOD rejected the cover (${detail}).`, canRetry: false, reason: 'VOD_REJECTED', attempts };
+      ? { ok: false, code: answer.code, message: `VOD failed for now (${detail}).`, canRetry: true, reason: 'VOD_UNAVAILABLE', ...vodErrorCode, attempts }
+      : { ok: false, code: answer.code, message: `VOD rejected the cover (${detail}).`, canRetry: false, reason: 'VOD_REJECTED', ...vodErrorCode, attempts };
   }
 
   return {

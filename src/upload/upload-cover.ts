@@ -1,6 +1,6 @@
 import { MAX_FILE_SIZE, isValidVideoFileId } from '../vod/protocol.js';
 import { splitFileName } from './file-name.js';
-import { kindOfExtension } from './image-type.js';
+import { IMAGE_EXTENSIONS, kindOfExtension, type ImageExtension } from './image-type.js';
 import { createBufferPool } from './buffer-pool.js';
 import { readUpload } from './read-upload.js';
 import { createCoverSender, type CoverSenderOptions } from './send-cover.js';
@@ -33,6 +33,12 @@ export interface CoverUploaderOptions extends CoverSenderOptions {
    * @default 265536 (two 100,000-byte fields and 64 KiB)
    */
   maxRequestOverhead?: number;
+  /**
+   * Extensions accepted (API 3.0 takes only gif, jpeg and png); any other is UNSUPPORTED_FILE_TYPE
+   * before VOD is called.
+   * @default ['jpg', 'jpeg', 'png', 'gif', 'webp', 'bmp']
+   */
+  fileExtensions?: readonly ImageExtension[];
 }
 
 /** One answered upload, for logs and metrics. */
@@ -67,6 +73,8 @@ export interface UploadCoverInput {
 export interface CoverUploader {
   /** Validates, reads and sends one cover; every expected failure is the error member. */
   upload(input: UploadCoverInput): Promise<UploadCoverResult>;
+  /** The extensions it accepts (`uploadLimits.fileExtensions`). */
+  readonly fileExtensions: readonly ImageExtension[];
 }
 
 /**
@@ -74,7 +82,7 @@ export interface CoverUploader {
  * checked) → VOD → result union. Nothing reaches VOD unless every check passed.
  */
 export function createCoverUploader(options: CoverUploaderOptions): CoverUploader {
-  const { maxFileSize = MAX_FILE_SIZE, maxRequestOverhead = 2 * 100_000 + 64 * 1024, uploadDeadlineMs = 60_000, onUploadDone, onUploadStart } = options;
+  const { maxFileSize = MAX_FILE_SIZE, maxRequestOverhead = 2 * 100_000 + 64 * 1024, uploadDeadlineMs = 60_000, onUploadDone, onUploadStart, fileExtensions = IMAGE_EXTENSIONS } = options;
   const sender = createCoverSender(options);
   // Files are read into reused buffers (see buffer-pool.ts).
   const buffers = createBufferPool({ maxBufferSize: maxFileSize });
@@ -124,7 +132,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
       if (request?.stopped.aborted) return NOT_READ_ANY_FURTHER;
       return partMissing(error);
     }
-    const name = splitFileName(opened.filename);
+    const name = splitFileName(opened.filename, fileExtensions);
     if (!name.ok) {
       stopReadingRequest();
       discardUpload(opened);
@@ -178,7 +186,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     }
   }
 
-  return { upload };
+  return { upload, fileExtensions };
 }
 
 interface Facts {

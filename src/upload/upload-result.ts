@@ -73,6 +73,8 @@ export interface UploadCoverError {
   message: string;
   canRetry: boolean;
   reason: UploadErrorReason;
+  /** API 3.0's error code, when VOD answered with one. */
+  vodErrorCode?: string;
   /** VOD attempts made, when VOD was called (for logs; not in the schema). */
   attempts?: number;
 }

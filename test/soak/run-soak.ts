@@ -17,6 +17,8 @@ export interface SoakOptions {
   concurrency: number;
   /** Seed of the fault mix and of the aborting clients. */
   seed?: number;
+  /** Which VOD API the gateway speaks to the emulator. @default 'legacy' */
+  vodApi?: 'legacy' | 'v3';
 }
 
 export interface SoakTally {
@@ -90,7 +92,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakTally> {
     emulator: { faultPolicy: pick },
     // Idle keep-alive connections close after 1 s (65 s by default), so that a socket still open
     // once the uploads are done is one stuck in a request, which is what the soak counts.
-    gateway: { keepAliveTimeoutMs: 1000 },
+    gateway: { keepAliveTimeoutMs: 1000, vodApi: options.vodApi ?? 'legacy' },
   });
   const rssBefore = process.memoryUsage().rss;
   const started = performance.now();
