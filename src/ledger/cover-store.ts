@@ -12,6 +12,30 @@ export interface CoverRecord {
   uploadedAt: Date;
 }
 
+/** A `cover_uploads` row as both stores read it (SQLite keeps `uploaded_at` as ms, PostgreSQL as a timestamptz). */
+export interface CoverRow {
+  video_file_id: string;
+  cover_file_id: string;
+  url: string;
+  sha1: string;
+  size: number;
+  file_type: string;
+  uploaded_at: number | Date;
+}
+
+/** The record a row holds. */
+export function coverRecordOf(row: CoverRow): CoverRecord {
+  return {
+    videoFileId: row.video_file_id,
+    coverFileId: row.cover_file_id,
+    url: row.url,
+    sha1: row.sha1,
+    size: row.size,
+    fileType: row.file_type,
+    uploadedAt: new Date(row.uploaded_at),
+  };
+}
+
 /**
  * The cover ledger: every successful upload is recorded; a video's cover is its latest record.
  * The embedded implementation is SQLite (`openSqliteCoverStore`).

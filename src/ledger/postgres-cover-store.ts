@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { UploadCoverResult } from '../upload/upload-result.js';
-import type { CoverRecord, CoverStore } from './cover-store.js';
+import { coverRecordOf, type CoverRecord, type CoverRow, type CoverStore } from './cover-store.js';
 import type { UploadClaims } from './upload-claims.js';
 
 const MIGRATIONS = new URL('./migrations/postgres/', import.meta.url);
@@ -51,16 +51,6 @@ export interface PostgresLedgerOptions {
 /** The PostgreSQL ledger: a `CoverStore` with `claims`, and a way to check the connection. */
 export interface PostgresCoverStore extends CoverStore {
   readonly claims: UploadClaims;
-}
-
-interface Row {
-  video_file_id: string;
-  cover_file_id: string;
-  url: string;
-  sha1: string;
-  size: number;
-  file_type: string;
-  uploaded_at: Date;
 }
 
 /**
@@ -159,24 +149,14 @@ export async function openPostgresCoverStore(options: PostgresLedgerOptions): Pr
       const covers = new Map<string, CoverRecord>();
       if (videoFileIds.length === 0) return covers;
       // One statement for any number of videos (the DataLoader's batch).
-      const { rows } = await query<Row>(
+      const { rows } = await query<CoverRow>(
         `SELECT DISTINCT ON (video_file_id) video_file_id, cover_file_id, url, sha1, size, file_type, uploaded_at
            FROM cover_uploads
           WHERE video_file_id = ANY($1::text[])
           ORDER BY video_file_id, id DESC`,
         [videoFileIds],
       );
-      for (const row of rows) {
-        covers.set(row.video_file_id, {
-          videoFileId: row.video_file_id,
-          coverFileId: row.cover_file_id,
-          url: row.url,
-          sha1: row.sha1,
-          size: row.size,
-          fileType: row.file_type,
-          uploadedAt: row.uploaded_at,
-        });
-      }
+      for (const row of rows) covers.set(row.video_file_id, coverRecordOf(row));
       return covers;
     },
     isWritable() {

@@ -1,19 +1,9 @@
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { CoverRecord, CoverStore } from './cover-store.js';
+import { coverRecordOf, type CoverRecord, type CoverRow, type CoverStore } from './cover-store.js';
 
 const MIGRATIONS = new URL('./migrations/', import.meta.url);
-
-interface Row {
-  video_file_id: string;
-  cover_file_id: string;
-  url: string;
-  sha1: string;
-  size: number;
-  file_type: string;
-  uploaded_at: number;
-}
 
 /**
  * Opens (creating it and its folder if needed) the SQLite ledger at `file`, or an in-memory one
@@ -49,7 +39,7 @@ export function openSqliteCoverStore(file: string): CoverStore {
      VALUES (@videoFileId, @coverFileId, @url, @sha1, @size, @fileType, @uploadedAt)`,
   );
   // One statement for any number of videos: the ids travel as one JSON array.
-  const latest = db.prepare<[string], Row>(
+  const latest = db.prepare<[string], CoverRow>(
     `SELECT video_file_id, cover_file_id, url, sha1, size, file_type, uploaded_at
        FROM cover_uploads
       WHERE id IN (SELECT MAX(id) FROM cover_uploads
@@ -87,17 +77,7 @@ export function openSqliteCoverStore(file: string): CoverStore {
     async latestCovers(videoFileIds) {
       const covers = new Map<string, CoverRecord>();
       if (videoFileIds.length === 0) return covers;
-      for (const row of latest.all(JSON.stringify(videoFileIds))) {
-        covers.set(row.video_file_id, {
-          videoFileId: row.video_file_id,
-          coverFileId: row.cover_file_id,
-          url: row.url,
-          sha1: row.sha1,
-          size: row.size,
-          fileType: row.file_type,
-          uploadedAt: new Date(row.uploaded_at),
-        });
-      }
+      for (const row of latest.all(JSON.stringify(videoFileIds))) covers.set(row.video_file_id, coverRecordOf(row));
       return covers;
     },
     isWritable() {

@@ -2,8 +2,8 @@ import type { Dispatcher } from 'undici';
 import { API3_ACTION, API3_CONTENT_TYPE, API3_SERVICE, API3_VERSION, DEFAULT_API3_BASE_URL, classifyApi3Error } from './api3-protocol.js';
 import { vodBaseUrlProblem } from './base-url.js';
 import type { SmallFileUploadInput, SmallFileUploadResult, VodClient, VodClientOptions } from './client.js';
-import { VodBadResponseError, VodHttpStatusError } from './errors.js';
-import { createVodPool, readLimited, reachable, toTransportError, withRetries } from './http-call.js';
+import { VodBadResponseError } from './errors.js';
+import { createVodPool, postForAnswer, reachable, withRetries } from './http-call.js';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry.js';
 import { tc3Authorization } from './tc3-sign.js';
 
@@ -26,8 +26,6 @@ export interface Api3VodClientOptions extends Omit<VodClientOptions, 'path' | 's
   region?: string;
 }
 
-/** Largest answer read, in bytes. */
-const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /**
  * A VOD client for API 3.0: a cover is set with ModifyMediaInfo on the video (`CoverData`, base64),
@@ -67,9 +65,9 @@ export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
   async function attemptOnce(input: SmallFileUploadInput, payload: string, signal: AbortSignal): Promise<SmallFileUploadResult> {
     // Signed afresh for each attempt: the timestamp must be current.
     const timestamp = Math.floor(now() / 1000);
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await dispatcher.request({
+    const text = await postForAnswer(
+      dispatcher,
+      {
         origin,
         path: '/',
         method: 'POST',
@@ -86,21 +84,9 @@ export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
         body: payload,
         headersTimeout: headersTimeoutMs,
         bodyTimeout: bodyTimeoutMs,
-        signal,
-      });
-    } catch (error) {
-      throw toTransportError(error, signal);
-    }
-    if (response.statusCode !== 200) {
-      await response.body.dump().catch(() => undefined);
-      throw new VodHttpStatusError(response.statusCode);
-    }
-    let text: string;
-    try {
-      text = await readLimited(response.body, MAX_RESPONSE_BYTES);
-    } catch (error) {
-      throw toTransportError(error, signal);
-    }
+      },
+      signal,
+    );
     return parseApi3Answer(text, input.videoFileId);
   }
 

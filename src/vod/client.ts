@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { VodBadResponseError, VodHttpStatusError } from './errors.js';
-import { createVodPool, readLimited, reachable, toTransportError, withRetries } from './http-call.js';
+import { VodBadResponseError } from './errors.js';
+import { createVodPool, postForAnswer, reachable, withRetries } from './http-call.js';
 import {
   DEFAULT_REGION,
   DEFAULT_VOD_BASE_URL,
@@ -138,8 +138,6 @@ export interface VodClient {
   close(): Promise<void>;
 }
 
-/** Largest VOD response body read, in bytes; §3's JSON is a few hundred. */
-const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /**
  * Creates a client for VOD's `SmallFileUpload` action.
@@ -204,9 +202,9 @@ export function createVodClient(options: VodClientOptions): VodClient {
   }
 
   async function attemptOnce(input: SmallFileUploadInput, signal: AbortSignal): Promise<SmallFileUploadResult> {
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await dispatcher.request({
+    const text = await postForAnswer(
+      dispatcher,
+      {
         origin,
         path: signedPath(input),
         method: 'POST',
@@ -214,21 +212,9 @@ export function createVodClient(options: VodClientOptions): VodClient {
         body: Array.isArray(input.body) ? chunksOf(input.body) : (input.body as Uint8Array),
         headersTimeout: headersTimeoutMs,
         bodyTimeout: bodyTimeoutMs,
-        signal,
-      });
-    } catch (error) {
-      throw toTransportError(error, signal);
-    }
-    if (response.statusCode !== 200) {
-      await response.body.dump().catch(() => undefined);
-      throw new VodHttpStatusError(response.statusCode);
-    }
-    let text: string;
-    try {
-      text = await readLimited(response.body, MAX_RESPONSE_BYTES);
-    } catch (error) {
-      throw toTransportError(error, signal);
-    }
+      },
+      signal,
+    );
     return parseAnswer(text);
   }
 

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type Dispatcher } from 'undici';
-import { VodAbortedError, VodBadResponseError, VodConnectionError, VodTimeoutError, VodTransportError } from './errors.js';
+import { VodAbortedError, VodBadResponseError, VodConnectionError, VodHttpStatusError, VodTimeoutError, VodTransportError } from './errors.js';
 import { backoff, shouldRetry, type AttemptOutcome, type RetryOptions } from './retry.js';
 
 /**
@@ -70,6 +70,31 @@ export async function withRetries<T extends { attempts: number }>(
     }
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** Largest VOD answer read, in bytes (either API's JSON is a few hundred). */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/**
+ * One POST to VOD: resolves with the answer's text when the status is 200; throws the transport
+ * error otherwise (no answer, another status, a body too long or cut short).
+ */
+export async function postForAnswer(dispatcher: Dispatcher, request: Dispatcher.RequestOptions, signal: AbortSignal): Promise<string> {
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await dispatcher.request({ ...request, method: 'POST', signal });
+  } catch (error) {
+    throw toTransportError(error, signal);
+  }
+  if (response.statusCode !== 200) {
+    await response.body.dump().catch(() => undefined);
+    throw new VodHttpStatusError(response.statusCode);
+  }
+  try {
+    return await readLimited(response.body, MAX_RESPONSE_BYTES);
+  } catch (error) {
+    throw toTransportError(error, signal);
   }
 }
 
