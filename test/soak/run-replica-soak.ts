@@ -32,7 +32,8 @@ export interface ReplicaSoakTally {
   seconds: number;
 }
 
-const RETRY_LIMIT = 10;
+/** A patient client: up to 12 tries, waiting 100 ms doubling to 2 s between them (about 15 s in all). */
+const RETRY_LIMIT = 12;
 
 export async function runReplicaSoak(options: ReplicaSoakOptions): Promise<ReplicaSoakTally> {
   const { uploads, concurrency, killAfter = Math.floor(uploads / 3) } = options;
@@ -51,7 +52,7 @@ export async function runReplicaSoak(options: ReplicaSoakOptions): Promise<Repli
       for (let attempt = 1; attempt <= RETRY_LIMIT; attempt++) {
         if (attempt > 1) {
           retriedRequests++;
-          await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+          await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** (attempt - 2), 2000)));
         }
         try {
           const answer = await sendUpload(cluster.url, { bytes: job.bytes, filename: 'cover.png', fileId: job.videoFileId });
