@@ -90,9 +90,10 @@ export async function openPostgresCoverStore(options: PostgresLedgerOptions): Pr
     await pool.end().catch(() => undefined);
     throw error;
   }
-  // While the database does not answer, look again every 2 s, so that /ready turns 200 by itself.
+  // Ask every 2 s, so that /ready follows the database even while no upload comes: it turns 503
+  // when the database goes away unnoticed, and 200 by itself when it is back.
   const ping = setInterval(() => {
-    if (!healthy) void query('SELECT 1').catch(() => undefined);
+    void query('SELECT 1').catch(() => undefined);
   }, 2000);
   ping.unref();
 
