@@ -1,10 +1,8 @@
-import type { Dispatcher } from 'undici';
 import { API3_ACTION, API3_CONTENT_TYPE, API3_SERVICE, API3_VERSION, DEFAULT_API3_BASE_URL, classifyApi3Error } from './api3-protocol.js';
 import { vodBaseUrlProblem } from './base-url.js';
 import type { SmallFileUploadInput, SmallFileUploadResult, VodClient, VodClientOptions } from './client.js';
 import { VodBadResponseError } from './errors.js';
-import { createVodPool, postForAnswer, reachable, withRetries } from './http-call.js';
-import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry.js';
+import { createVodTransport } from './http-call.js';
 import { tc3Authorization } from './tc3-sign.js';
 
 /** Options of {@link createApi3VodClient}: the legacy client's, less its path and signature method. */
@@ -42,14 +40,8 @@ export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
     token,
     subAppId,
     region,
-    connections = 64,
-    connectTimeoutMs = 5000,
-    headersTimeoutMs = 10_000,
-    bodyTimeoutMs = 10_000,
     now = Date.now,
-    random = Math.random,
   } = options;
-  const retry: RetryOptions = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
   if (typeof secretId !== 'string' || secretId.length === 0) throw new TypeError('createApi3VodClient: option "secretId" must be a non-empty string');
   if (typeof secretKey !== 'string' || secretKey.length === 0) throw new TypeError('createApi3VodClient: option "secretKey" must be a non-empty string');
   const problem = vodBaseUrlProblem(baseUrl);
@@ -59,18 +51,14 @@ export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
   const host = new URL(origin).host;
   // The vendor's SDK signs the host name without its port (sent in Host all the same); so do we.
   const signedHost = new URL(origin).hostname;
-  const ownsDispatcher = options.dispatcher === undefined;
-  const dispatcher: Dispatcher = options.dispatcher ?? createVodPool(origin, { connections, connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs });
+  const transport = createVodTransport('createApi3VodClient', origin, options);
 
   async function attemptOnce(input: SmallFileUploadInput, payload: string, signal: AbortSignal): Promise<SmallFileUploadResult> {
     // Signed afresh for each attempt: the timestamp must be current.
     const timestamp = Math.floor(now() / 1000);
-    const text = await postForAnswer(
-      dispatcher,
+    const text = await transport.post(
       {
-        origin,
         path: '/',
-        method: 'POST',
         headers: {
           host,
           'content-type': API3_CONTENT_TYPE,
@@ -82,8 +70,6 @@ export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
           authorization: tc3Authorization(secretId, secretKey, { host: signedHost, contentType: API3_CONTENT_TYPE, payload, timestamp, service: API3_SERVICE }),
         },
         body: payload,
-        headersTimeout: headersTimeoutMs,
-        bodyTimeout: bodyTimeoutMs,
       },
       signal,
     );
@@ -95,16 +81,10 @@ export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
       const bytes = Array.isArray(input.body) ? Buffer.concat(input.body as readonly Uint8Array[]) : Buffer.from((input.body as Uint8Array).buffer, (input.body as Uint8Array).byteOffset, (input.body as Uint8Array).byteLength);
       // JSON carries the cover as base64: built once, sent by every attempt.
       const payload = JSON.stringify({ FileId: input.videoFileId, CoverData: bytes.toString('base64'), ...(subAppId === undefined ? {} : { SubAppId: subAppId }) });
-      return withRetries(
-        (signal) => attemptOnce(input, payload, signal),
-        (result) => ({ kind: 'answer', code: result.code, canRetry: result.ok ? 0 : result.canRetry ? 1 : 0 }),
-        { retry, random, ...(input.signal ? { signal: input.signal } : {}) },
-      );
+      return transport.call((signal) => attemptOnce(input, payload, signal), input.signal);
     },
-    reachable: (timeoutMs = 1000) => reachable(origin, timeoutMs),
-    async close() {
-      if (ownsDispatcher) await dispatcher.close();
-    },
+    reachable: transport.reachable,
+    close: transport.close,
   };
 }
 

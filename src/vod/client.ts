@@ -1,8 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
 import { VodBadResponseError } from './errors.js';
-import { createVodPool, postForAnswer, reachable, withRetries } from './http-call.js';
+import { createVodTransport, type VodTransportOptions } from './http-call.js';
 import {
   DEFAULT_REGION,
   DEFAULT_VOD_BASE_URL,
@@ -13,14 +12,14 @@ import {
   VodCode,
   type SignatureMethod,
 } from './protocol.js';
-import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry.js';
+import type { RetryOptions } from './retry.js';
 import { rawTopLevelMember } from './raw-json-member.js';
 import { vodBaseUrlProblem } from './base-url.js';
 import { redactSignedQuery } from './redact.js';
 import { encodeQuery, signQuery, toSigningKey } from './sign.js';
 
-/** Options of {@link createVodClient}. */
-export interface VodClientOptions {
+/** Options of {@link createVodClient}; the pool, timeouts and retries are the transport's. */
+export interface VodClientOptions extends VodTransportOptions {
   /** Access key id, sent as `SecretId`. */
   secretId: string;
   /** Secret key used to sign; held as a non-printing `KeyObject`, never sent or logged. */
@@ -47,38 +46,8 @@ export interface VodClientOptions {
   signatureMethod?: SignatureMethod;
   /** Temporary-credential token, sent (and signed) as `Token` when set. */
   token?: string;
-  /**
-   * Transport to send requests with. When absent the client owns a keep-alive `Pool` to
-   * `baseUrl`, closed by `close()`; an injected dispatcher is never closed by the client.
-   */
-  dispatcher?: Dispatcher;
-  /**
-   * Connections of the owned pool (ignored with `dispatcher`).
-   * @default 64
-   */
-  connections?: number;
-  /**
-   * TCP/TLS connect timeout of the owned pool, in ms (ignored with `dispatcher`).
-   * @default 5000
-   */
-  connectTimeoutMs?: number;
-  /**
-   * Time allowed until VOD's response headers arrive, per attempt, in ms. undici checks its socket
-   * timeouts on a ~1 s tick; `retry.deadlineMs` is the precise bound.
-   * @default 10000
-   */
-  headersTimeoutMs?: number;
-  /**
-   * Longest silence while reading VOD's response body, per attempt, in ms.
-   * @default 10000
-   */
-  bodyTimeoutMs?: number;
-  /** Retry limits; see {@link RetryOptions} for the defaults. */
-  retry?: Partial<RetryOptions>;
   /** Clock for `Timestamp`, in ms since the epoch (tests set it). @default Date.now */
   now?: () => number;
-  /** Source of jitter in [0, 1). @default Math.random */
-  random?: () => number;
 }
 
 /** What {@link VodClient.smallFileUpload} sends. */
@@ -154,14 +123,8 @@ export function createVodClient(options: VodClientOptions): VodClient {
     region = DEFAULT_REGION,
     signatureMethod = 'HmacSHA1',
     token,
-    connections = 64,
-    connectTimeoutMs = 5000,
-    headersTimeoutMs = 10_000,
-    bodyTimeoutMs = 10_000,
     now = Date.now,
-    random = Math.random,
   } = options;
-  const retry: RetryOptions = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
 
   requireOption(typeof secretId === 'string' && secretId.length > 0, 'secretId', 'must be a non-empty string');
   requireOption(typeof options.secretKey === 'string' && options.secretKey.length > 0, 'secretKey', 'must be a non-empty string');
@@ -169,16 +132,10 @@ export function createVodClient(options: VodClientOptions): VodClient {
   requireOption(path.startsWith('/'), 'path', 'must start with "/"');
   requireOption(REGION_PATTERN.test(region), 'region', 'must be a lower-case region code such as "gz"');
   requireOption(SIGNATURE_METHODS.includes(signatureMethod), 'signatureMethod', `must be one of ${SIGNATURE_METHODS.join(', ')}`);
-  for (const [name, value] of Object.entries({ connections, connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs, ...prefixed(retry) })) {
-    requireOption(Number.isInteger(value) && value >= 0, name, 'must be a whole number ≥ 0');
-  }
-  requireOption(retry.maxAttempts >= 1, 'retry.maxAttempts', 'must be at least 1');
+  const transport = createVodTransport('createVodClient', origin, options);
 
   const key = toSigningKey(options.secretKey);
   const host = new URL(origin).hostname;
-  const ownsDispatcher = options.dispatcher === undefined;
-  const dispatcher =
-    options.dispatcher ?? createVodPool(origin, { connections, connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs });
 
   function signedPath(input: SmallFileUploadInput): string {
     // Fresh Timestamp and Nonce for every attempt: a replayed request must not look new.
@@ -201,37 +158,22 @@ export function createVodClient(options: VodClientOptions): VodClient {
     return `${path}?${encodeQuery(signQuery(params, { method: 'POST', host, path, secretKey: key }))}`;
   }
 
-  async function attemptOnce(input: SmallFileUploadInput, signal: AbortSignal): Promise<SmallFileUploadResult> {
-    const text = await postForAnswer(
-      dispatcher,
+  const attemptOnce = async (input: SmallFileUploadInput, signal: AbortSignal): Promise<SmallFileUploadResult> => {
+    const text = await transport.post(
       {
-        origin,
         path: signedPath(input),
-        method: 'POST',
         headers: { 'content-type': 'application/octet-stream', 'content-length': String(input.size) },
         body: Array.isArray(input.body) ? chunksOf(input.body) : (input.body as Uint8Array),
-        headersTimeout: headersTimeoutMs,
-        bodyTimeout: bodyTimeoutMs,
       },
       signal,
     );
     return parseAnswer(text);
-  }
-
-  function smallFileUpload(input: SmallFileUploadInput): Promise<SmallFileUploadResult> {
-    return withRetries(
-      (signal) => attemptOnce(input, signal),
-      (result) => ({ kind: 'answer', code: result.code, canRetry: result.ok ? 0 : result.canRetry ? 1 : 0 }),
-      { retry, random, ...(input.signal ? { signal: input.signal } : {}) },
-    );
-  }
+  };
 
   return {
-    smallFileUpload,
-    reachable: (timeoutMs = 1000) => reachable(origin, timeoutMs),
-    async close() {
-      if (ownsDispatcher) await dispatcher.close();
-    },
+    smallFileUpload: (input) => transport.call((signal) => attemptOnce(input, signal), input.signal),
+    reachable: transport.reachable,
+    close: transport.close,
   };
 }
 
@@ -245,10 +187,6 @@ function chunksOf(chunks: readonly Uint8Array[]): Readable {
 
 function requireOption(ok: boolean, name: string, rule: string): asserts ok {
   if (!ok) throw new TypeError(`createVodClient: option "${name}" ${rule}`);
-}
-
-function prefixed(retry: RetryOptions): Record<string, number> {
-  return Object.fromEntries(Object.entries(retry).map(([k, v]) => [`retry.${k}`, v]));
 }
 
 function parseOrigin(baseUrl: string): string {

@@ -2,30 +2,90 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type Dispatcher } from 'undici';
 import { VodAbortedError, VodBadResponseError, VodConnectionError, VodHttpStatusError, VodTimeoutError, VodTransportError } from './errors.js';
-import { backoff, shouldRetry, type AttemptOutcome, type RetryOptions } from './retry.js';
+import { DEFAULT_RETRY_OPTIONS, backoff, shouldRetry, type AttemptOutcome, type RetryOptions } from './retry.js';
 
 /**
- * What both VOD backends (legacy SmallFileUpload, API 3.0 ModifyMediaInfo) share: the keep-alive
+ * What both VOD backends (legacy SmallFileUpload, API 3.0 ModifyMediaInfo) share (`createVodTransport`): the keep-alive
  * pool, the deadline over every attempt, the retry loop, the mapping of transport failures, the
  * bounded read of an answer and the reachability check.
  */
 
-/** The pool's settings (the VOD client options of the same names). */
-export interface VodPoolOptions {
-  connections: number;
-  connectTimeoutMs: number;
-  headersTimeoutMs: number;
-  bodyTimeoutMs: number;
+/** The transport settings both clients take. */
+export interface VodTransportOptions {
+  /**
+   * Transport to send requests with. When absent the client owns a keep-alive `Pool` to
+   * the client's `baseUrl`, closed by `close()`; an injected dispatcher is never closed by the client.
+   */
+  dispatcher?: Dispatcher;
+  /**
+   * Connections of the owned pool (ignored with `dispatcher`).
+   * @default 64
+   */
+  connections?: number;
+  /**
+   * TCP/TLS connect timeout of the owned pool, in ms (ignored with `dispatcher`).
+   * @default 5000
+   */
+  connectTimeoutMs?: number;
+  /**
+   * Time allowed until VOD's response headers arrive, per attempt, in ms. undici checks its socket
+   * timeouts on a ~1 s tick; `retry.deadlineMs` is the precise bound.
+   * @default 10000
+   */
+  headersTimeoutMs?: number;
+  /**
+   * Longest silence while reading VOD's response body, per attempt, in ms.
+   * @default 10000
+   */
+  bodyTimeoutMs?: number;
+  /** Retry limits; see {@link RetryOptions} for the defaults. */
+  retry?: Partial<RetryOptions>;
+  /** Source of jitter in [0, 1). @default Math.random */
+  random?: () => number;
 }
 
-/** A keep-alive pool to VOD's origin. */
-export function createVodPool(origin: string, options: VodPoolOptions): Dispatcher {
-  return new Pool(origin, {
-    connections: options.connections,
-    connect: { timeout: options.connectTimeoutMs },
-    headersTimeout: options.headersTimeoutMs,
-    bodyTimeout: options.bodyTimeoutMs,
-  });
+/** One client's way to VOD: POST and read, with retries within the deadline, reachability, close. */
+export interface VodTransport {
+  /**
+   * Runs `attemptOnce` (which calls `post`) until VOD's answer or failure is final, as the retry
+   * options allow. An answer is retried when it says `canRetry`.
+   */
+  call<T extends { ok: boolean; code: number; canRetry?: boolean; attempts: number }>(attemptOnce: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>;
+  /** One POST: the answer's text on status 200, else a transport error. */
+  post(request: Omit<Dispatcher.RequestOptions, 'origin' | 'method' | 'headersTimeout' | 'bodyTimeout'>, signal: AbortSignal): Promise<string>;
+  reachable(timeoutMs?: number): Promise<boolean>;
+  /** Closes the owned pool (not an injected dispatcher). */
+  close(): Promise<void>;
+}
+
+/**
+ * The transport of a client named `client` (for option errors) to `origin`: the options' defaults
+ * checked once, a keep-alive pool unless a dispatcher is given.
+ */
+export function createVodTransport(client: string, origin: string, options: VodTransportOptions): VodTransport {
+  const { connections = 64, connectTimeoutMs = 5000, headersTimeoutMs = 10_000, bodyTimeoutMs = 10_000, random = Math.random } = options;
+  const retry: RetryOptions = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
+  const retryEntries = Object.entries(retry).map(([name, value]) => [`retry.${name}`, value] as const);
+  for (const [name, value] of [...Object.entries({ connections, connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs }), ...retryEntries]) {
+    if (!(Number.isInteger(value) && value >= 0)) throw new TypeError(`${client}: option "${name}" must be a whole number ≥ 0`);
+  }
+  if (retry.maxAttempts < 1) throw new TypeError(`${client}: option "retry.maxAttempts" must be at least 1`);
+  const ownsDispatcher = options.dispatcher === undefined;
+  const dispatcher =
+    options.dispatcher ?? new Pool(origin, { connections, connect: { timeout: connectTimeoutMs }, headersTimeout: headersTimeoutMs, bodyTimeout: bodyTimeoutMs });
+  return {
+    call: (attemptOnce, signal) =>
+      withRetries(attemptOnce, (answer) => ({ kind: 'answer', code: answer.code, canRetry: answer.ok ? 0 : answer.canRetry ? 1 : 0 }), {
+        retry,
+        random,
+        ...(signal ? { signal } : {}),
+      }),
+    post: (request, signal) => postForAnswer(dispatcher, { ...request, origin, method: 'POST', headersTimeout: headersTimeoutMs, bodyTimeout: bodyTimeoutMs }, signal),
+    reachable: (timeoutMs = 1000) => reachable(origin, timeoutMs),
+    async close() {
+      if (ownsDispatcher) await dispatcher.close();
+    },
+  };
 }
 
 /**
@@ -33,7 +93,7 @@ export function createVodPool(origin: string, options: VodPoolOptions): Dispatch
  * waits (jittered backoff between them). Resolves with the last answer, or throws the last
  * transport error, each carrying its attempt count.
  */
-export async function withRetries<T extends { attempts: number }>(
+async function withRetries<T extends { attempts: number }>(
   attemptOnce: (signal: AbortSignal) => Promise<T>,
   outcomeOf: (answer: T) => AttemptOutcome,
   options: { retry: RetryOptions; random: () => number; signal?: AbortSignal },
@@ -80,7 +140,7 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
  * One POST to VOD: resolves with the answer's text when the status is 200; throws the transport
  * error otherwise (no answer, another status, a body too long or cut short).
  */
-export async function postForAnswer(dispatcher: Dispatcher, request: Dispatcher.RequestOptions, signal: AbortSignal): Promise<string> {
+async function postForAnswer(dispatcher: Dispatcher, request: Dispatcher.RequestOptions, signal: AbortSignal): Promise<string> {
   let response: Dispatcher.ResponseData;
   try {
     response = await dispatcher.request({ ...request, method: 'POST', signal });
@@ -99,7 +159,7 @@ export async function postForAnswer(dispatcher: Dispatcher, request: Dispatcher.
 }
 
 /** Reads an answer body of at most `limit` bytes as UTF-8. */
-export async function readLimited(body: AsyncIterable<Uint8Array>, limit: number): Promise<string> {
+async function readLimited(body: AsyncIterable<Uint8Array>, limit: number): Promise<string> {
   const chunks: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of body) {
@@ -111,7 +171,7 @@ export async function readLimited(body: AsyncIterable<Uint8Array>, limit: number
 }
 
 /** undici's failure, or our deadline, as the transport error the upload path maps to a result. */
-export function toTransportError(error: unknown, signal: AbortSignal): VodTransportError {
+function toTransportError(error: unknown, signal: AbortSignal): VodTransportError {
   if (error instanceof VodTransportError) return error;
   if (signal.aborted) {
     const reason: unknown = signal.reason;
@@ -130,7 +190,7 @@ export function toTransportError(error: unknown, signal: AbortSignal): VodTransp
 }
 
 /** Whether a TCP connection to the origin's host can be opened now (readiness checks). */
-export function reachable(origin: string, timeoutMs = 1000): Promise<boolean> {
+function reachable(origin: string, timeoutMs = 1000): Promise<boolean> {
   const target = new URL(origin);
   return new Promise((resolve) => {
     // URL hostnames keep an IPv6 address's brackets; net.connect wants it bare.
