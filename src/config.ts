@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { MAX_CLOCK_TOLERANCE_SECONDS, MIN_SECRET_BYTES } from './auth/jwt-verifier.js';
 import type { AuthenticationOptions } from './auth/use-authentication.js';
 import type { PostgresLedgerOptions } from './ledger/postgres-cover-store.js';
-import { ConfigError, bool, origins, portNumber, wholeNumber, readSettings, type GatewaySettings, type Reader, type VodClientSettings } from './env-settings.js';
+import { ConfigError, DATABASE_VARIABLES, bool, origins, portNumber, wholeNumber, readSettings, readVariables, type GatewaySettings, type Reader, type VodClientSettings } from './env-settings.js';
 import { DEFAULT_API3_BASE_URL } from './vod/api3-protocol.js';
 import { vodBaseUrlProblem } from './vod/base-url.js';
 import { DEFAULT_REGION, DEFAULT_VOD_BASE_URL, REGION_PATTERN, SIGNATURE_METHODS, VOD_PATHS, type SignatureMethod } from './vod/protocol.js';
@@ -184,21 +184,10 @@ function readAuth(read: (name: string) => string | undefined, readSecret: (name:
 /** DATABASE_URL (or DATABASE_URL_FILE) and the pool's settings; undefined without a URL. */
 function readDatabase(read: (name: string) => string | undefined, readSecret: (name: string) => string | undefined): PostgresLedgerOptions | undefined {
   const connectionString = readSecret('DATABASE_URL');
-  const settings = [
-    ['DATABASE_POOL_SIZE', 'poolSize', wholeNumber(1, 1000)],
-    ['DATABASE_STATEMENT_TIMEOUT_MS', 'statementTimeoutMs', wholeNumber(1, 3_600_000, ' of milliseconds')],
-    ['DATABASE_CONNECT_TIMEOUT_MS', 'connectTimeoutMs', wholeNumber(1, 3_600_000, ' of milliseconds')],
-    ['DATABASE_CLAIM_LEASE_MS', 'claimLeaseMs', wholeNumber(100, 3_600_000, ' of milliseconds')],
-  ] as const;
   if (connectionString === undefined) {
-    for (const [name] of settings) if (read(name) !== undefined) throw new ConfigError(name, 'is set, but DATABASE_URL is not (without it the ledger is SQLite in DATA_DIR)');
+    for (const [name] of DATABASE_VARIABLES) if (read(name) !== undefined) throw new ConfigError(name, 'is set, but DATABASE_URL is not (without it the ledger is SQLite in DATA_DIR)');
     return undefined;
   }
   if (!/^postgres(ql)?:\/\/[^\s]+$/.test(connectionString)) throw new ConfigError('DATABASE_URL', 'must be a postgres:// URL');
-  const options: Record<string, unknown> = { connectionString };
-  for (const [name, option, reader] of settings) {
-    const value = read(name);
-    if (value !== undefined) options[option] = reader(name, value);
-  }
-  return options as unknown as PostgresLedgerOptions;
+  return { connectionString, ...readVariables(read, DATABASE_VARIABLES) };
 }

@@ -127,21 +127,28 @@ export const VOD_CLIENT_VARIABLES: readonly (readonly [variable: string, option:
   ['VOD_DEADLINE_MS', 'retry.deadlineMs', ms(1)],
 ];
 
-/** The settings whose variables are set, read and checked (a bad one throws a ConfigError naming it). */
-export function readSettings(read: (name: string) => string | undefined): { gateway: GatewaySettings; vodClient: VodClientSettings } {
-  const gateway: Record<string, unknown> = {};
-  for (const [variable, option, parse] of GATEWAY_VARIABLES) {
-    const value = read(variable);
-    if (value !== undefined) gateway[option] = parse(variable, value);
-  }
-  const vodClient: Record<string, unknown> = {};
-  const retry: Record<string, unknown> = {};
-  for (const [variable, option, parse] of VOD_CLIENT_VARIABLES) {
+/** The PostgreSQL ledger's settings besides DATABASE_URL (which needs it). */
+export const DATABASE_VARIABLES: readonly (readonly [variable: string, option: string, read: Reader])[] = [
+  ['DATABASE_POOL_SIZE', 'poolSize', wholeNumber(1, 1000)],
+  ['DATABASE_STATEMENT_TIMEOUT_MS', 'statementTimeoutMs', ms(1)],
+  ['DATABASE_CONNECT_TIMEOUT_MS', 'connectTimeoutMs', ms(1)],
+  ['DATABASE_CLAIM_LEASE_MS', 'claimLeaseMs', ms(100)],
+];
+
+/** The options a table's set variables give, read and checked (a bad one throws a ConfigError naming it); `retry.x` nests. */
+export function readVariables(read: (name: string) => string | undefined, table: readonly (readonly [variable: string, option: string, read: Reader])[]): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const [variable, option, parse] of table) {
     const value = read(variable);
     if (value === undefined) continue;
-    if (option.startsWith('retry.')) retry[option.slice('retry.'.length)] = parse(variable, value);
-    else vodClient[option] = parse(variable, value);
+    const [outer, inner] = option.split('.', 2) as [string, string?];
+    if (inner === undefined) options[outer] = parse(variable, value);
+    else options[outer] = { ...(options[outer] as object | undefined), [inner]: parse(variable, value) };
   }
-  if (Object.keys(retry).length > 0) vodClient['retry'] = retry;
-  return { gateway: gateway as GatewaySettings, vodClient: vodClient as VodClientSettings };
+  return options;
+}
+
+/** The settings whose variables are set, read and checked (a bad one throws a ConfigError naming it). */
+export function readSettings(read: (name: string) => string | undefined): { gateway: GatewaySettings; vodClient: VodClientSettings } {
+  return { gateway: readVariables(read, GATEWAY_VARIABLES) as GatewaySettings, vodClient: readVariables(read, VOD_CLIENT_VARIABLES) as VodClientSettings };
 }
