@@ -23,7 +23,7 @@ import { createCoverLoader } from './ledger/cover-loader.js';
 import type { CoverStore } from './ledger/cover-store.js';
 import { withWriteRetries, type RetryingCoverStore } from './ledger/retrying-cover-store.js';
 import { openSqliteCoverStore } from './ledger/sqlite-cover-store.js';
-import { OPERATOR_PATHS, createOperatorRoutes } from './http/operator-routes.js';
+import { createOperatorRoutes, hideOperatorRoutes } from './http/operator-routes.js';
 import { assignRequestId } from './http/request-id.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type GatewayMetrics } from './observability/metrics.js';
@@ -390,15 +390,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   });
   const graphiqlAssets = graphiql ? createGraphiqlAssets() : () => false;
-  // With an admin listener they are answered there only (Yoga would answer /health itself).
-  const publicOperatorRoutes =
-    options.adminPort === undefined
-      ? operatorRoutes
-      : (req: IncomingMessage, res: ServerResponse) => {
-          if (!OPERATOR_PATHS.has((req.url ?? '/').split('?', 1)[0]!)) return false;
-          sendJson(res, 404, JSON.stringify({ error: 'not found' }));
-          return true;
-        };
+  // With an admin listener they are answered there only.
+  const publicOperatorRoutes = options.adminPort === undefined ? operatorRoutes : hideOperatorRoutes;
   const shutdown = drainable((req, res) => {
     try {
       if (publicOperatorRoutes(req, res) || graphiqlAssets(req, res)) return;

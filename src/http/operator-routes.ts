@@ -46,5 +46,14 @@ export function createOperatorRoutes(options: { registry: Registry; readiness: R
 
 const NO_STORE = { 'cache-control': 'no-store' };
 
-/** The operator's paths, for a public listener that must not answer them (ADMIN_PORT). */
-export const OPERATOR_PATHS: ReadonlySet<string> = new Set(['/metrics', '/health', '/ready']);
+const OPERATOR_PATHS: ReadonlySet<string> = new Set(['/metrics', '/health', '/ready']);
+
+/**
+ * For a public listener when the operator's routes have a listener of their own (ADMIN_PORT): their
+ * paths answer 404 (Yoga would answer `/health` itself). Returns false for any other request.
+ */
+export function hideOperatorRoutes(req: IncomingMessage, res: ServerResponse): boolean {
+  if (!OPERATOR_PATHS.has((req.url ?? '/').split('?', 1)[0]!)) return false;
+  sendJson(res, 404, JSON.stringify({ error: 'not found' }));
+  return true;
+}

@@ -6,7 +6,7 @@ import { UploadVideoCoverResult } from './upload-video-cover-result.js';
 builder.mutationField('uploadVideoCover', (t) =>
   t.field({
     description:
-      "Uploads a video's cover image (jpg, jpeg, png, gif, webp or bmp, under 1 MiB) to VOD. Send it as a GraphQL multipart request with the `x-graphql-yoga-csrf` or `apollo-require-preflight` header.",
+      "Uploads a video's cover image (jpg, jpeg, png or gif, and webp or bmp with the legacy VOD API: see uploadLimits; under 1 MiB) to VOD. Send it as a GraphQL multipart request with the `x-graphql-yoga-csrf` or `apollo-require-preflight` header.",
     type: UploadVideoCoverResult,
     // For routers that enforce them; the gateway checks the same itself (useAuthentication, the upload policy).
     authenticated: true,
