@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { useGraphQlJit } from '@envelop/graphql-jit';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
@@ -369,7 +368,6 @@ export function createGateway(options: GatewayOptions): Gateway {
         blockFieldSuggestion: { enabled: !introspection },
       }),
       ...(introspection ? [] : [useDisableIntrospection()]),
-      useGraphQlJit(),
       ...(options.plugins ?? []),
     ],
   });
