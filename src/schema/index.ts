@@ -1,6 +1,7 @@
 import { printSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
+import { guardEntityRepresentations } from './entities-guard.js';
 import './date-time-scalar.js';
 import './upload-scalar.js';
 import './upload-error-reason.js';
@@ -22,7 +23,11 @@ export const FEDERATION_LINK = 'https://specs.apollo.dev/federation/v2.6';
 
 /** The gateway's schema, a Federation v2 subgraph (`_service`, `_entities`), built once. */
 export function getSchema(): GraphQLSchema {
-  return (schema ??= builder.toSubGraphSchema({ linkUrl: FEDERATION_LINK, federationDirectives: ['@key', '@authenticated', '@requiresScopes'] }));
+  if (!schema) {
+    schema = builder.toSubGraphSchema({ linkUrl: FEDERATION_LINK, federationDirectives: ['@key', '@authenticated', '@requiresScopes'] });
+    guardEntityRepresentations(schema, ['Video']);
+  }
+  return schema;
 }
 
 /** The subgraph SDL (what `_service { sdl }` answers), committed as `schema.graphql`. */

@@ -1,5 +1,6 @@
 import { UPLOAD_SCOPE } from '../auth/upload-policy.js';
 import { requestIdOf } from '../http/request-id.js';
+import { VIDEO_FILE_ID_RULE } from '../vod/protocol.js';
 import { builder } from './builder.js';
 import { UploadVideoCoverResult } from './upload-video-cover-result.js';
 
@@ -12,7 +13,7 @@ builder.mutationField('uploadVideoCover', (t) =>
     authenticated: true,
     requiresScopes: [[UPLOAD_SCOPE]],
     args: {
-      fileId: t.arg.id({ required: true, description: 'The video\'s VOD fileId: 1–64 characters of 0-9, A-Z, a-z, "_" or "-".' }),
+      fileId: t.arg.id({ required: true, description: `The video's VOD fileId: ${VIDEO_FILE_ID_RULE}.` }),
       file: t.arg({ type: 'Upload', required: true, description: 'The image; its file name (without extension, at most 40 characters) becomes the cover\'s name at VOD.' }),
     },
     resolve: (_root, args, ctx) =>

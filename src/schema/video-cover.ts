@@ -1,5 +1,7 @@
 import type { CoverRecord } from '../ledger/cover-store.js';
+import { VIDEO_FILE_ID_RULE } from '../vod/protocol.js';
 import { builder } from './builder.js';
+import { checkedVideoFileId } from './video-file-id.js';
 
 export const VideoCover = builder.objectRef<CoverRecord>('VideoCover').implement({
   description: "A video's cover as the ledger recorded it when it was uploaded.",
@@ -18,7 +20,7 @@ builder.queryField('videoCover', (t) =>
     description: "A video's latest cover, or null when none was uploaded through this service.",
     type: VideoCover,
     nullable: true,
-    args: { fileId: t.arg.id({ required: true, description: "The video's VOD fileId." }) },
-    resolve: (_root, args, ctx) => ctx.coverLoader.load(String(args.fileId)),
+    args: { fileId: t.arg.id({ required: true, description: `The video's VOD fileId: ${VIDEO_FILE_ID_RULE}.` }) },
+    resolve: (_root, args, ctx) => ctx.coverLoader.load(checkedVideoFileId(args.fileId)),
   }),
 );

@@ -1,4 +1,4 @@
-import { VodCode } from '../vod/protocol.js';
+import { VIDEO_FILE_ID_RULE, VodCode } from '../vod/protocol.js';
 
 /** Why an upload failed: the `UploadErrorReason` enum of the schema. */
 export const UPLOAD_ERROR_REASONS = {
@@ -7,7 +7,7 @@ export const UPLOAD_ERROR_REASONS = {
   INVALID_FILE_NAME: 'The file name breaks VOD rules: at most 40 characters without the extension, none of \\ / : * ? " < > | or control characters.',
   UNSUPPORTED_FILE_TYPE: 'The file extension is not one of jpg, jpeg, png, gif, webp, bmp.',
   CONTENT_MISMATCH: "The file's bytes are not an image of the type its extension names.",
-  INVALID_FILE_ID: 'The video fileId is not 1–64 characters of 0-9, A-Z, a-z, "_" or "-".',
+  INVALID_FILE_ID: `The video fileId is not ${VIDEO_FILE_ID_RULE}.`,
   UPLOAD_ABORTED: 'The upload stopped before the whole file arrived.',
   VOD_REJECTED: 'VOD refused the cover; `code` is VOD\'s own.',
   VOD_UNAVAILABLE: 'VOD did not answer usefully (timeout, connection, HTTP error, unreadable answer, or a passing fault after retries).',

@@ -33,6 +33,9 @@ export const MAX_VIDEO_FILE_ID_LENGTH = 64;
 /** A video fileId: 1–64 characters of `[0-9A-Za-z_-]` (the contract is silent; see README). */
 export const VIDEO_FILE_ID_PATTERN = /^[0-9A-Za-z_-]{1,64}$/;
 
+/** {@link VIDEO_FILE_ID_PATTERN} in words, for messages and descriptions. */
+export const VIDEO_FILE_ID_RULE = '1–64 characters of 0-9, A-Z, a-z, "_" or "-"';
+
 /** A file type (extension without the dot): 1–16 ASCII letters or digits. */
 export const FILE_TYPE_PATTERN = /^[0-9A-Za-z]{1,16}$/;
 
@@ -118,8 +121,8 @@ export function fileNameProblem(fileName: string): string | undefined {
 }
 
 /** Whether `value` is a valid video fileId for `extra.fileId`. */
-export function isValidVideoFileId(value: string): boolean {
-  return VIDEO_FILE_ID_PATTERN.test(value);
+export function isValidVideoFileId(value: unknown): value is string {
+  return typeof value === 'string' && VIDEO_FILE_ID_PATTERN.test(value);
 }
 
 /** The MIME type the emulator serves a stored cover with. */
