@@ -345,6 +345,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     graphiql: graphiql ? { title: 'vod-cover-gateway', defaultQuery: DEFAULT_QUERY, defaultEditorToolsVisibility: 'variables' } : false,
     renderGraphiQL: () => renderGraphiqlPage({ title: 'vod-cover-gateway', endpoint: graphqlEndpoint, query: DEFAULT_QUERY, variables: DEFAULT_VARIABLES }),
     landingPage: false,
+    // Yoga answers any URL that ends with its health path (`//health`, `/graphql/health`), even
+    // under ADMIN_PORT; it has no switch. No request URL can end with a space (HTTP forbids one in
+    // the target), so this turns it off: /health is the operator route's, matched exactly.
+    healthCheckEndpoint: ' ',
     // useBodyLimit bounds bodies instead: see there why Yoga's own limit does not fit.
     maxRequestBodySize: false,
     maskedErrors: true,

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { images } from './fixtures/images.js';
 import { useGateway } from './helpers/gateway.js';
 import { sendUpload } from './helpers/multipart.js';
+import { rawGet } from './helpers/raw-socket.js';
 import { freePort, startService, type RunningService } from './helpers/service.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-bytes!';
@@ -92,6 +93,24 @@ describe('ADMIN_PORT', () => {
       expect(open.statusCode).toBe(404);
       await open.body.dump();
     }
+  });
+
+  it.each(['/health', '//health', '/x/health', '/graphql/health', '/health/', '/health?full=1', '/ready?x', '//metrics'])(
+    'answers %s with 404 on the public port: no spelling of an operator path is answered there',
+    async (path) => {
+      const answer = await rawGet(service.url, path);
+      expect(answer.status).toBe(404);
+      expect(answer.head).not.toMatch(/^x-yoga-id:/im);
+    },
+  );
+
+  it('answers /graphql?/health as it answers /graphql without a query: a GraphQL error, not a health check', async () => {
+    const headers = { accept: 'application/graphql-response+json', 'x-graphql-yoga-csrf': '1' };
+    const [asked, plain] = [await rawGet(service.url, '/graphql?/health', headers), await rawGet(service.url, '/graphql', headers)];
+    expect(asked.status).toBe(400);
+    expect(asked.head).not.toMatch(/^x-yoga-id:/im);
+    expect(JSON.parse(asked.body)).toEqual({ errors: [{ message: 'Must provide query string.', extensions: { code: 'BAD_REQUEST' } }] });
+    expect(asked.body).toBe(plain.body);
   });
 
   it('stops the start with one line naming ADMIN_PORT when it is taken', async () => {
