@@ -2,6 +2,7 @@ import { API3_ACTION, API3_CONTENT_TYPE, API3_SERVICE, API3_VERSION, DEFAULT_API
 import { vodBaseUrlProblem } from './base-url.js';
 import type { SmallFileUploadInput, SmallFileUploadResult, VodClient, VodClientOptions } from './client.js';
 import { VodBadResponseError } from './errors.js';
+import { redactSecrets } from './redact.js';
 import { createVodTransport } from './http-call.js';
 import { tc3Authorization } from './tc3-sign.js';
 
@@ -56,6 +57,7 @@ export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
   async function attemptOnce(input: SmallFileUploadInput, payload: string, signal: AbortSignal): Promise<SmallFileUploadResult> {
     // Signed afresh for each attempt: the timestamp must be current.
     const timestamp = Math.floor(now() / 1000);
+    const authorization = tc3Authorization(secretId, secretKey, { host: signedHost, contentType: API3_CONTENT_TYPE, payload, timestamp, service: API3_SERVICE });
     const text = await transport.post(
       {
         path: '/',
@@ -67,13 +69,13 @@ export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
           'x-tc-timestamp': String(timestamp),
           ...(region === undefined ? {} : { 'x-tc-region': region }),
           ...(token === undefined ? {} : { 'x-tc-token': token }),
-          authorization: tc3Authorization(secretId, secretKey, { host: signedHost, contentType: API3_CONTENT_TYPE, payload, timestamp, service: API3_SERVICE }),
+          authorization,
         },
         body: payload,
       },
       signal,
     );
-    return parseApi3Answer(text, input.videoFileId);
+    return parseApi3Answer(text, input.videoFileId, [/Signature=([0-9a-f]+)$/.exec(authorization)?.[1], token]);
   }
 
   return {
@@ -89,7 +91,7 @@ export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
 }
 
 /** Reads `{"Response": {...}}`: a CoverUrl, or an Error with its code and message. */
-export function parseApi3Answer(text: string, videoFileId: string): SmallFileUploadResult {
+export function parseApi3Answer(text: string, videoFileId: string, secrets: readonly (string | undefined)[] = []): SmallFileUploadResult {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -102,7 +104,10 @@ export function parseApi3Answer(text: string, videoFileId: string): SmallFileUpl
   if (error !== undefined) {
     if (typeof error !== 'object' || error === null || typeof error.Code !== 'string') throw new VodBadResponseError('an "Error" without a "Code"');
     const { code, canRetry } = classifyApi3Error(error.Code);
-    return { ok: false, code, vodErrorCode: error.Code, message: typeof error.Message === 'string' ? error.Message : '', codeDesc: error.Code, canRetry, attempts: 1 };
+    // The same redaction as the legacy client's: an error may quote the request it answers.
+    const message = typeof error.Message === 'string' ? redactSecrets(error.Message, secrets) : '';
+    const vodErrorCode = redactSecrets(error.Code, secrets);
+    return { ok: false, code, vodErrorCode, message, codeDesc: vodErrorCode, canRetry, attempts: 1 };
   }
   if (typeof coverUrl !== 'string' || !/^https?:\/\//.test(coverUrl)) throw new VodBadResponseError('no http(s) "CoverUrl"');
   return { ok: true, code: 0, fileId: videoFileId, url: coverUrl, instant: false, attempts: 1 };

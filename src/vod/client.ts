@@ -15,7 +15,7 @@ import {
 import type { RetryOptions } from './retry.js';
 import { rawTopLevelMember } from './raw-json-member.js';
 import { vodBaseUrlProblem } from './base-url.js';
-import { redactSignedQuery } from './redact.js';
+import { redactSecrets } from './redact.js';
 import { encodeQuery, signQuery, toSigningKey } from './sign.js';
 
 /** Options of {@link createVodClient}; the pool, timeouts and retries are the transport's. */
@@ -137,7 +137,8 @@ export function createVodClient(options: VodClientOptions): VodClient {
   const key = toSigningKey(options.secretKey);
   const host = new URL(origin).hostname;
 
-  function signedPath(input: SmallFileUploadInput): string {
+  /** The signed path of one attempt, and the secrets it carries (for redacting VOD's echo of them). */
+  function signedPath(input: SmallFileUploadInput): { path: string; secrets: (string | undefined)[] } {
     // Fresh Timestamp and Nonce for every attempt: a replayed request must not look new.
     const params: Record<string, string> = {
       Action: SMALL_FILE_UPLOAD,
@@ -155,19 +156,21 @@ export function createVodClient(options: VodClientOptions): VodClient {
       'extra.usage': '1',
       'extra.fileId': input.videoFileId,
     };
-    return `${path}?${encodeQuery(signQuery(params, { method: 'POST', host, path, secretKey: key }))}`;
+    const signed = signQuery(params, { method: 'POST', host, path, secretKey: key });
+    return { path: `${path}?${encodeQuery(signed)}`, secrets: [signed['Signature'], token] };
   }
 
   const attemptOnce = async (input: SmallFileUploadInput, signal: AbortSignal): Promise<SmallFileUploadResult> => {
+    const signed = signedPath(input);
     const text = await transport.post(
       {
-        path: signedPath(input),
+        path: signed.path,
         headers: { 'content-type': 'application/octet-stream', 'content-length': String(input.size) },
         body: Array.isArray(input.body) ? chunksOf(input.body) : (input.body as Uint8Array),
       },
       signal,
     );
-    return parseAnswer(text);
+    return parseAnswer(text, signed.secrets);
   };
 
   return {
@@ -196,7 +199,7 @@ function parseOrigin(baseUrl: string): string {
 }
 
 /** Reads §3's JSON. A `fileId` sent as a JSON number is kept digit for digit only when it is a plain top-level integer literal. */
-export function parseAnswer(text: string): SmallFileUploadResult {
+export function parseAnswer(text: string, secrets: readonly (string | undefined)[] = []): SmallFileUploadResult {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -221,8 +224,8 @@ export function parseAnswer(text: string): SmallFileUploadResult {
     ok: false,
     code,
     // VOD may echo the request URL; its Signature (and Token) must not travel on to clients or logs.
-    message: typeof answer['message'] === 'string' ? redactSignedQuery(answer['message']) : '',
-    codeDesc: typeof answer['codeDesc'] === 'string' ? redactSignedQuery(answer['codeDesc']) : '',
+    message: typeof answer['message'] === 'string' ? redactSecrets(answer['message'], secrets) : '',
+    codeDesc: typeof answer['codeDesc'] === 'string' ? redactSecrets(answer['codeDesc'], secrets) : '',
     canRetry: answer['canRetry'] === 1 || answer['canRetry'] === '1',
     attempts: 1,
   };
