@@ -14,6 +14,21 @@ import { VIDEO_FILE_ID, resultOf, sendUpload, uploadForm } from './helpers/multi
 import { postGraphql as graphql } from './helpers/graphql.js';
 import { VIDEOS_SDL, composeSupergraph, startHiveGateway, startVideosSubgraph } from './helpers/supergraph.js';
 
+/** The process warnings of one kind emitted from now until `stop()` (Node emits each kind of them once per emitter). */
+function warningsDuring(name = 'MaxListenersExceededWarning'): { stop(): string[] } {
+  const seen: string[] = [];
+  const onWarning = (warning: Error) => {
+    if (warning.name === name) seen.push(warning.message);
+  };
+  process.on('warning', onWarning);
+  return {
+    stop() {
+      process.off('warning', onWarning);
+      return seen;
+    },
+  };
+}
+
 /** A ledger that counts the queries it answers. */
 function countingLedger(inner: CoverStore): CoverStore & { queries: number } {
   const ledger = {
@@ -191,6 +206,23 @@ describe('behind Hive Gateway, composed with a videos subgraph', () => {
     const uploaded = resultOf(await sendUpload(covers.url, { bytes: images.png, filename: 'joined.png', fileId: 'joined-video' })) as { url: string };
     const { body } = await graphql(hive.url, '{ video(fileId: "joined-video") { title cover { url } } }');
     expect(body).toEqual({ data: { video: { title: 'Video joined-video', cover: { url: uploaded.url } } } });
+  });
+
+  it('passes 50 concurrent uploads through with no MaxListenersExceededWarning in this process (router and gateway)', async () => {
+    covers.emulator.reset();
+    // Retries for some (two faults: no upload meets three, its last attempt), as listeners per retry
+    // would pile up too; then VOD holds every answer back, so that all 50 are in flight at once.
+    covers.emulator.inject({ kind: 'answer', code: -10004, canRetry: 1 }, 2);
+    covers.emulator.inject({ kind: 'delay', ms: 300 }, 60);
+    const warnings = warningsDuring();
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        const res = await fetch(hive.url, { method: 'POST', body: uploadForm({ bytes: images.jpg, filename: 'cover.jpg', fileId: `many-${i}` }), headers: { 'x-graphql-yoga-csrf': '1' } });
+        return ((await res.json()) as { data: { uploadVideoCover: { __typename: string } } }).data.uploadVideoCover.__typename;
+      }),
+    );
+    expect(answers).toEqual(Array.from({ length: 50 }, () => 'UploadVideoCoverSuccess'));
+    expect(warnings.stop()).toEqual([]);
   });
 
   it('refuses a multipart request without a CSRF header at the gateway or the subgraph', async () => {

@@ -57,6 +57,7 @@ export async function startHiveGateway(
     },
     ...(options.hmacSignature ? { hmacSignature: options.hmacSignature } : {}),
     logging: false,
+    plugins: () => [ownSignalPerSubgraphRequest],
   });
   const server = createServer(gateway);
   const started = await listen(server, '/graphql');
@@ -68,6 +69,19 @@ export async function startHiveGateway(
     },
   };
 }
+
+/**
+ * Every subgraph request of Hive's HTTP executor carries the executor's one dispose signal, and
+ * node:http adds an abort listener to it per request in flight: 11 concurrent uploads made Node
+ * warn "MaxListenersExceededWarning: 11 abort listeners added to [AbortSignal]" (no leak: each is
+ * removed when its request ends). AbortSignal.any gives each request a signal of its own that still
+ * follows the shared one, without a listener on it.
+ */
+const ownSignalPerSubgraphRequest = {
+  onFetch({ options, setOptions }: { options: RequestInit; setOptions(options: RequestInit): void }) {
+    if (options.signal) setOptions({ ...options, signal: AbortSignal.any([options.signal]) });
+  },
+};
 
 function listen(server: Server, path: string): Promise<{ url: string; close(): Promise<void> }> {
   return new Promise((resolve) => {
