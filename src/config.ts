@@ -160,6 +160,9 @@ function readAuth(read: (name: string) => string | undefined, readSecret: (name:
   const audience = read('AUTH_JWT_AUDIENCE');
   const tolerance = read('AUTH_JWT_CLOCK_TOLERANCE_S');
   const routerSignatureSecret = readSecret('AUTH_ROUTER_HMAC_SECRET');
+  if (routerSignatureSecret !== undefined && Buffer.byteLength(routerSignatureSecret) < MIN_SECRET_BYTES) {
+    throw new ConfigError('AUTH_ROUTER_HMAC_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes for HMAC-SHA256, got ${Buffer.byteLength(routerSignatureSecret)}`);
+  }
   if (secret === undefined && jwksUrl === undefined) {
     for (const [name, value] of [['AUTH_JWT_ISSUER', issuer], ['AUTH_JWT_AUDIENCE', audience], ['AUTH_JWT_CLOCK_TOLERANCE_S', tolerance]] as const) {
       if (value !== undefined) throw new ConfigError(name, 'is set, but neither AUTH_JWT_SECRET nor AUTH_JWKS_URL is (tokens need one of them)');

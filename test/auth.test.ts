@@ -115,6 +115,22 @@ describe('bearer tokens signed with the shared secret (HS256)', () => {
     expectRefusedUnread(h(), await upload(h().url, `Bearer ${await hsToken({ exp: now() - 60 })}`), 'invalid_token');
   });
 
+  it.each([
+    ['a space-separated scope claim (RFC 8693)', { scope: 'covers:read covers:write' }],
+    ['an scp list (Okta, Microsoft Entra ID)', { scope: undefined, scp: ['covers:read', 'covers:write'] }],
+  ])('takes the scopes of %s', async (_name, claims) => {
+    h().emulator.reset();
+    const answer = await upload(h().url, `Bearer ${await hsToken(claims)}`);
+    expect(answer.body.data?.uploadVideoCover).toMatchObject({ __typename: 'UploadVideoCoverSuccess' });
+  });
+
+  it('does not take an scp string, nor scp when a scope claim is there', async () => {
+    for (const claims of [{ scope: undefined, scp: 'covers:write' }, { scope: 'covers:read', scp: ['covers:write'] }]) {
+      const answer = await upload(h().url, `Bearer ${await hsToken(claims)}`);
+      expect(answer.body.data?.uploadVideoCover).toMatchObject({ __typename: 'UploadVideoCoverError', reason: 'FORBIDDEN' });
+    }
+  });
+
   it('answers FORBIDDEN (-20007, canRetry false) to a token without covers:write, before reading the file; VOD is never called', async () => {
     const answer = await upload(h().url, `Bearer ${await hsToken({ scope: 'covers:read' })}`);
     expect(answer.status).toBe(200);

@@ -15,6 +15,7 @@ function configErrorOf(env: NodeJS.ProcessEnv): unknown {
 }
 
 const SECRET_32 = 'a-secret-of-exactly-32-bytes-ok!';
+const ROUTER_SECRET_32 = 'a-router-secret-of-32-bytes-ok!!';
 
 describe('loadConfig', () => {
   it('reads authentication, CORS origins and the admin port', () => {
@@ -24,14 +25,14 @@ describe('loadConfig', () => {
       AUTH_JWT_ISSUER: 'https://idp.example.com/',
       AUTH_JWT_AUDIENCE: 'vod-covers',
       AUTH_JWT_CLOCK_TOLERANCE_S: '10',
-      AUTH_ROUTER_HMAC_SECRET: 'router-secret',
+      AUTH_ROUTER_HMAC_SECRET: ROUTER_SECRET_32,
       CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
       ADMIN_PORT: '9090',
     });
     expect({ auth: config.auth, corsOrigins: config.corsOrigins, adminPort: config.adminPort }).toEqual({
       auth: {
         jwt: { secret: SECRET_32, jwksUrl: 'https://idp.example.com/.well-known/jwks.json', issuer: 'https://idp.example.com/', audience: 'vod-covers', clockToleranceSeconds: 10 },
-        routerSignatureSecret: 'router-secret',
+        routerSignatureSecret: ROUTER_SECRET_32,
       },
       corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
       adminPort: 9090,
@@ -66,7 +67,7 @@ describe('loadConfig', () => {
 
   it('turns authentication off when no AUTH_ variable is set, and on with the router secret alone', () => {
     expect(loadConfig({}).auth).toBeUndefined();
-    expect(loadConfig({ AUTH_ROUTER_HMAC_SECRET: 'router-secret' }).auth).toEqual({ routerSignatureSecret: 'router-secret' });
+    expect(loadConfig({ AUTH_ROUTER_HMAC_SECRET: ROUTER_SECRET_32 }).auth).toEqual({ routerSignatureSecret: ROUTER_SECRET_32 });
   });
 
   it('runs against the embedded emulator with no VOD credentials', () => {
@@ -246,7 +247,9 @@ describe('loadConfig', () => {
     ['AUTH_JWT_SECRET', { AUTH_JWT_SECRET: 'thirty-one-bytes-is-too-short!!' }],
     ['AUTH_JWKS_URL', { AUTH_JWKS_URL: 'idp.example.com/jwks.json' }],
     ['AUTH_JWT_ISSUER', { AUTH_JWT_ISSUER: 'https://idp.example.com/' }],
-    ['AUTH_JWT_AUDIENCE', { AUTH_ROUTER_HMAC_SECRET: 's', AUTH_JWT_AUDIENCE: 'covers' }],
+    ['AUTH_JWT_AUDIENCE', { AUTH_ROUTER_HMAC_SECRET: ROUTER_SECRET_32, AUTH_JWT_AUDIENCE: 'covers' }],
+    ['AUTH_ROUTER_HMAC_SECRET', { AUTH_ROUTER_HMAC_SECRET: 's' }],
+    ['AUTH_ROUTER_HMAC_SECRET', { AUTH_ROUTER_HMAC_SECRET: 'thirty-one-bytes-is-too-short!!' }],
     ['AUTH_JWT_CLOCK_TOLERANCE_S', { AUTH_JWT_SECRET: SECRET_32, AUTH_JWT_CLOCK_TOLERANCE_S: '301' }],
     ['AUTH_UPLOAD_SCOPE', { AUTH_UPLOAD_SCOPE: 'covers:write covers:read' }],
     ['CORS_ORIGINS', { CORS_ORIGINS: '*' }],

@@ -16,7 +16,7 @@ import { VIDEO_FILE_ID, uploadForm } from './helpers/multipart.js';
 import { VIDEOS_SDL, composeSupergraph, startHiveGateway, startVideosSubgraph } from './helpers/supergraph.js';
 
 const JWT_SECRET = 'a-test-secret-of-at-least-32-bytes!';
-const ROUTER_SECRET = 'router-to-subgraph-secret';
+const ROUTER_SECRET = 'router-to-subgraph-secret-32-bytes';
 const token = (scope: string) =>
   new SignJWT({ sub: 'editor-1', scope, exp: Math.floor(Date.now() / 1000) + 300 }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(JWT_SECRET));
 

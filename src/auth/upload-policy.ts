@@ -33,7 +33,10 @@ export interface UploadPolicyOptions {
   onRuleError?: (error: unknown) => void;
 }
 
-/** The scopes a token lists: the `scope` claim (RFC 8693 §4.2, space-separated) or an `scp` list. */
+/**
+ * The scopes a token lists: its `scope` claim (RFC 8693 §4.2, space-separated), or, when it has
+ * none, an `scp` list of strings (how Okta and Microsoft Entra ID issue them).
+ */
 export function scopesOf(claims: JWTPayload): string[] {
   const { scope, scp } = claims as { scope?: unknown; scp?: unknown };
   if (typeof scope === 'string') return scope.split(' ').filter(Boolean);

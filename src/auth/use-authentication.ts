@@ -1,6 +1,6 @@
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { JWTPayload } from 'jose';
-import { createJwtVerifier, TokenRefused, type JwtOptions } from './jwt-verifier.js';
+import { MIN_SECRET_BYTES, createJwtVerifier, TokenRefused, type JwtOptions } from './jwt-verifier.js';
 import { ROUTER_SIGNATURE_EXTENSION, isRouterSignatureValid } from './router-signature.js';
 
 /** Options of {@link useAuthentication}. With neither set, every request passes. */
@@ -11,8 +11,8 @@ export interface AuthenticationOptions {
    */
   jwt?: JwtOptions;
   /**
-   * Secret of Hive Gateway's HMAC upstream signature (`hmacSignature.secret`): every request must
-   * be signed by the router.
+   * Secret of Hive Gateway's HMAC upstream signature (`hmacSignature.secret`), at least 32 bytes:
+   * every request must be signed by the router.
    * @default undefined (no signature needed)
    */
   routerSignatureSecret?: string;
@@ -43,6 +43,10 @@ const REALM = 'vod-cover-gateway';
 export function useAuthentication(options: AuthenticationOptions): Plugin<AuthenticationContext> {
   const verify = options.jwt ? createJwtVerifier(options.jwt) : undefined;
   const routerSecret = options.routerSignatureSecret;
+  // The same floor as for the JWT secret: HMAC-SHA256 with a short key is guessable offline from one signed request.
+  if (routerSecret !== undefined && Buffer.byteLength(routerSecret) < MIN_SECRET_BYTES) {
+    throw new RangeError(`useAuthentication: option "routerSignatureSecret" must be at least ${MIN_SECRET_BYTES} bytes`);
+  }
   const claimsOf = new WeakMap<Request, JWTPayload>();
 
   return {
