@@ -14,6 +14,7 @@ import { drainable } from './http/drain.js';
 import { sendJson } from './http/send-json.js';
 import { markAwaitingContinue } from './http/expect-continue.js';
 import { useBodyLimit } from './plugins/use-body-limit.js';
+import { useHangUpOnUnreadBody } from './plugins/use-hang-up-on-unread-body.js';
 import { useRepresentationsLimit } from './plugins/use-representations-limit.js';
 import { useStreamingUploads } from './plugins/use-streaming-uploads.js';
 import { getSchema } from './schema/index.js';
@@ -354,7 +355,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     maskedErrors: true,
     logging,
     plugins: [
-      // First: a refusal comes before anything reads the body.
+      useHangUpOnUnreadBody(),
+      // Next: a refusal comes before anything reads the body.
       ...(options.auth?.jwt || options.auth?.routerSignatureSecret ? [useAuthentication(options.auth)] : []),
       // The answer differs by Origin when some origins are allowed: caches must know.
       ...(corsOrigins.length > 0 ? [varyByOrigin] : []),

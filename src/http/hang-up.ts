@@ -15,6 +15,15 @@ const MAX_HANGING_UP = 1024;
 let hangingUp = 0;
 
 /**
+ * Whether the request has a body that has not all arrived. A request without one (no length, or
+ * 0, and not chunked) is not `complete` either while its handler first runs.
+ */
+export function bodyStillArriving(req: IncomingMessage): boolean {
+  if (req.complete) return false;
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+/**
  * Stops reading a request whose body we no longer want. The answer says `connection: close`, and
  * the connection is then closed in two steps (RFC 9112 §9.6): first our sending side (FIN), which
  * tells a client still sending the body that the answer is complete (undici, curl and browsers
@@ -22,7 +31,8 @@ let hangingUp = 0;
  * resets a connection whose client bytes are still arriving, and the client may lose the answer.
  */
 export function stopReadingAndHangUp(req: IncomingMessage, res: ServerResponse): void {
-  if (req.complete || req.socket.destroyed) return;
+  // A request already torn down (its body stream cancelled) has let go of its socket.
+  if (req.complete || !req.socket || req.socket.destroyed) return;
   // A body nobody started reading would be read whole and discarded by Node once the answer is
   // out (its `_dump`); a read of nothing marks it as being consumed, so that never happens.
   req.read(0);

@@ -53,8 +53,8 @@ export interface StreamingUploadsContext {
  * which reads the whole body and hands the resolver a `File`.
  *
  * Answers that need no body come first: a refusal by an earlier hook (CSRF prevention's
- * `onRequestParse`, a user's `onRequest`) is sent before a byte of the body is read, and the
- * connection is then closed rather than the body read (`onResponse`).
+ * `onRequestParse`, a user's `onRequest`) is sent before a byte of the body is read, and
+ * `useHangUpOnUnreadBody` then closes the connection rather than the body being read.
  */
 export function useStreamingUploads(options: StreamingUploadsOptions = {}): Plugin<StreamingUploadsContext, NodeServerContext> {
   const { maxFieldSize = 100_000, maxRequestSize = Infinity, maxFiles = 1 } = options;
@@ -118,12 +118,6 @@ export function useStreamingUploads(options: StreamingUploadsOptions = {}): Plug
     onContextBuilding({ context, extendContext }) {
       const upload = streamed.get((context as { request: Request }).request);
       if (upload) extendContext({ uploadRequest: upload.uploadRequest });
-    },
-
-    onResponse({ request, serverContext }) {
-      // Answered without reading the body (CSRF, a plugin's refusal): do not read it after the answer either.
-      const { req, res } = serverContext as NodeServerContext;
-      if (req && res && !req.readableDidRead && !req.complete && isMultipart(request.headers.get('content-type'))) stopReadingAndHangUp(req, res);
     },
 
     onResultProcess({ request, result, setResult }) {
