@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { MAX_CLOCK_TOLERANCE_SECONDS, MIN_SECRET_BYTES } from './auth/jwt-verifier.js';
+import { keySetUrlProblem } from './auth/key-set-fetch.js';
 import type { AuthenticationOptions } from './auth/use-authentication.js';
 import type { PostgresLedgerOptions } from './ledger/postgres-cover-store.js';
 import { ConfigError, DATABASE_VARIABLES, bool, origins, portNumber, wholeNumber, readSettings, readVariables, type GatewaySettings, type Reader, type VodClientSettings } from './env-settings.js';
@@ -172,7 +173,8 @@ function readAuth(read: (name: string) => string | undefined, readSecret: (name:
   if (secret !== undefined && Buffer.byteLength(secret) < MIN_SECRET_BYTES) {
     throw new ConfigError('AUTH_JWT_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes for HS256, got ${Buffer.byteLength(secret)}`);
   }
-  if (jwksUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(jwksUrl)) throw new ConfigError('AUTH_JWKS_URL', `must be an http(s) URL, got ${JSON.stringify(jwksUrl)}`);
+  const jwksUrlProblem = jwksUrl === undefined ? undefined : keySetUrlProblem(jwksUrl);
+  if (jwksUrlProblem) throw new ConfigError('AUTH_JWKS_URL', jwksUrlProblem);
   const clockToleranceSeconds = tolerance === undefined ? undefined : wholeNumber(0, MAX_CLOCK_TOLERANCE_SECONDS, ' of seconds')('AUTH_JWT_CLOCK_TOLERANCE_S', tolerance);
   const jwt = {
     ...(secret === undefined ? {} : { secret }),

@@ -13,6 +13,7 @@ import { jpegOfSize, images } from './fixtures/images.js';
 import { startGateway, useGateway, type GatewayHarness } from './helpers/gateway.js';
 import { VIDEO_FILE_ID } from './helpers/multipart.js';
 import { BOUNDARY, UPLOAD_OPERATIONS, multipartBody } from './helpers/raw-multipart.js';
+import { freePort } from './helpers/service.js';
 
 const SECRET = 'a-test-secret-of-at-least-32-bytes!';
 const ISSUER = 'https://idp.test/';
@@ -238,7 +239,8 @@ describe('bearer tokens checked against a JWKS served on loopback', () => {
   });
 
   it('answers 503 AUTHENTICATION_UNAVAILABLE with Retry-After when the set cannot be fetched, and VOD is never called', async () => {
-    const down = await startGateway({ gateway: { auth: { jwt: { jwksUrl: 'http://127.0.0.1:9/jwks.json', jwksTimeoutMs: 500 } } } });
+    // A port nobody listens on (a free one; port 9 is a port fetch() refuses, and is refused at start).
+    const down = await startGateway({ gateway: { auth: { jwt: { jwksUrl: `http://127.0.0.1:${await freePort()}/jwks.json`, jwksTimeoutMs: 500 } } } });
     try {
       const answer = await upload(down.url, `Bearer ${await rsToken(signingKey, 'key-1')}`);
       expect(answer.status).toBe(503);

@@ -1,4 +1,5 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { KeySetUnavailable, createKeySetFetch, keySetUrlProblem } from './key-set-fetch.js';
 
 /** Options of {@link createJwtVerifier}: where keys come from and which claims must hold. */
 export interface JwtOptions {
@@ -29,10 +30,22 @@ export interface JwtOptions {
    */
   clockToleranceSeconds?: number;
   /**
-   * Longest wait for the JWKS URL, in ms.
+   * Longest time for the whole JWKS fetch, headers and body, in ms.
    * @default 5000
    */
   jwksTimeoutMs?: number;
+  /**
+   * Largest key set read, in bytes; a longer one is a failed fetch.
+   * @default 1048576
+   */
+  jwksMaxBytes?: number;
+  /**
+   * How long a failed JWKS fetch is remembered, in ms: tokens that need the set are answered 503
+   * at once meanwhile, with this much left as Retry-After. Also the least time between two fetches
+   * for an unknown `kid`.
+   * @default 30000
+   */
+  jwksCooldownMs?: number;
 }
 
 /** Why a token was not accepted: the token's fault (`invalid`), or the key source's (`unavailable`). */
@@ -40,6 +53,8 @@ export class TokenRefused extends Error {
   constructor(
     readonly kind: 'invalid' | 'unavailable',
     message: string,
+    /** With `unavailable`: when the key source will be asked again, in ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'TokenRefused';
@@ -69,14 +84,24 @@ const TOKEN_FAULTS: ReadonlySet<string> = new Set([
  * with the claims, or rejects with a {@link TokenRefused} whose message never holds the token.
  */
 export function createJwtVerifier(options: JwtOptions): (token: string) => Promise<JWTPayload> {
-  const { secret, jwksUrl, issuer, audience, clockToleranceSeconds = 30, jwksTimeoutMs = 5000 } = options;
+  const { secret, jwksUrl, issuer, audience, clockToleranceSeconds = 30, jwksTimeoutMs = 5000, jwksMaxBytes = 1_048_576, jwksCooldownMs = 30_000 } = options;
   if (secret === undefined && jwksUrl === undefined) throw new TypeError('JWT authentication needs a secret or a JWKS URL');
+  const urlProblem = jwksUrl === undefined ? undefined : keySetUrlProblem(jwksUrl);
+  if (urlProblem) throw new TypeError(`jwksUrl ${urlProblem}`);
   if (secret !== undefined && Buffer.byteLength(secret) < MIN_SECRET_BYTES) throw new RangeError(`The HS256 secret must be at least ${MIN_SECRET_BYTES} bytes`);
   if (!(clockToleranceSeconds >= 0 && clockToleranceSeconds <= MAX_CLOCK_TOLERANCE_SECONDS)) {
     throw new RangeError(`clockToleranceSeconds must be 0 to ${MAX_CLOCK_TOLERANCE_SECONDS}`);
   }
   const secretKey = secret === undefined ? undefined : new TextEncoder().encode(secret);
-  const jwks = jwksUrl === undefined ? undefined : createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: jwksTimeoutMs });
+  const jwks =
+    jwksUrl === undefined
+      ? undefined
+      : createRemoteJWKSet(new URL(jwksUrl), {
+          // Our fetch holds the deadline; jose's own timeout is only a backstop behind it.
+          timeoutDuration: jwksTimeoutMs + 1000,
+          cooldownDuration: jwksCooldownMs,
+          [customFetch]: createKeySetFetch({ timeoutMs: jwksTimeoutMs, maxBytes: jwksMaxBytes, cooldownMs: jwksCooldownMs }),
+        });
   // The key follows the token's `alg`: HS256 only ever meets the secret, the rest only the JWKS.
   const keyFor: JWTVerifyGetKey = (header, token) => {
     if (header.alg === 'HS256' && secretKey) return secretKey;
@@ -98,7 +123,8 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (typeof code === 'string' && TOKEN_FAULTS.has(code)) throw new TokenRefused('invalid', describeFault(error as Error));
-      throw new TokenRefused('unavailable', 'The keys that verify tokens cannot be fetched right now.');
+      const retryAfterMs = error instanceof KeySetUnavailable ? error.retryAfterMs : undefined;
+      throw new TokenRefused('unavailable', 'The keys that verify tokens cannot be fetched right now.', retryAfterMs);
     }
   };
 }

@@ -57,8 +57,9 @@ export function useAuthentication(options: AuthenticationOptions): Plugin<Authen
         claimsOf.set(request, await verify(token));
       } catch (error) {
         if (error instanceof TokenRefused && error.kind === 'invalid') throw unauthenticated(error.message, 'invalid_token');
+        const retryAfterMs = error instanceof TokenRefused ? error.retryAfterMs : undefined;
         throw createGraphQLError('Authentication is unavailable for a moment: the token keys cannot be fetched.', {
-          extensions: { code: 'AUTHENTICATION_UNAVAILABLE', http: { status: 503, headers: { 'retry-after': '5' } } },
+          extensions: { code: 'AUTHENTICATION_UNAVAILABLE', http: { status: 503, headers: { 'retry-after': String(Math.max(1, Math.ceil((retryAfterMs ?? 5000) / 1000))) } } },
         });
       }
     },
