@@ -47,6 +47,8 @@ export interface CoverStore {
   latestCovers(videoFileIds: readonly string[]): Promise<Map<string, CoverRecord>>;
   /** Whether a write would succeed now (for readiness checks). */
   isWritable(): boolean;
+  /** Calls `listener` each time the store takes writes again after it did not (held records are then written at once). */
+  onWritableAgain?(listener: () => void): void;
   /** Present when replicas share this store: their single-flight (see `UploadClaims`). */
   readonly claims?: UploadClaims;
   close(): void | Promise<void>;

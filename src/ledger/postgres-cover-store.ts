@@ -6,6 +6,15 @@ import { coverRecordOf, type CoverRecord, type CoverRow, type CoverStore } from 
 import type { UploadClaims } from './upload-claims.js';
 
 const MIGRATIONS = new URL('./migrations/postgres/', import.meta.url);
+/**
+ * How long past the server's statement_timeout a query may go unanswered before the client gives
+ * up on it. The server's timeout never sees a query lost on the way (a silent network); this does.
+ */
+const DEADLINE_MARGIN_MS = 1000;
+/** Idle time before TCP keepalive probes a connection whose peer may be gone. */
+const KEEPALIVE_DELAY_MS = 10_000;
+/** How often the database is asked while it answers, and while it does not. */
+const PING_EVERY_MS = { healthy: 2000, unhealthy: 250 } as const;
 /** Key of the advisory lock replicas take to migrate one at a time ("vodcover" in ASCII). */
 const MIGRATION_LOCK = 0x766f64636f766572n;
 
@@ -19,7 +28,8 @@ export interface PostgresLedgerOptions {
    */
   poolSize?: number;
   /**
-   * Longest a statement may run, in ms (PostgreSQL's `statement_timeout`).
+   * Longest a statement may run, in ms (PostgreSQL's `statement_timeout`). The client gives every
+   * query this and 1 s more (connection included), then fails it and destroys its connection.
    * @default 5000
    */
   statementTimeoutMs?: number;
@@ -60,27 +70,33 @@ export interface PostgresCoverStore extends CoverStore {
  */
 export async function openPostgresCoverStore(options: PostgresLedgerOptions): Promise<PostgresCoverStore> {
   const { poolSize = 10, statementTimeoutMs = 5000, connectTimeoutMs = 5000, claimLeaseMs = 5000, claimReuseMs = 5000, claimWaitMs = 60_000 } = options;
+  const deadlineMs = statementTimeoutMs + DEADLINE_MARGIN_MS;
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: poolSize,
     connectionTimeoutMillis: connectTimeoutMs,
     statement_timeout: statementTimeoutMs,
+    // The client's own deadline. A query still unanswered then fails, and the pool ends its client,
+    // which pg does by destroying the socket of a client whose query is still active: a connection
+    // that lost a query is out of step with the server and is never handed out again.
+    query_timeout: deadlineMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
     application_name: 'vod-cover-gateway',
   });
+  const health = createHealth();
   // An idle connection that breaks (the server restarted) is dropped by the pool; without a listener
   // its error would end the process.
-  pool.on('error', () => {
-    healthy = false;
-  });
-  let healthy = true;
-  /** Every query: its outcome says whether the database answers (for /ready). */
+  pool.on('error', () => health.failed(Date.now()));
+  /** Every query, within the deadline (waiting for a connection included); its outcome is the database's health (/ready). */
   const query = async <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> => {
+    const startedAt = Date.now();
     try {
-      const result = await pool.query<R>(text, values);
-      healthy = true;
+      const result = await withinDeadline(pool.query<R>(text, values), deadlineMs);
+      health.answered();
       return result;
     } catch (error) {
-      if (isConnectionError(error)) healthy = false;
+      if (isConnectionError(error)) health.failed(startedAt);
       throw error;
     }
   };
@@ -90,11 +106,19 @@ export async function openPostgresCoverStore(options: PostgresLedgerOptions): Pr
     await pool.end().catch(() => undefined);
     throw error;
   }
-  // Ask every 2 s, so that /ready follows the database even while no upload comes: it turns 503
-  // when the database goes away unnoticed, and 200 by itself when it is back.
+  // Ask while no upload comes, so that /ready follows the database: every 2 s while it answers,
+  // every 250 ms (two at most at once, each on its own deadline) while it does not, so that it is
+  // found back within a moment of answering again.
+  let pings = 0;
+  let lastPingAt = 0;
   const ping = setInterval(() => {
-    void query('SELECT 1').catch(() => undefined);
-  }, 2000);
+    if (pings >= 2 || Date.now() - lastPingAt < (health.ok() ? PING_EVERY_MS.healthy : PING_EVERY_MS.unhealthy)) return;
+    pings++;
+    lastPingAt = Date.now();
+    void query('SELECT 1')
+      .catch(() => undefined)
+      .finally(() => pings--);
+  }, PING_EVERY_MS.unhealthy);
   ping.unref();
 
   const replica = randomUUID();
@@ -161,7 +185,10 @@ export async function openPostgresCoverStore(options: PostgresLedgerOptions): Pr
       return covers;
     },
     isWritable() {
-      return healthy;
+      return health.ok();
+    },
+    onWritableAgain(listener) {
+      health.onRecovered(listener);
     },
     async close() {
       clearInterval(ping);
@@ -237,10 +264,43 @@ async function migrate(pool: pg.Pool): Promise<void> {
   }
 }
 
+/**
+ * Whether the database answers: the outcome of the latest query, except that a query that started
+ * before the latest answer and fails later (lost in a silence that has ended) says nothing new.
+ */
+function createHealth(): { ok(): boolean; answered(): void; failed(startedAt: number): void; onRecovered(listener: () => void): void } {
+  let healthy = true;
+  let lastAnswerAt = 0;
+  const listeners: (() => void)[] = [];
+  return {
+    ok: () => healthy,
+    answered() {
+      lastAnswerAt = Date.now();
+      if (healthy) return;
+      healthy = true;
+      for (const listener of listeners) listener();
+    },
+    failed(startedAt) {
+      if (startedAt >= lastAnswerAt) healthy = false;
+    },
+    onRecovered: (listener) => void listeners.push(listener),
+  };
+}
+
+/** `promise`, or a rejection once `ms` have passed (the promise's own outcome is then ignored). */
+function withinDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`PostgreSQL did not answer within ${ms} ms`), { code: 'LEDGER_DEADLINE' })), ms);
+  });
+  promise.catch(() => undefined);
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
 /** Errors that say the database is not answering (as opposed to a bad statement). */
 function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code !== 'string') return true;
   // Node's socket errors, and PostgreSQL's connection exceptions (08…), shutdown (57P…) and timeouts.
-  return /^E[A-Z]+$/.test(code) || code.startsWith('08') || code.startsWith('57P') || code === '57014';
+  return /^E[A-Z]+$/.test(code) || code.startsWith('08') || code.startsWith('57P') || code === '57014' || code === 'LEDGER_DEADLINE';
 }

@@ -87,6 +87,15 @@ export function withWriteRetries(store: CoverStore, options: WriteRetryOptions =
       }
     })());
 
+  // Back after an outage: write what is held now, not after the backoff reached by then (up to 30 s).
+  store.onWritableAgain?.(() => {
+    if (closed || held.length === 0 || writing) return;
+    clearTimeout(timer);
+    timer = undefined;
+    delay = retryDelayMs;
+    void writeHeld();
+  });
+
   async function stop(): Promise<void> {
     closed = true;
     clearTimeout(timer);

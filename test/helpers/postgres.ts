@@ -39,11 +39,26 @@ export async function queryRows<R extends pg.QueryResultRow>(url: string, text: 
 
 /**
  * A TCP proxy to PostgreSQL that a test can cut (every connection dropped, new ones refused) and
- * restore: the database "lost while running" without stopping the machine's server.
+ * restore: the database "lost while running" without stopping the machine's server. Or freeze:
+ * every connection, open or new, stays open but nothing is forwarded either way (what arrives is
+ * dropped, as on a network that loses packets without a reset), until `thaw()`.
  */
-export async function startCuttableProxy(target: { host: string; port: number }): Promise<{ url(database: string): string; cut(): void; restore(): void; close(): Promise<void> }> {
+export async function startCuttableProxy(target: { host: string; port: number }): Promise<{
+  port: number;
+  url(database: string): string;
+  cut(): void;
+  restore(): void;
+  freeze(): void;
+  thaw(): void;
+  /** Connections the client side (the gateway's pool) has closed so far, and how many are open. */
+  connections(): { closedByClient: number; open: number };
+  close(): Promise<void>;
+}> {
   const sockets = new Set<Socket>();
+  const clients = new Set<Socket>();
   let open = true;
+  let frozen = false;
+  let closedByClient = 0;
   const server: Server = createServer((client) => {
     if (!open) return void client.destroy();
     const upstream = connect(target.port, target.host);
@@ -52,13 +67,21 @@ export async function startCuttableProxy(target: { host: string; port: number })
       socket.on('close', () => sockets.delete(socket));
       socket.on('error', () => undefined);
     }
-    client.pipe(upstream).pipe(client);
+    clients.add(client);
+    // The pool closing its side: an end, or a reset while the upstream is still there.
+    client.on('close', () => {
+      clients.delete(client);
+      if (!upstream.destroyed && open) closedByClient++;
+    });
+    client.on('data', (chunk) => frozen || upstream.write(chunk));
+    upstream.on('data', (chunk) => frozen || client.write(chunk));
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
   return {
+    port,
     url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
     cut() {
       open = false;
@@ -67,6 +90,13 @@ export async function startCuttableProxy(target: { host: string; port: number })
     restore() {
       open = true;
     },
+    freeze() {
+      frozen = true;
+    },
+    thaw() {
+      frozen = false;
+    },
+    connections: () => ({ closedByClient, open: clients.size }),
     close: () =>
       new Promise<void>((resolve) => {
         open = false;
