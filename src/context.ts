@@ -20,4 +20,6 @@ export interface GatewayContext {
   auth?: AuthenticatedCaller;
   /** Who may change which cover (scope, per-video rule); absent: everyone who got this far. */
   uploadPolicy?: UploadPolicy;
+  /** Set by `useIdempotencyKey`: the request's Idempotency-Key. */
+  idempotencyKey?: string;
 }

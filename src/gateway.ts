@@ -15,6 +15,7 @@ import { sendJson } from './http/send-json.js';
 import { markAwaitingContinue } from './http/expect-continue.js';
 import { useBodyLimit } from './plugins/use-body-limit.js';
 import { useHangUpOnUnreadBody } from './plugins/use-hang-up-on-unread-body.js';
+import { useIdempotencyKey } from './plugins/use-idempotency-key.js';
 import { useRepresentationsLimit } from './plugins/use-representations-limit.js';
 import { useStreamingUploads } from './plugins/use-streaming-uploads.js';
 import { getSchema } from './schema/index.js';
@@ -362,6 +363,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...(corsOrigins.length > 0 ? [varyByOrigin] : []),
       useCSRFPrevention({ requestHeaders: [...csrfHeaders] }),
       useBodyLimit({ maxBodySize, maxMultipartSize: maxUploadRequestSize }),
+      useIdempotencyKey(),
       useStreamingUploads({ maxFieldSize, maxRequestSize: maxUploadRequestSize, maxFiles: 1 }),
       useRepresentationsLimit(maxRepresentations),
       // Limits on what one operation may ask (each refusal is a GraphQL error, before execution).

@@ -225,6 +225,20 @@ describe('behind Hive Gateway, composed with a videos subgraph', () => {
     expect(warnings.stop()).toEqual([]);
   });
 
+  it('passes the Idempotency-Key on: a retry through the router after a newer cover gets the first answer', async () => {
+    covers.emulator.reset();
+    const send = async (bytes: Buffer, filename: string, key?: string) => {
+      const headers = { 'x-graphql-yoga-csrf': '1', ...(key ? { 'idempotency-key': key } : {}) };
+      const res = await fetch(hive.url, { method: 'POST', body: uploadForm({ bytes, filename, fileId: 'routed-retry' }), headers });
+      return ((await res.json()) as { data: { uploadVideoCover: Record<string, unknown> } }).data.uploadVideoCover;
+    };
+    const first = await send(images.jpg, 'x.jpg', '"routed-1"');
+    expect(first['__typename']).toBe('UploadVideoCoverSuccess');
+    expect((await send(images.png, 'y.png'))['__typename']).toBe('UploadVideoCoverSuccess');
+    expect(await send(images.jpg, 'x.jpg', '"routed-1"')).toEqual(first);
+    expect(covers.emulator.callCount).toBe(2);
+  });
+
   it('refuses a multipart request without a CSRF header at the gateway or the subgraph', async () => {
     covers.emulator.reset();
     const form = uploadForm({ bytes: images.jpg, filename: 'cover.jpg' });

@@ -47,6 +47,7 @@ describe.skipIf('missing' in postgres)('the PostgreSQL ledger', () => {
     expect(await queryRows(database.url, 'SELECT version, name FROM schema_migrations ORDER BY version')).toEqual([
       { version: 1, name: '001-create-cover-uploads.sql' },
       { version: 2, name: '002-create-upload-claims.sql' },
+      { version: 3, name: '003-create-upload-keys.sql' },
     ]);
   });
 
@@ -109,6 +110,23 @@ describe.skipIf('missing' in postgres)('the PostgreSQL ledger', () => {
     expect(result.__typename).toBe('UploadVideoCoverSuccess');
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     expect(emulator.callCount).toBe(1);
+  });
+
+  it("gives a caller waiting on another replica's call that call's answer, even when a newer cover of the video ends its reuse at once", async () => {
+    emulator.reset();
+    const r = await replica();
+    const sha = sha1(images.gif);
+    // Another replica holds the claim and is calling VOD.
+    await queryRows(database.url, "INSERT INTO upload_claims (video_file_id, sha1, owner, lease_until) VALUES ('waited-video', $1, 'other-replica:1', now() + interval '1 minute')", [sha]);
+    const answer = sendUpload(r.url, { bytes: images.gif, filename: 'waited.gif', fileId: 'waited-video' }).then(resultOf);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Its answer is published, and a newer cover of the video ends the answer's reuse, both before
+    // the waiting caller looks again (one statement here: nothing can look in between).
+    const published = { ok: true, fileId: '123456789012345678', url: 'http://vod.example/waited.gif', videoFileId: 'waited-video', sha1: sha, size: images.gif.length, instant: false, attempts: 1 };
+    await queryRows(database.url, "UPDATE upload_claims SET result = $2::jsonb, done_at = '-infinity' WHERE video_file_id = 'waited-video' AND sha1 = $1", [sha, JSON.stringify(published)]);
+    expect(await answer).toEqual({ __typename: 'UploadVideoCoverSuccess', fileId: published.fileId, url: published.url, videoFileId: 'waited-video', sha1: sha, size: images.gif.length, instant: false });
+    expect(emulator.callCount).toBe(0);
+    expect(await queryRows(database.url, "SELECT count(*)::int AS n FROM cover_uploads WHERE video_file_id = 'waited-video'")).toEqual([{ n: 0 }]);
   });
 
   it('loses the database while running: /ready 503 before any upload, and LEDGER_UNAVAILABLE (canRetry, VOD not called); back again, both recover', async () => {

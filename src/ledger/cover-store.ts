@@ -10,7 +10,21 @@ export interface CoverRecord {
   size: number;
   fileType: string;
   uploadedAt: Date;
+  /** The client's Idempotency-Key and the answer it got, kept with the record (see {@link KeptAnswer}). */
+  kept?: { key: string; result: unknown };
 }
+
+/** An upload's answer kept under the client's Idempotency-Key, for `IDEMPOTENCY_KEY_TTL_MS`. */
+export interface KeptAnswer {
+  key: string;
+  videoFileId: string;
+  sha1: string;
+  /** The answer the upload got (a success), as JSON gives it back. */
+  result: unknown;
+}
+
+/** How long an Idempotency-Key's answer is kept: a day, as the Idempotency-Key draft's examples and most APIs do. */
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 3_600_000;
 
 /** A `cover_uploads` row as both stores read it (SQLite keeps `uploaded_at` as ms, PostgreSQL as a timestamptz). */
 export interface CoverRow {
@@ -49,6 +63,10 @@ export interface CoverStore {
   isWritable(): boolean;
   /** Calls `listener` each time the store takes writes again after it did not (held records are then written at once). */
   onWritableAgain?(listener: () => void): void;
+  /** The answer kept under `key`, unless it is older than its time to live. */
+  answerFor?(key: string): Promise<KeptAnswer | undefined>;
+  /** Keeps an answer under its key; a key already kept keeps its first answer. */
+  keepAnswer?(answer: KeptAnswer): Promise<void>;
   /** Present when replicas share this store: their single-flight (see `UploadClaims`). */
   readonly claims?: UploadClaims;
   close(): void | Promise<void>;

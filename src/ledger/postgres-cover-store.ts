@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
-import type { UploadCoverResult } from '../upload/upload-result.js';
-import { coverRecordOf, type CoverRecord, type CoverRow, type CoverStore } from './cover-store.js';
-import type { UploadClaims } from './upload-claims.js';
+import { IDEMPOTENCY_KEY_TTL_MS, coverRecordOf, type CoverRecord, type CoverRow, type CoverStore } from './cover-store.js';
+import type { ClaimOutcome, ClaimedAnswer, UploadClaims } from './upload-claims.js';
 
 const MIGRATIONS = new URL('./migrations/postgres/', import.meta.url);
 /**
@@ -56,6 +55,11 @@ export interface PostgresLedgerOptions {
    * @default 60000
    */
   claimWaitMs?: number;
+  /**
+   * How long an Idempotency-Key's answer is kept, in ms.
+   * @default 86400000 (a day)
+   */
+  idempotencyKeyTtlMs?: number;
 }
 
 /** The PostgreSQL ledger: a `CoverStore` with `claims`, and a way to check the connection. */
@@ -69,7 +73,15 @@ export interface PostgresCoverStore extends CoverStore {
  * reached or a migration fails; the error message never holds the password.
  */
 export async function openPostgresCoverStore(options: PostgresLedgerOptions): Promise<PostgresCoverStore> {
-  const { poolSize = 10, statementTimeoutMs = 5000, connectTimeoutMs = 5000, claimLeaseMs = 5000, claimReuseMs = 5000, claimWaitMs = 60_000 } = options;
+  const {
+    poolSize = 10,
+    statementTimeoutMs = 5000,
+    connectTimeoutMs = 5000,
+    claimLeaseMs = 5000,
+    claimReuseMs = 5000,
+    claimWaitMs = 60_000,
+    idempotencyKeyTtlMs = IDEMPOTENCY_KEY_TTL_MS,
+  } = options;
   const deadlineMs = statementTimeoutMs + DEADLINE_MARGIN_MS;
   const pool = new pg.Pool({
     connectionString: options.connectionString,
@@ -120,19 +132,37 @@ export async function openPostgresCoverStore(options: PostgresLedgerOptions): Pr
       .finally(() => pings--);
   }, PING_EVERY_MS.unhealthy);
   ping.unref();
+  // Keys past their time to live are looked past at once, and deleted every ten minutes.
+  const forgetting = setInterval(() => {
+    void query('DELETE FROM upload_keys WHERE kept_at < now() - make_interval(secs => $1::double precision / 1000)', [idempotencyKeyTtlMs]).catch(() => undefined);
+  }, 600_000);
+  forgetting.unref();
 
   const replica = randomUUID();
   let claimNumber = 0;
   const claims: UploadClaims = {
-    async runOnce(videoFileId, sha1, call) {
+    async runOnce<Result>(videoFileId: string, sha1: string, call: () => Promise<ClaimedAnswer<Result>>): Promise<ClaimOutcome<Result>> {
       const owner = `${replica}:${++claimNumber}`;
       const giveUpAt = Date.now() + claimWaitMs;
       let pause = 10;
+      // Once another replica's call is found running, its answer is this caller's, whatever was
+      // published for the video since: the claim is only looked at, never taken over, until its
+      // lease runs out without an answer. (Claiming on every look took it over when a newer cover
+      // ended the answer's reuse between two looks, and the upload was sent and recorded twice.)
+      let waiting = false;
       for (;;) {
-        const { rows } = await query<{ won_by: string | null; result: UploadCoverResult | null }>(CLAIM, [videoFileId, sha1, owner, claimLeaseMs, claimReuseMs]);
-        const [row] = rows;
-        if (row?.won_by === owner) return runClaimed(videoFileId, sha1, owner, call);
-        if (row?.result) return row.result;
+        if (waiting) {
+          const [held] = (await query<{ result: Result | null; lease_expired: boolean }>(LOOK, [videoFileId, sha1])).rows;
+          if (held?.result) return { result: held.result, ran: false };
+          if (!held || held.lease_expired) waiting = false;
+        }
+        if (!waiting) {
+          const [row] = (await query<{ won_by: string | null; result: Result | null }>(CLAIM, [videoFileId, sha1, owner, claimLeaseMs, claimReuseMs])).rows;
+          if (row?.won_by === owner) return runClaimed(videoFileId, sha1, owner, call);
+          // An answer CLAIM did not take over is one it may reuse.
+          if (row?.result) return { result: row.result, ran: false };
+          waiting = true;
+        }
         if (Date.now() > giveUpAt) throw new Error(`another replica held the upload of ${videoFileId} for more than ${claimWaitMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, pause));
         pause = Math.min(pause * 2, 100);
@@ -140,35 +170,74 @@ export async function openPostgresCoverStore(options: PostgresLedgerOptions): Pr
     },
   };
 
-  /** Runs the VOD call under the claim (renewing its lease), then publishes its answer. */
-  async function runClaimed(videoFileId: string, sha1: string, owner: string, call: () => Promise<UploadCoverResult>): Promise<UploadCoverResult> {
+  /** Runs the VOD call under the claim (renewing its lease), then publishes its answer and writes its record, in one statement. */
+  async function runClaimed<Result>(videoFileId: string, sha1: string, owner: string, call: () => Promise<ClaimedAnswer<Result>>): Promise<ClaimOutcome<Result>> {
     const renew = setInterval(() => {
       void query(RENEW, [videoFileId, sha1, owner, claimLeaseMs]).catch(() => undefined);
     }, Math.max(1, Math.floor(claimLeaseMs / 3)));
-    let result: UploadCoverResult;
+    let answer: ClaimedAnswer<Result>;
     try {
-      result = await call();
+      answer = await call();
     } finally {
       clearInterval(renew);
     }
-    // The callers here have their answer whatever happens to this write; the others then take over.
-    await query(PUBLISH, [videoFileId, sha1, owner, JSON.stringify(result)]).catch(() => undefined);
-    return result;
+    const { result, record } = answer;
+    try {
+      await query(PUBLISH, [
+        videoFileId,
+        sha1,
+        owner,
+        JSON.stringify(result),
+        record?.coverFileId ?? null,
+        record?.url ?? null,
+        record?.size ?? null,
+        record?.fileType ?? null,
+        record?.uploadedAt ?? null,
+        record?.kept?.key ?? null,
+        record?.kept ? JSON.stringify(record.kept.result) : null,
+      ]);
+      return { result, ran: true };
+    } catch {
+      // The callers here have their answer whatever happens to this write; the record is written
+      // again by the caller, and the other replicas take the claim over when its lease runs out.
+      return record ? { result, ran: true, unrecorded: record } : { result, ran: true };
+    }
   }
 
   return {
     claims,
     async record(cover) {
-      // Written once: a replica that died after writing but before publishing its answer leaves the
-      // same record for the one that takes over (VOD then answers with the cover it already holds).
+      // A record that could not be written with its claim's answer, written again: not when the
+      // video's latest record is this one (the claim's statement went through after all).
       await query(
-        `INSERT INTO cover_uploads (video_file_id, cover_file_id, url, sha1, size, file_type, uploaded_at)
+        `WITH kept AS (
+           INSERT INTO upload_keys (key, video_file_id, sha1, result)
+           SELECT $8, $1, $4, $9::jsonb WHERE $8::text IS NOT NULL
+           ON CONFLICT (key) DO NOTHING
+         )
+         INSERT INTO cover_uploads (video_file_id, cover_file_id, url, sha1, size, file_type, uploaded_at)
          SELECT $1, $2, $3, $4, $5, $6, $7
           WHERE NOT EXISTS (SELECT 1 FROM (SELECT sha1, cover_file_id FROM cover_uploads
                                             WHERE video_file_id = $1 ORDER BY id DESC LIMIT 1) AS latest
                              WHERE latest.sha1 = $4 AND latest.cover_file_id = $2)`,
-        [cover.videoFileId, cover.coverFileId, cover.url, cover.sha1, cover.size, cover.fileType, cover.uploadedAt],
+        [cover.videoFileId, cover.coverFileId, cover.url, cover.sha1, cover.size, cover.fileType, cover.uploadedAt, cover.kept?.key ?? null, cover.kept ? JSON.stringify(cover.kept.result) : null],
       );
+    },
+    async answerFor(key) {
+      const { rows } = await query<{ video_file_id: string; sha1: string; result: unknown }>(
+        'SELECT video_file_id, sha1, result FROM upload_keys WHERE key = $1 AND kept_at >= now() - make_interval(secs => $2::double precision / 1000)',
+        [key, idempotencyKeyTtlMs],
+      );
+      const [row] = rows;
+      return row ? { key, videoFileId: row.video_file_id, sha1: row.sha1, result: row.result } : undefined;
+    },
+    async keepAnswer(answer) {
+      await query('INSERT INTO upload_keys (key, video_file_id, sha1, result) VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (key) DO NOTHING', [
+        answer.key,
+        answer.videoFileId,
+        answer.sha1,
+        JSON.stringify(answer.result),
+      ]);
     },
     async latestCovers(videoFileIds) {
       const covers = new Map<string, CoverRecord>();
@@ -192,6 +261,7 @@ export async function openPostgresCoverStore(options: PostgresLedgerOptions): Pr
     },
     async close() {
       clearInterval(ping);
+      clearInterval(forgetting);
       await pool.end();
     },
   };
@@ -216,18 +286,42 @@ WITH attempt AS (
 SELECT (SELECT owner FROM attempt) AS won_by,
        (SELECT result FROM upload_claims WHERE video_file_id = $1 AND sha1 = $2) AS result`;
 
+/** The claim as a caller waiting on its holder sees it: its answer, if any, and whether its lease ran out. */
+const LOOK = `
+SELECT result, result IS NULL AND lease_until < now() AS lease_expired
+  FROM upload_claims WHERE video_file_id = $1 AND sha1 = $2`;
+
 const RENEW = `
 UPDATE upload_claims SET lease_until = now() + make_interval(secs => $4::double precision / 1000)
  WHERE video_file_id = $1 AND sha1 = $2 AND owner = $3 AND result IS NULL`;
 
-/** Publishes the answer; the video's other answered claims end (a newer cover is not reused over). */
+/**
+ * Publishes the answer and, for a success, writes its record and the answer kept under the
+ * client's Idempotency-Key: one statement, so all or none.
+ * Only while the claim is still this replica's (one that took it over writes its own). The video's
+ * other answered claims end, so that a newer cover is not reused over. A record identical to the
+ * video's latest (the same upload answered again after the reuse window) is not written twice.
+ */
 const PUBLISH = `
 WITH published AS (
   UPDATE upload_claims SET result = $4::jsonb, done_at = now()
    WHERE video_file_id = $1 AND sha1 = $2 AND owner = $3
+  RETURNING 1
+), ended AS (
+  UPDATE upload_claims SET done_at = '-infinity'
+   WHERE video_file_id = $1 AND sha1 <> $2 AND result IS NOT NULL
+), kept AS (
+  INSERT INTO upload_keys (key, video_file_id, sha1, result)
+  SELECT $10, $1, $2, $11::jsonb WHERE $10::text IS NOT NULL AND EXISTS (SELECT 1 FROM published)
+  ON CONFLICT (key) DO NOTHING
 )
-UPDATE upload_claims SET done_at = '-infinity'
- WHERE video_file_id = $1 AND sha1 <> $2 AND result IS NOT NULL`;
+INSERT INTO cover_uploads (video_file_id, cover_file_id, url, sha1, size, file_type, uploaded_at)
+SELECT $1, $5, $6, $2, $7, $8, $9
+ WHERE $5::text IS NOT NULL
+   AND EXISTS (SELECT 1 FROM published)
+   AND NOT EXISTS (SELECT 1 FROM (SELECT sha1, cover_file_id FROM cover_uploads
+                                   WHERE video_file_id = $1 ORDER BY id DESC LIMIT 1) AS latest
+                    WHERE latest.sha1 = $2 AND latest.cover_file_id = $5)`;
 
 /** Applies, in order and each in a transaction, the migration files not yet in schema_migrations. */
 async function migrate(pool: pg.Pool): Promise<void> {

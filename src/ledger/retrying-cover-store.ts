@@ -125,6 +125,17 @@ export function withWriteRetries(store: CoverStore, options: WriteRetryOptions =
       return covers;
     },
     isWritable: () => held.length === 0 && store.isWritable(),
+    ...(store.answerFor && store.keepAnswer
+      ? {
+          async answerFor(key: string) {
+            // A held record's answer counts as kept: it will be written.
+            const heldRecord = held.findLast((record) => record.kept?.key === key);
+            if (heldRecord) return { key, videoFileId: heldRecord.videoFileId, sha1: heldRecord.sha1, result: heldRecord.kept!.result };
+            return store.answerFor!(key);
+          },
+          keepAnswer: (answer: Parameters<NonNullable<CoverStore['keepAnswer']>>[0]) => store.keepAnswer!(answer),
+        }
+      : {}),
     pending: () => held.length,
     stop,
     async close() {

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { coverRecordOf, type CoverRecord, type CoverRow, type CoverStore } from './cover-store.js';
+import { IDEMPOTENCY_KEY_TTL_MS, coverRecordOf, type CoverRecord, type CoverRow, type CoverStore, type KeptAnswer } from './cover-store.js';
 
 const MIGRATIONS = new URL('./migrations/', import.meta.url);
 
@@ -11,7 +11,8 @@ const MIGRATIONS = new URL('./migrations/', import.meta.url);
  * A record is committed when `record` resolves (WAL, synchronous=NORMAL: see below); the records
  * of one event-loop turn share one transaction.
  */
-export function openSqliteCoverStore(file: string): CoverStore {
+export function openSqliteCoverStore(file: string, options: { idempotencyKeyTtlMs?: number } = {}): CoverStore {
+  const { idempotencyKeyTtlMs = IDEMPOTENCY_KEY_TTL_MS } = options;
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -47,11 +48,23 @@ export function openSqliteCoverStore(file: string): CoverStore {
                     GROUP BY video_file_id)`,
   );
 
+  const keep = db.prepare<[string, string, string, string, number]>('INSERT OR IGNORE INTO upload_keys (key, video_file_id, sha1, result, kept_at) VALUES (?, ?, ?, ?, ?)');
+  const keptFor = db.prepare<[string, number], { video_file_id: string; sha1: string; result: string }>('SELECT video_file_id, sha1, result FROM upload_keys WHERE key = ? AND kept_at >= ?');
+  const forget = db.prepare<[number]>('DELETE FROM upload_keys WHERE kept_at < ?');
+  const keepNow = (answer: KeptAnswer): void => void keep.run(answer.key, answer.videoFileId, answer.sha1, JSON.stringify(answer.result), Date.now());
+  // Keys past their time to live are looked past at once, and deleted every ten minutes.
+  const forgetting = setInterval(() => forget.run(Date.now() - idempotencyKeyTtlMs), 600_000);
+  forgetting.unref();
+
   // Group commit: the records of one turn of the event loop go in one transaction (one WAL commit,
-  // one check of the file), so concurrent uploads share the cost of a commit.
+  // one check of the file), so concurrent uploads share the cost of a commit. A record's kept
+  // answer goes in the same transaction.
   let batch: { cover: CoverRecord; done: (error?: unknown) => void }[] = [];
   const insertAll = db.transaction((covers: readonly CoverRecord[]) => {
-    for (const cover of covers) insert.run({ ...cover, uploadedAt: cover.uploadedAt.getTime() });
+    for (const { kept, ...cover } of covers) {
+      insert.run({ ...cover, uploadedAt: cover.uploadedAt.getTime() });
+      if (kept) keepNow({ key: kept.key, videoFileId: cover.videoFileId, sha1: cover.sha1, result: kept.result });
+    }
   });
   const commit = (): void => {
     const committing = batch;
@@ -83,7 +96,15 @@ export function openSqliteCoverStore(file: string): CoverStore {
     isWritable() {
       return db.open && !db.readonly && isStillOpenedFile();
     },
+    async answerFor(key) {
+      const row = keptFor.get(key, Date.now() - idempotencyKeyTtlMs);
+      return row ? { key, videoFileId: row.video_file_id, sha1: row.sha1, result: JSON.parse(row.result) as unknown } : undefined;
+    },
+    async keepAnswer(answer) {
+      keepNow(answer);
+    },
     close() {
+      clearInterval(forgetting);
       if (batch.length > 0) commit();
       db.close();
     },

@@ -22,6 +22,7 @@ builder.mutationField('uploadVideoCover', (t) =>
         videoFileId: String(args.fileId),
         file: args.file,
         ...(ctx.uploadRequest ? { request: ctx.uploadRequest } : {}),
+        ...(ctx.idempotencyKey === undefined ? {} : { idempotencyKey: ctx.idempotencyKey }),
         ...(ctx.uploadPolicy ? { authorize: (videoFileId: string) => ctx.uploadPolicy!(ctx.auth?.claims, videoFileId) } : {}),
       }),
   }),

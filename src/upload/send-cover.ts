@@ -1,10 +1,19 @@
 import type { CoverStore } from '../ledger/cover-store.js';
-import type { UploadClaims } from '../ledger/upload-claims.js';
+import type { ClaimOutcome, ClaimedAnswer, UploadClaims } from '../ledger/upload-claims.js';
 import type { SmallFileUploadResult, VodClient } from '../vod/client.js';
 import { VodTransportError } from '../vod/errors.js';
 import { ConcurrencyGate } from './concurrency-gate.js';
 import { SingleFlight } from './single-flight.js';
+import { IDEMPOTENCY_KEY_TTL_MS } from '../ledger/cover-store.js';
 import { GATEWAY_CODES, type UploadCoverResult } from './upload-result.js';
+
+const LEDGER_UNREACHABLE: UploadCoverResult = {
+  ok: false,
+  code: GATEWAY_CODES.LEDGER_UNAVAILABLE,
+  message: 'The shared cover ledger cannot be reached; nothing was sent to VOD. Try again shortly.',
+  canRetry: true,
+  reason: 'LEDGER_UNAVAILABLE',
+};
 
 /** Options of {@link createCoverSender}. */
 export interface CoverSenderOptions {
@@ -56,7 +65,8 @@ export interface CheckedCover {
 }
 
 export interface CoverSender {
-  send(cover: CheckedCover): Promise<UploadCoverResult>;
+  /** Sends one cover; `idempotencyKey`, the client's Idempotency-Key, makes a retry get the first answer. */
+  send(cover: CheckedCover, idempotencyKey?: string): Promise<UploadCoverResult>;
   /** VOD calls in flight now. */
   readonly inFlight: number;
 }
@@ -79,17 +89,18 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
     onClaimError,
   } = options;
   const gate = new ConcurrencyGate(maxConcurrentVodCalls, vodQueueTimeoutMs);
-  const flights = new SingleFlight<UploadCoverResult>();
+  const flights = new SingleFlight<{ result: UploadCoverResult; keptKey?: string }>();
 
-  async function callVod(cover: CheckedCover): Promise<UploadCoverResult> {
+  /** One VOD call: its answer as the result union, and for a success the record to keep of it (with the answer kept under the caller's key). */
+  async function callVod(cover: CheckedCover, idempotencyKey: string | undefined): Promise<ClaimedAnswer<UploadCoverResult>> {
     if (!(await gate.enter())) {
-      return {
+      return { result: {
         ok: false,
         code: GATEWAY_CODES.GATEWAY_BUSY,
         message: `Too many uploads are on their way to VOD (${maxConcurrentVodCalls}); try again shortly.`,
         canRetry: true,
         reason: 'VOD_UNAVAILABLE',
-      };
+      } };
     }
     let answer: SmallFileUploadResult;
     const started = performance.now();
@@ -98,14 +109,14 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
     } catch (error) {
       if (!(error instanceof VodTransportError)) throw error;
       onVodCall?.({ result: error.code, durationMs: performance.now() - started, attempts: error.attempts });
-      return {
+      return { result: {
         ok: false,
         code: GATEWAY_CODES[error.code as keyof typeof GATEWAY_CODES] ?? GATEWAY_CODES.VOD_CONNECTION,
         message: `VOD could not be reached: ${error.message}.`,
         canRetry: error.canRetry,
         reason: 'VOD_UNAVAILABLE',
         attempts: error.attempts,
-      };
+      } };
     } finally {
       gate.leave();
     }
@@ -117,39 +128,77 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
     });
     const { videoFileId, sha1, size, fileType } = cover;
     if (answer.ok) {
-      // VOD has the cover whatever happens to this write; losing it loses only this record.
-      await ledger
-        ?.record({ videoFileId, coverFileId: answer.fileId, url: answer.url, sha1, size, fileType, uploadedAt: new Date() })
-        .catch(onLedgerError);
-      return { ok: true, fileId: answer.fileId, url: answer.url, videoFileId, sha1, size, instant: answer.instant, attempts };
+      const result: UploadCoverResult = { ok: true, fileId: answer.fileId, url: answer.url, videoFileId, sha1, size, instant: answer.instant, attempts };
+      const kept = idempotencyKey === undefined ? {} : { kept: { key: idempotencyKey, result } };
+      return { result, record: { videoFileId, coverFileId: answer.fileId, url: answer.url, sha1, size, fileType, uploadedAt: new Date(), ...kept } };
     }
     const detail = [answer.message, answer.codeDesc].filter(Boolean).join(' / ') || 'no message';
     const vodErrorCode = answer.vodErrorCode === undefined ? {} : { vodErrorCode: answer.vodErrorCode };
-    return answer.canRetry
-      ? { ok: false, code: answer.code, message: `VOD failed for now (${detail}).`, canRetry: true, reason: 'VOD_UNAVAILABLE', ...vodErrorCode, attempts }
-      : { ok: false, code: answer.code, message: `VOD rejected the cover (${detail}).`, canRetry: false, reason: 'VOD_REJECTED', ...vodErrorCode, attempts };
+    return {
+      result: answer.canRetry
+        ? { ok: false, code: answer.code, message: `VOD failed for now (${detail}).`, canRetry: true, reason: 'VOD_UNAVAILABLE', ...vodErrorCode, attempts }
+        : { ok: false, code: answer.code, message: `VOD rejected the cover (${detail}).`, canRetry: false, reason: 'VOD_REJECTED', ...vodErrorCode, attempts },
+    };
+  }
+
+  /**
+   * The call, under the replicas' claim when there is one (which writes the record with the
+   * answer), and the record written here otherwise, or when the claim could not. VOD has the cover
+   * whatever happens to this write; losing it loses only the record.
+   */
+  async function callOnce(cover: CheckedCover, idempotencyKey: string | undefined): Promise<{ result: UploadCoverResult; keptKey?: string }> {
+    let outcome: ClaimOutcome<UploadCoverResult>;
+    if (claims) {
+      try {
+        outcome = await claims.runOnce(cover.videoFileId, cover.sha1, () => callVod(cover, idempotencyKey));
+      } catch (error) {
+        onClaimError?.(error);
+        return { result: LEDGER_UNREACHABLE };
+      }
+    } else {
+      const { result, record } = await callVod(cover, idempotencyKey);
+      outcome = record ? { result, ran: true, unrecorded: record } : { result, ran: true };
+    }
+    if (outcome.unrecorded) await ledger?.record(outcome.unrecorded).catch(onLedgerError);
+    // The key this call's answer was kept under, with its record.
+    return outcome.ran && idempotencyKey !== undefined ? { result: outcome.result, keptKey: idempotencyKey } : { result: outcome.result };
+  }
+
+  /** The answer an earlier upload with this Idempotency-Key got, or a refusal when it was another upload. */
+  async function keptAnswer(cover: CheckedCover, idempotencyKey: string): Promise<UploadCoverResult | undefined> {
+    let kept;
+    try {
+      kept = await ledger?.answerFor?.(idempotencyKey);
+    } catch (error) {
+      onClaimError?.(error);
+      return LEDGER_UNREACHABLE;
+    }
+    if (!kept) return undefined;
+    if (kept.videoFileId === cover.videoFileId && kept.sha1 === cover.sha1) return kept.result as UploadCoverResult;
+    return {
+      ok: false,
+      code: GATEWAY_CODES.IDEMPOTENCY_KEY_REUSED,
+      message: `The Idempotency-Key was sent with another upload (another video or other bytes) in the last ${IDEMPOTENCY_KEY_TTL_MS / 3_600_000} hours; a new upload needs a new key.`,
+      canRetry: false,
+      reason: 'IDEMPOTENCY_KEY_REUSED',
+    };
   }
 
   return {
-    send(cover) {
+    async send(cover, idempotencyKey) {
+      // A retry of an upload that was answered: its answer again, even after a newer cover.
+      const kept = idempotencyKey === undefined ? undefined : await keptAnswer(cover, idempotencyKey);
+      if (kept) return kept;
       // Same video, same bytes: one VOD call, one ledger record, one answer for every caller (of
       // every replica, with shared claims).
-      const flight = flights.run(`${cover.videoFileId}\n${cover.sha1}`, () =>
-        claims
-          ? claims.runOnce(cover.videoFileId, cover.sha1, () => callVod(cover)).catch((error: unknown): UploadCoverResult => {
-              onClaimError?.(error);
-              return {
-                ok: false,
-                code: GATEWAY_CODES.LEDGER_UNAVAILABLE,
-                message: 'The shared cover ledger cannot be reached; nothing was sent to VOD. Try again shortly.',
-                canRetry: true,
-                reason: 'LEDGER_UNAVAILABLE',
-              };
-            })
-          : callVod(cover),
-      );
+      const flight = flights.run(`${cover.videoFileId}\n${cover.sha1}`, () => callOnce(cover, idempotencyKey));
       if (flight.joined) onJoin?.();
-      return flight.result;
+      const { result, keptKey } = await flight.result;
+      // A caller that shared another's call keeps the answer under its own key too.
+      if (idempotencyKey !== undefined && keptKey !== idempotencyKey && result.ok) {
+        await ledger?.keepAnswer?.({ key: idempotencyKey, videoFileId: cover.videoFileId, sha1: cover.sha1, result }).catch(onLedgerError);
+      }
+      return result;
     },
     get inFlight() {
       return gate.active;

@@ -68,6 +68,8 @@ export interface UploadCoverInput {
   request?: UploadRequest;
   /** Decides, before the file is read, whether this caller may change this video's cover. */
   authorize?: (videoFileId: string) => Promise<UploadRefusal | undefined>;
+  /** The request's Idempotency-Key: a retry of an answered upload gets that answer again. */
+  idempotencyKey?: string;
 }
 
 export interface CoverUploader {
@@ -106,7 +108,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
   const tooLarge = () => localError('FILE_TOO_LARGE', `The file is larger than ${maxFileSize} bytes.`);
 
   async function uploadOnce(
-    { videoFileId, file, request, authorize }: UploadCoverInput,
+    { videoFileId, file, request, authorize, idempotencyKey }: UploadCoverInput,
     facts: Facts,
     deadline: AbortSignal,
   ): Promise<UploadCoverResult> {
@@ -179,7 +181,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
       if (request && !(await untilAborted(request.bodyAccepted, deadline).catch(() => false))) {
         return deadline.aborted ? localError('UPLOAD_ABORTED', `The request did not end within ${uploadDeadlineMs} ms.`) : REQUEST_REFUSED;
       }
-      return await sender.send({ videoFileId, fileName: name.fileName, fileType: name.fileType, bytes: read.bytes, sha1: read.sha1, size: read.size });
+      return await sender.send({ videoFileId, fileName: name.fileName, fileType: name.fileType, bytes: read.bytes, sha1: read.sha1, size: read.size }, idempotencyKey);
     } finally {
       // The VOD call has settled (undici no longer writes the bytes), or never started.
       read.release();

@@ -13,6 +13,7 @@ export const UPLOAD_ERROR_REASONS = {
   VOD_UNAVAILABLE: 'VOD did not answer usefully (timeout, connection, HTTP error, unreadable answer, or a passing fault after retries).',
   LEDGER_UNAVAILABLE: 'The shared cover ledger (PostgreSQL) could not be reached, so the upload was not sent to VOD.',
   FORBIDDEN: "The caller may not change this video's cover: its token lacks the scope, or the per-video rule refused.",
+  IDEMPOTENCY_KEY_REUSED: 'The Idempotency-Key was sent with another upload (another video or other bytes) within the last day.',
 } as const;
 export type UploadErrorReason = keyof typeof UPLOAD_ERROR_REASONS;
 
@@ -38,6 +39,8 @@ export const GATEWAY_CODES = {
   FORBIDDEN: -20007,
   /** The shared ledger (replicas' single-flight) could not be reached; VOD was not called. */
   LEDGER_UNAVAILABLE: -20008,
+  /** The Idempotency-Key was used for another upload; VOD was not called. */
+  IDEMPOTENCY_KEY_REUSED: -20009,
 } as const;
 
 /** The code each reason the gateway detects itself carries. */

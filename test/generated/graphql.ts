@@ -14,6 +14,8 @@ export type UploadErrorReason =
   | 'FILE_TOO_LARGE'
   /** The caller may not change this video's cover: its token lacks the scope, or the per-video rule refused. */
   | 'FORBIDDEN'
+  /** The Idempotency-Key was sent with another upload (another video or other bytes) within the last day. */
+  | 'IDEMPOTENCY_KEY_REUSED'
   /** The video fileId is not 1–64 characters of 0-9, A-Z, a-z, "_" or "-". */
   | 'INVALID_FILE_ID'
   /** The file name breaks VOD rules: at most 40 characters without the extension, none of \ / : * ? " < > | or control characters. */

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 export interface RunningService {
   /** The GraphQL URL. */
   url: string;
+  /** The service's process id. */
+  pid: number;
   /** Everything the process printed so far (stdout and stderr). */
   printed(): string;
   /** The exit code once the process has exited, else undefined. */
@@ -45,6 +47,7 @@ export async function startService(env: Record<string, string> = {}, { cwd }: { 
   for (let i = 0; i < 150 && code === undefined && !/GraphQL( and GraphiQL)?: http/.test(printed); i++) await new Promise((r) => setTimeout(r, 100));
   return {
     url: `http://127.0.0.1:${port}/graphql`,
+    pid: child.pid!,
     printed: () => printed,
     exitCode: () => code,
     exited,

@@ -35,8 +35,8 @@ export async function startVideosSubgraph(): Promise<{ url: string; close(): Pro
   return listen(createServer(yoga), '/graphql');
 }
 
-/** Headers a client sends that the gateway passes on to subgraphs (CSRF prevention needs one). */
-export const PROPAGATED_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight'] as const;
+/** Headers a client sends that the gateway passes on to subgraphs (CSRF prevention needs one; a retry's key). */
+export const PROPAGATED_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight', 'idempotency-key'] as const;
 
 /**
  * Hive Gateway (@graphql-hive/gateway-runtime) in front of a supergraph, on a loopback port, with

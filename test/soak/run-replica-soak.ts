@@ -3,7 +3,7 @@
  * with SIGKILL in the middle; clients send again what got no answer or a canRetry one, as a client
  * should. Then every upload is accounted for from the shared ledger: a success without its record
  * is lost, two records of the same upload are a duplicate. Every upload has a twin sent at the
- * same moment (the exactly-once case across replicas).
+ * same moment (the exactly-once case across replicas), with the same Idempotency-Key.
  */
 import { images, sha1 } from '../fixtures/images.js';
 import { sendUpload } from '../helpers/multipart.js';
@@ -44,7 +44,9 @@ export async function runReplicaSoak(options: ReplicaSoakOptions): Promise<Repli
     let retriedRequests = 0;
     const jobs = Array.from({ length: uploads }, (_, i) => {
       const bytes = Buffer.concat([images.png, Buffer.from(`replica soak upload ${i}`)]);
-      return { videoFileId: `replica-video-${i % 37}`, bytes, sha1: sha1(bytes), results: [] as Record<string, unknown>[], failures: [] as string[] };
+      // One Idempotency-Key per upload, sent by both its clients and with every retry, as a client
+      // that sends an upload again after a lost answer should.
+      return { videoFileId: `replica-video-${i % 37}`, bytes, sha1: sha1(bytes), key: `replica-soak-${i}`, results: [] as Record<string, unknown>[], failures: [] as string[] };
     });
 
     /** One client: sends until it gets a final answer (a success, or an error it must not retry). */
@@ -55,7 +57,7 @@ export async function runReplicaSoak(options: ReplicaSoakOptions): Promise<Repli
           await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** (attempt - 2), 2000)));
         }
         try {
-          const answer = await sendUpload(cluster.url, { bytes: job.bytes, filename: 'cover.png', fileId: job.videoFileId });
+          const answer = await sendUpload(cluster.url, { bytes: job.bytes, filename: 'cover.png', fileId: job.videoFileId, headers: { 'x-graphql-yoga-csrf': '1', 'idempotency-key': `"${job.key}"` } });
           const result = answer.body.data?.uploadVideoCover as Record<string, unknown> | undefined;
           if (!result) {
             job.failures.push(`${answer.status} ${JSON.stringify(answer.body).slice(0, 120)}`);
