@@ -1,7 +1,8 @@
 /**
- * What `npm ci` installs: clean on the oldest Node the package.json promises. The lockfile is
- * read as npm reads it, and `npm ci --dry-run` (no download, no build: about 2 s) prints npm's own
- * engine and peer warnings.
+ * What `npm ci` installs: clean on every Node the package.json promises (the 22 and 24 LTS lines),
+ * with no override left that pins an old release for an old Node. The lockfile is read as npm
+ * reads it, and `npm ci --dry-run` (no download, no build: about 2 s) prints npm's own engine and
+ * peer warnings on the Node this suite runs on (CI runs it on 24 and on 22).
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -30,9 +31,23 @@ describe('dependencies', () => {
     expect(refusing(oldest, lockedPackages.filter(([, entry]) => !entry.dev && !entry.devOptional))).toEqual([]);
   });
 
-  it('every locked package, dev tools included, accepts the oldest Node that devEngines.runtime names', () => {
-    const oldest = semver.minVersion(manifest.devEngines.runtime.version)!.version;
-    expect(refusing(oldest, lockedPackages)).toEqual([]);
+  it.each(['22.15.0', '24.11.0'])('every locked package, dev tools included, accepts Node %s, the oldest of its LTS line that engines admits', (node) => {
+    expect(semver.satisfies(node, manifest.engines.node)).toBe(true);
+    expect(refusing(node, lockedPackages)).toEqual([]);
+  });
+
+  it('admits the 22 and 24 LTS lines and nothing older, nor a line between', () => {
+    const admitted = (version: string) => semver.satisfies(version, manifest.engines.node);
+    expect(['20.20.2', '21.7.3', '22.14.0', '23.11.0', '24.10.0', '25.0.0'].filter(admitted)).toEqual([]);
+    expect(['22.15.0', '22.23.5', '24.11.0', '24.22.3'].every(admitted)).toBe(true);
+  });
+
+  it('keeps no override of a dependency for an old Node: only GraphiQL\'s install-time peers', () => {
+    expect(Object.keys(manifest.overrides)).toEqual(['@graphql-yoga/graphiql', '@graphiql/plugin-explorer', 'graphiql-explorer']);
+  });
+
+  it('runs this suite on a Node that engines admits', () => {
+    expect(semver.satisfies(process.versions.node, manifest.engines.node)).toBe(true);
   });
 
   it('npm ci prints no EBADENGINE and no ERESOLVE warning on this Node', () => {
