@@ -13,7 +13,6 @@ import {
   type SignatureMethod,
 } from './protocol.js';
 import type { RetryOptions } from './retry.js';
-import { rawTopLevelMember } from './raw-json-member.js';
 import { vodBaseUrlProblem } from './base-url.js';
 import { redactSecrets } from './redact.js';
 import { encodeQuery, signQuery, toSigningKey } from './sign.js';
@@ -202,7 +201,7 @@ function parseOrigin(baseUrl: string): string {
 export function parseAnswer(text: string, secrets: readonly (string | undefined)[] = []): SmallFileUploadResult {
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(text, keepFileIdDigits);
   } catch {
     throw new VodBadResponseError('not JSON');
   }
@@ -212,11 +211,11 @@ export function parseAnswer(text: string, secrets: readonly (string | undefined)
   const answer = body as Record<string, unknown>;
   const code = answer['code'] as number;
   if (code === VodCode.OK || code === VodCode.ALREADY_EXISTS) {
-    // A fileId is a numeric string; sent as a JSON number, only a plain integer literal at the top
-    // level is taken, digit for digit (it exceeds 2^53). 1e400, 1.5, true or a nested id are not ids.
-    const fileId = typeof answer['fileId'] === 'string' ? answer['fileId'] : typeof answer['fileId'] === 'number' ? rawTopLevelMember(text, 'fileId') : undefined;
+    // A fileId is a numeric string; sent as a JSON number, its source text (keepFileIdDigits), which
+    // COVER_FILE_ID takes only as a plain integer: 1e400 or 1.5 are not ids, nor is a nested one.
+    const fileId = answer['fileId'];
     const url = answer['url'];
-    if (fileId === undefined || !COVER_FILE_ID.test(fileId)) throw new VodBadResponseError('success without an integer "fileId"');
+    if (typeof fileId !== 'string' || !COVER_FILE_ID.test(fileId)) throw new VodBadResponseError('success without an integer "fileId"');
     if (typeof url !== 'string' || !isHttpUrl(url)) throw new VodBadResponseError('success without an http(s) "url"');
     return { ok: true, code, fileId, url, instant: code === VodCode.ALREADY_EXISTS, attempts: 1 };
   }
@@ -232,6 +231,15 @@ export function parseAnswer(text: string, secrets: readonly (string | undefined)
 }
 
 const COVER_FILE_ID = /^(0|[1-9][0-9]*)$/;
+
+/**
+ * A `JSON.parse` reviver that gives a numeric `fileId` as its source text (Node 22+: the reviver's
+ * `context.source`): VOD's 17–19-digit ids do not fit in a double, which would change their last
+ * digits. Only the top-level one is read as an id.
+ */
+function keepFileIdDigits(this: unknown, key: string, value: unknown, context?: { source?: string }): unknown {
+  return key === 'fileId' && typeof value === 'number' && context?.source !== undefined ? context.source : value;
+}
 
 function isHttpUrl(text: string): boolean {
   try {
