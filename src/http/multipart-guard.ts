@@ -40,8 +40,7 @@ export function guardMultipartParser(req: IncomingMessage, options: { maxFiles: 
   let operations: string | undefined;
   let declared: Set<string> | undefined;
   let failed = false;
-  let settle: (accepted: boolean) => void = () => undefined;
-  const bodyAccepted = new Promise<boolean>((resolve) => (settle = resolve));
+  const { promise: bodyAccepted, resolve: settle } = Promise.withResolvers<boolean>();
 
   const pipe = req.pipe.bind(req);
   req.pipe = <T extends NodeJS.WritableStream>(destination: T, pipeOptions?: { end?: boolean }): T => {
