@@ -59,7 +59,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       let verdict: Verdict;
       let detail = '';
       try {
-        const res = await pool.request({ path: url.pathname + url.search, method: 'POST', headers: options.headers, body });
+        const res = await pool.request({
+          path: url.pathname + url.search,
+          method: 'POST',
+          headers: options.headers,
+          body,
+        });
         const text = await res.body.text();
         verdict = options.judge(res.statusCode, text);
         if (verdict === 'error') detail = `${res.statusCode} ${text.slice(0, 300)}`;

@@ -21,7 +21,7 @@ const top = Number(process.argv[3] ?? 25);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map<number, number>();
-profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+for (const [i, id] of profile.samples.entries()) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 
 const byFunction = new Map<string, number>();
@@ -29,8 +29,19 @@ const byPackage = new Map<string, number>();
 for (const [id, micros] of self) {
   const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
   const where = url.replace(/^file:\/\/\/?.*?\/(node_modules|src|bench|test)\//, '$1/');
-  byFunction.set(`${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`, (byFunction.get(`${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`) ?? 0) + micros);
-  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (url.startsWith('node:') ? 'node:internal' : url.includes('/src/') ? 'src' : url === '' ? `(${functionName})` : url.split('/').slice(-2).join('/'));
+  byFunction.set(
+    `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`,
+    (byFunction.get(`${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`) ?? 0) + micros,
+  );
+  const pkg =
+    /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ??
+    (url.startsWith('node:')
+      ? 'node:internal'
+      : url.includes('/src/')
+        ? 'src'
+        : url === ''
+          ? `(${functionName})`
+          : url.split('/').slice(-2).join('/'));
   byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + micros);
 }
 const show = (title: string, map: Map<string, number>) => {

@@ -46,8 +46,14 @@ const SCENARIOS: Scenario[] = [
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
-const onlyServers = args.find((a) => a.startsWith('--servers='))?.slice('--servers='.length).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const onlyServers = args
+  .find((a) => a.startsWith('--servers='))
+  ?.slice('--servers='.length)
+  .split(',');
 const ROUNDS = Number(args.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? 1);
 const WARMUP_MS = quick ? 1000 : 3000;
 const WINDOW_MS = quick ? 3000 : 10_000;
@@ -92,7 +98,9 @@ function buildServers(): URL {
   const out = new URL('./.build/', import.meta.url);
   rmSync(out, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', fileURLToPath(new URL('./tsconfig.build.json', import.meta.url))], { stdio: 'inherit' });
+  execFileSync(process.execPath, [tsc, '-p', fileURLToPath(new URL('./tsconfig.build.json', import.meta.url))], {
+    stdio: 'inherit',
+  });
   cpSync(new URL('src/ledger/migrations/', root), new URL('src/ledger/migrations/', out), { recursive: true });
   return new URL('bench/servers/', out);
 }
@@ -102,7 +110,11 @@ function start(script: string, env: Record<string, string> = {}): Promise<{ chil
   const file = new URL(args.includes('--tsx') ? `${script}.ts` : `${script}.js`, SERVERS_DIR);
   const child = fork(file, [], {
     // --profile: a CPU profile of every server process into bench/profiles/ (open in Chrome DevTools).
-    execArgv: [...(args.includes('--tsx') ? ['--import', 'tsx'] : []), ...(process.env['BENCH_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []), ...(args.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [])],
+    execArgv: [
+      ...(args.includes('--tsx') ? ['--import', 'tsx'] : []),
+      ...(process.env['BENCH_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []),
+      ...(args.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : []),
+    ],
     env: { ...process.env, NODE_ENV: 'production', ...env },
     // stdout is a pipe that is read and dropped, as a log collector would: the gateway's log lines cost what they cost in production.
     stdio: ['ignore', process.env['BENCH_CHILD_STDOUT'] ? 'inherit' : 'pipe', 'inherit', 'ipc'],
@@ -153,20 +165,30 @@ const MULTIPART = `multipart/form-data; boundary=${BOUNDARY}`;
 
 /** Before timing the gateway: one upload of this image must succeed, and VOD must hold it intact. */
 async function correctnessGate(url: string, body: Buffer, contentType: string, image: Buffer): Promise<void> {
-  const res = await request(url, { method: 'POST', body, headers: { 'content-type': contentType, 'x-graphql-yoga-csrf': '1', 'apollo-require-preflight': '1' } });
-  const answer = (await res.body.json()) as { data?: { uploadVideoCover?: { __typename: string; url?: string; sha1?: string } } };
+  const res = await request(url, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': contentType, 'x-graphql-yoga-csrf': '1', 'apollo-require-preflight': '1' },
+  });
+  const answer = (await res.body.json()) as {
+    data?: { uploadVideoCover?: { __typename: string; url?: string; sha1?: string } };
+  };
   const result = answer.data?.uploadVideoCover;
   if (result?.__typename !== 'UploadVideoCoverSuccess' || result.sha1 !== sha1(image)) {
     throw new Error(`correctness gate: the server answered ${JSON.stringify(answer).slice(0, 300)}`);
   }
   const stored = await request(result.url!);
   const bytes = Buffer.from(await stored.body.arrayBuffer());
-  if (sha1(bytes) !== sha1(image)) throw new Error('correctness gate: the emulator does not hold the bytes that were sent');
+  if (sha1(bytes) !== sha1(image))
+    throw new Error('correctness gate: the emulator does not hold the bytes that were sent');
 }
 
 async function measure(scenario: Scenario, server: ServerName, upstream: string): Promise<Measurement> {
   const image = jpegOfSize(scenario.size);
-  const { child, url } = await start(server, { VOD_BASE_URL: upstream, ...(database ? { DATABASE_URL: database.url } : {}) });
+  const { child, url } = await start(server, {
+    VOD_BASE_URL: upstream,
+    ...(database ? { DATABASE_URL: database.url } : {}),
+  });
   const pid = child.pid!;
   try {
     let requestOf: (worker: number) => { url: string; body: Buffer };
@@ -192,7 +214,11 @@ async function measure(scenario: Scenario, server: ServerName, upstream: string)
       requestOf = (worker) => ({ url: `${url}/upload?fileId=${videoOf(worker)}&name=cover.jpg`, body: image });
       headers = { 'content-type': 'application/octet-stream' };
       judge = (status, text) =>
-        status === 200 && text.includes('"ok":true') ? 'ok' : scenario.oversize && status === 413 ? 'rejected' : 'error';
+        status === 200 && text.includes('"ok":true')
+          ? 'ok'
+          : scenario.oversize && status === 413
+            ? 'rejected'
+            : 'error';
     }
     const rssBefore = rssBytes(pid);
     const rss = sampleRss(pid);
@@ -240,12 +266,16 @@ async function measure(scenario: Scenario, server: ServerName, upstream: string)
 }
 
 const fmt = (n: number | undefined, digits = 2) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits));
-const ratio = (g: number | undefined, f: number | undefined) => (g === undefined || f === undefined || f === 0 ? undefined : g / f);
+const ratio = (g: number | undefined, f: number | undefined) =>
+  g === undefined || f === undefined || f === 0 ? undefined : g / f;
 
 /** Each figure's median over the rounds (errors: the sum). */
 function medianOf(taken: Measurement[]): Measurement {
   const median = (pick: (m: Measurement) => number | undefined): number => {
-    const values = taken.map(pick).filter((v): v is number => v !== undefined).sort((a, b) => a - b);
+    const values = taken
+      .map(pick)
+      .filter((v): v is number => v !== undefined)
+      .sort((a, b) => a - b);
     return values[Math.floor((values.length - 1) / 2)] ?? NaN;
   };
   const first = taken[0]!;
@@ -263,7 +293,11 @@ function medianOf(taken: Measurement[]): Measurement {
   };
 }
 
-type Row = { scenario: Scenario; measurements: Partial<Record<ServerName, Measurement>>; rounds?: Partial<Record<ServerName, Measurement[]>> };
+type Row = {
+  scenario: Scenario;
+  measurements: Partial<Record<ServerName, Measurement>>;
+  rounds?: Partial<Record<ServerName, Measurement[]>>;
+};
 
 /** The peer with more uploads/s (more refusals/s for oversize): the one the targets compare with. */
 function betterPeer(row: Row): Measurement {
@@ -296,7 +330,9 @@ async function openBenchDatabase(): Promise<void> {
   try {
     database = await createTestDatabase(adminUrl);
   } catch (error) {
-    console.error(`bench: no PostgreSQL at ${adminUrl} (${(error as Error).message}): the gateway-postgres row is left out`);
+    console.error(
+      `bench: no PostgreSQL at ${adminUrl} (${(error as Error).message}): the gateway-postgres row is left out`,
+    );
   }
 }
 
@@ -310,16 +346,21 @@ async function main(): Promise<void> {
       // Servers take turns, round after round, each round starting one server later, so that a slow
       // spell of the machine, or of the upstream as a run goes on, falls on all of them.
       const rounds: Partial<Record<ServerName, Measurement[]>> = {};
-      const servers = SERVERS.filter((s) => (!onlyServers || onlyServers.includes(s)) && (s !== 'gateway-postgres' || database));
+      const servers = SERVERS.filter(
+        (s) => (!onlyServers || onlyServers.includes(s)) && (s !== 'gateway-postgres' || database),
+      );
       for (let round = 1; round <= ROUNDS; round++) {
         const shift = (round - 1) % servers.length;
         for (const server of [...servers.slice(shift), ...servers.slice(0, shift)]) {
           process.stderr.write(` ${server}${ROUNDS > 1 ? `#${round}` : ''}…`);
-          (rounds[server] ??= []).push(await measure(scenario, server, emulator.url));
+          const taken = rounds[server] ?? [];
+          taken.push(await measure(scenario, server, emulator.url));
+          rounds[server] = taken;
         }
       }
       const measurements: Row['measurements'] = {};
-      for (const [server, taken] of Object.entries(rounds) as [ServerName, Measurement[]][]) measurements[server] = medianOf(taken);
+      for (const [server, taken] of Object.entries(rounds) as [ServerName, Measurement[]][])
+        measurements[server] = medianOf(taken);
       process.stderr.write(' done\n');
       results.push({ scenario, measurements, ...(ROUNDS > 1 ? { rounds } : {}) });
     }
@@ -329,7 +370,9 @@ async function main(): Promise<void> {
   }
 
   const lines: string[] = [];
-  lines.push('| scenario | server | uploads/s (× floor) | p50 ms | p99 ms | CPU ms/upload | peak RSS MB | RSS growth MB | KiB read/request | errors |');
+  lines.push(
+    '| scenario | server | uploads/s (× floor) | p50 ms | p99 ms | CPU ms/upload | peak RSS MB | RSS growth MB | KiB read/request | errors |',
+  );
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const { scenario, measurements } of results) {
     const floor = measurements.floor;
@@ -344,13 +387,19 @@ async function main(): Promise<void> {
   }
   const verdicts = results
     .filter((row) => !row.scenario.oversize && COMPARED.every((server) => row.measurements[server]))
-    .flatMap((row) => [`${row.scenario.title}, gateway against the better peer:`, ...targets(row).map((t) => `- ${t}`)]);
+    .flatMap((row) => [
+      `${row.scenario.title}, gateway against the better peer:`,
+      ...targets(row).map((t) => `- ${t}`),
+    ]);
   const table = `${lines.join('\n')}\n\n${verdicts.join('\n')}`;
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   const date = new Date().toISOString().slice(0, 10);
-  console.log(`\n${table}\n\n${machine}; ${date}; warm-up ${WARMUP_MS / 1000} s, window ${WINDOW_MS / 1000} s each; median of ${ROUNDS} round(s)`);
+  console.log(
+    `\n${table}\n\n${machine}; ${date}; warm-up ${WARMUP_MS / 1000} s, window ${WINDOW_MS / 1000} s each; median of ${ROUNDS} round(s)`,
+  );
   for (const { scenario, measurements } of results) {
-    for (const m of Object.values(measurements)) if (m.firstError) console.log(`${scenario.id} ${m.server} first error: ${m.firstError}`);
+    for (const m of Object.values(measurements))
+      if (m.firstError) console.log(`${scenario.id} ${m.server} first error: ${m.firstError}`);
   }
 
   writeFileSync(

@@ -28,14 +28,20 @@ function isStale() {
   if (!existsSync(built)) return true;
   // An installed package ships dist/ without its sources: nothing to build from.
   if (!existsSync(join(root, 'src'))) return false;
-  const sources = Math.max(newestSource(join(root, 'src')), statSync(join(root, 'package.json')).mtimeMs, statSync(join(root, 'tsconfig.json')).mtimeMs);
+  const sources = Math.max(
+    newestSource(join(root, 'src')),
+    statSync(join(root, 'package.json')).mtimeMs,
+    statSync(join(root, 'tsconfig.json')).mtimeMs,
+  );
   return sources > statSync(built).mtimeMs;
 }
 
 if (process.argv.includes('--if-stale') && !isStale()) process.exit(0);
 
 rmSync(dist, { recursive: true, force: true });
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {
+  stdio: 'inherit',
+});
 cpSync(join(root, 'src', 'ledger', 'migrations'), join(dist, 'ledger', 'migrations'), { recursive: true });
 cpSync(join(root, 'src', 'graphiql', 'upload-panel.js'), join(dist, 'graphiql', 'upload-panel.js'));
 // The files the service serves, where the compiled module finds them in this checkout, copied to

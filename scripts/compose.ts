@@ -6,8 +6,14 @@ import { readFileSync } from 'node:fs';
 import { composeSupergraph } from '../test/helpers/supergraph.js';
 
 const result = composeSupergraph({
-  covers: { sdl: readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'), url: 'http://covers.invalid/graphql' },
-  videos: { sdl: readFileSync(new URL('../test/fixtures/videos-subgraph.graphql', import.meta.url), 'utf8'), url: 'http://videos.invalid/graphql' },
+  covers: {
+    sdl: readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'),
+    url: 'http://covers.invalid/graphql',
+  },
+  videos: {
+    sdl: readFileSync(new URL('../test/fixtures/videos-subgraph.graphql', import.meta.url), 'utf8'),
+    url: 'http://videos.invalid/graphql',
+  },
 });
 if (!result.ok) {
   console.error(`schema.graphql does not compose:\n${result.errors.join('\n')}`);

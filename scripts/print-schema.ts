@@ -15,7 +15,9 @@ if (process.argv.includes('--check')) {
     // missing counts as different
   }
   if (committed !== printed) {
-    console.error('schema.graphql differs from the schema printed from src/schema: run `npm run schema:print` and commit it.');
+    console.error(
+      'schema.graphql differs from the schema printed from src/schema: run `npm run schema:print` and commit it.',
+    );
     process.exit(1);
   }
   console.log('schema.graphql is up to date.');

@@ -52,7 +52,12 @@ if (option('replicas') !== undefined) {
 const vodApi = args.includes('v3') || args.includes('--vod-api=v3') ? 'v3' : 'legacy';
 let ok = true;
 for (let run = 1; run <= runs; run++) {
-  const tally = await runSoak({ uploads: 1000, concurrency: 32, seed: Number(process.env['SOAK_SEED'] ?? 20261127) + run - 1, vodApi });
+  const tally = await runSoak({
+    uploads: 1000,
+    concurrency: 32,
+    seed: Number(process.env['SOAK_SEED'] ?? 20261127) + run - 1,
+    vodApi,
+  });
   console.log(`${runs > 1 ? `run ${run} of ${runs}: ` : ''}${formatTally(tally)}`);
   ok &&= tally.lost === 0 && tally.duplicated === 0 && tally.unexplained.length === 0 && tally.openSocketsAfter === 0;
 }

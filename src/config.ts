@@ -3,10 +3,29 @@ import { MAX_CLOCK_TOLERANCE_SECONDS, MIN_SECRET_BYTES } from './auth/jwt-verifi
 import { keySetUrlProblem } from './auth/key-set-fetch.js';
 import type { AuthenticationOptions } from './auth/use-authentication.js';
 import type { PostgresLedgerOptions } from './ledger/postgres-cover-store.js';
-import { ConfigError, DATABASE_VARIABLES, bool, origins, portNumber, wholeNumber, readSettings, readVariables, type GatewaySettings, type Reader, type VodClientSettings } from './env-settings.js';
+import {
+  ConfigError,
+  DATABASE_VARIABLES,
+  bool,
+  origins,
+  portNumber,
+  wholeNumber,
+  readSettings,
+  readVariables,
+  type GatewaySettings,
+  type Reader,
+  type VodClientSettings,
+} from './env-settings.js';
 import { DEFAULT_API3_BASE_URL } from './vod/api3-protocol.js';
 import { vodBaseUrlProblem } from './vod/base-url.js';
-import { DEFAULT_REGION, DEFAULT_VOD_BASE_URL, REGION_PATTERN, SIGNATURE_METHODS, VOD_PATHS, type SignatureMethod } from './vod/protocol.js';
+import {
+  DEFAULT_REGION,
+  DEFAULT_VOD_BASE_URL,
+  REGION_PATTERN,
+  SIGNATURE_METHODS,
+  VOD_PATHS,
+  type SignatureMethod,
+} from './vod/protocol.js';
 
 export { ConfigError };
 
@@ -81,7 +100,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     try {
       return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
     } catch (error) {
-      throw new ConfigError(`${name}_FILE`, `cannot read ${JSON.stringify(file)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new ConfigError(
+        `${name}_FILE`,
+        `cannot read ${JSON.stringify(file)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
   };
   /** A variable read with `reader`, or `fallback` when it is unset. */
@@ -97,7 +119,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const graphiql = readAs('GRAPHIQL', bool, !production);
   const corsOrigins = readAs('CORS_ORIGINS', origins, []);
   const adminPort = readAs<number | undefined>('ADMIN_PORT', portNumber, undefined);
-  if (adminPort !== undefined && adminPort !== 0 && adminPort === port) throw new ConfigError('ADMIN_PORT', `must differ from PORT (${port})`);
+  if (adminPort !== undefined && adminPort !== 0 && adminPort === port)
+    throw new ConfigError('ADMIN_PORT', `must differ from PORT (${port})`);
   const auth = readAuth(read, readSecret);
   const database = readDatabase(read, readSecret);
   const common = {
@@ -116,16 +139,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const secretKey = readSecret('VOD_SECRET_KEY');
 
   const api = read('VOD_API') ?? 'legacy';
-  if (api !== 'legacy' && api !== 'v3') throw new ConfigError('VOD_API', `must be "legacy" or "v3", got ${JSON.stringify(api)}`);
+  if (api !== 'legacy' && api !== 'v3')
+    throw new ConfigError('VOD_API', `must be "legacy" or "v3", got ${JSON.stringify(api)}`);
   const subAppId = readAs<number | undefined>('VOD_SUB_APP_ID', wholeNumber(1, Number.MAX_SAFE_INTEGER), undefined);
-  if (subAppId !== undefined && api !== 'v3') throw new ConfigError('VOD_SUB_APP_ID', 'is set, but VOD_API is not "v3" (sub-applications are an API 3.0 parameter)');
+  if (subAppId !== undefined && api !== 'v3')
+    throw new ConfigError(
+      'VOD_SUB_APP_ID',
+      'is set, but VOD_API is not "v3" (sub-applications are an API 3.0 parameter)',
+    );
   const withSubApp = subAppId === undefined ? {} : { subAppId };
 
   if (secretId === undefined && secretKey === undefined) {
-    for (const name of ['VOD_BASE_URL', 'VOD_REGION', 'VOD_PATH', 'VOD_SIGNATURE_METHOD', 'VOD_TOKEN', 'VOD_TOKEN_FILE']) {
-      if (read(name) !== undefined) throw new ConfigError(name, 'is set, but VOD_SECRET_ID and VOD_SECRET_KEY are not (without them the embedded emulator is used)');
+    for (const name of [
+      'VOD_BASE_URL',
+      'VOD_REGION',
+      'VOD_PATH',
+      'VOD_SIGNATURE_METHOD',
+      'VOD_TOKEN',
+      'VOD_TOKEN_FILE',
+    ]) {
+      if (read(name) !== undefined)
+        throw new ConfigError(
+          name,
+          'is set, but VOD_SECRET_ID and VOD_SECRET_KEY are not (without them the embedded emulator is used)',
+        );
     }
-    return { ...common, vod: { kind: 'emulator', emulatorPort: readAs('EMULATOR_PORT', portNumber, 0), api, ...withSubApp } };
+    return {
+      ...common,
+      vod: { kind: 'emulator', emulatorPort: readAs('EMULATOR_PORT', portNumber, 0), api, ...withSubApp },
+    };
   }
   if (secretId === undefined) throw new ConfigError('VOD_SECRET_ID', 'is required when VOD_SECRET_KEY is set');
   if (secretKey === undefined) throw new ConfigError('VOD_SECRET_KEY', 'is required when VOD_SECRET_ID is set');
@@ -136,25 +178,59 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const token = readSecret('VOD_TOKEN');
   if (api === 'v3') {
     for (const name of ['VOD_PATH', 'VOD_SIGNATURE_METHOD']) {
-      if (read(name) !== undefined) throw new ConfigError(name, 'is a legacy API setting; VOD_API=v3 always posts to / and signs with TC3-HMAC-SHA256');
+      if (read(name) !== undefined)
+        throw new ConfigError(
+          name,
+          'is a legacy API setting; VOD_API=v3 always posts to / and signs with TC3-HMAC-SHA256',
+        );
     }
     const v3Region = read('VOD_REGION');
-    if (v3Region !== undefined && !REGION_PATTERN.test(v3Region)) throw new ConfigError('VOD_REGION', `must be a region such as "ap-guangzhou", got ${JSON.stringify(v3Region)}`);
-    return { ...common, vod: { kind: 'remote', api, secretId, secretKey, baseUrl, ...(v3Region ? { region: v3Region } : {}), ...withSubApp, ...(token ? { token } : {}) } };
+    if (v3Region !== undefined && !REGION_PATTERN.test(v3Region))
+      throw new ConfigError('VOD_REGION', `must be a region such as "ap-guangzhou", got ${JSON.stringify(v3Region)}`);
+    return {
+      ...common,
+      vod: {
+        kind: 'remote',
+        api,
+        secretId,
+        secretKey,
+        baseUrl,
+        ...(v3Region ? { region: v3Region } : {}),
+        ...withSubApp,
+        ...(token ? { token } : {}),
+      },
+    };
   }
   const region = read('VOD_REGION') ?? DEFAULT_REGION;
-  if (!REGION_PATTERN.test(region)) throw new ConfigError('VOD_REGION', `must be a lower-case region code such as "gz", got ${JSON.stringify(region)}`);
+  if (!REGION_PATTERN.test(region))
+    throw new ConfigError('VOD_REGION', `must be a lower-case region code such as "gz", got ${JSON.stringify(region)}`);
   const path = read('VOD_PATH') ?? VOD_PATHS[0];
   if (!path.startsWith('/')) throw new ConfigError('VOD_PATH', `must start with "/", got ${JSON.stringify(path)}`);
   const signatureMethod = (read('VOD_SIGNATURE_METHOD') ?? 'HmacSHA1') as SignatureMethod;
   if (!SIGNATURE_METHODS.includes(signatureMethod)) {
     throw new ConfigError('VOD_SIGNATURE_METHOD', `must be one of ${SIGNATURE_METHODS.join(', ')}`);
   }
-  return { ...common, vod: { kind: 'remote', api, secretId, secretKey, baseUrl, region, path, signatureMethod, ...(token ? { token } : {}) } };
+  return {
+    ...common,
+    vod: {
+      kind: 'remote',
+      api,
+      secretId,
+      secretKey,
+      baseUrl,
+      region,
+      path,
+      signatureMethod,
+      ...(token ? { token } : {}),
+    },
+  };
 }
 
 /** The AUTH_* variables: bearer JWTs (a secret or a JWKS URL) and the router's HMAC signature. */
-function readAuth(read: (name: string) => string | undefined, readSecret: (name: string) => string | undefined): AuthenticationOptions | undefined {
+function readAuth(
+  read: (name: string) => string | undefined,
+  readSecret: (name: string) => string | undefined,
+): AuthenticationOptions | undefined {
   const secret = readSecret('AUTH_JWT_SECRET');
   const jwksUrl = read('AUTH_JWKS_URL');
   const issuer = read('AUTH_JWT_ISSUER');
@@ -162,20 +238,37 @@ function readAuth(read: (name: string) => string | undefined, readSecret: (name:
   const tolerance = read('AUTH_JWT_CLOCK_TOLERANCE_S');
   const routerSignatureSecret = readSecret('AUTH_ROUTER_HMAC_SECRET');
   if (routerSignatureSecret !== undefined && Buffer.byteLength(routerSignatureSecret) < MIN_SECRET_BYTES) {
-    throw new ConfigError('AUTH_ROUTER_HMAC_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes for HMAC-SHA256, got ${Buffer.byteLength(routerSignatureSecret)}`);
+    throw new ConfigError(
+      'AUTH_ROUTER_HMAC_SECRET',
+      `must be at least ${MIN_SECRET_BYTES} bytes for HMAC-SHA256, got ${Buffer.byteLength(routerSignatureSecret)}`,
+    );
   }
   if (secret === undefined && jwksUrl === undefined) {
-    for (const [name, value] of [['AUTH_JWT_ISSUER', issuer], ['AUTH_JWT_AUDIENCE', audience], ['AUTH_JWT_CLOCK_TOLERANCE_S', tolerance]] as const) {
-      if (value !== undefined) throw new ConfigError(name, 'is set, but neither AUTH_JWT_SECRET nor AUTH_JWKS_URL is (tokens need one of them)');
+    for (const [name, value] of [
+      ['AUTH_JWT_ISSUER', issuer],
+      ['AUTH_JWT_AUDIENCE', audience],
+      ['AUTH_JWT_CLOCK_TOLERANCE_S', tolerance],
+    ] as const) {
+      if (value !== undefined)
+        throw new ConfigError(
+          name,
+          'is set, but neither AUTH_JWT_SECRET nor AUTH_JWKS_URL is (tokens need one of them)',
+        );
     }
     return routerSignatureSecret === undefined ? undefined : { routerSignatureSecret };
   }
   if (secret !== undefined && Buffer.byteLength(secret) < MIN_SECRET_BYTES) {
-    throw new ConfigError('AUTH_JWT_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes for HS256, got ${Buffer.byteLength(secret)}`);
+    throw new ConfigError(
+      'AUTH_JWT_SECRET',
+      `must be at least ${MIN_SECRET_BYTES} bytes for HS256, got ${Buffer.byteLength(secret)}`,
+    );
   }
   const jwksUrlProblem = jwksUrl === undefined ? undefined : keySetUrlProblem(jwksUrl);
   if (jwksUrlProblem) throw new ConfigError('AUTH_JWKS_URL', jwksUrlProblem);
-  const clockToleranceSeconds = tolerance === undefined ? undefined : wholeNumber(0, MAX_CLOCK_TOLERANCE_SECONDS, ' of seconds')('AUTH_JWT_CLOCK_TOLERANCE_S', tolerance);
+  const clockToleranceSeconds =
+    tolerance === undefined
+      ? undefined
+      : wholeNumber(0, MAX_CLOCK_TOLERANCE_SECONDS, ' of seconds')('AUTH_JWT_CLOCK_TOLERANCE_S', tolerance);
   const jwt = {
     ...(secret === undefined ? {} : { secret }),
     ...(jwksUrl === undefined ? {} : { jwksUrl }),
@@ -187,12 +280,18 @@ function readAuth(read: (name: string) => string | undefined, readSecret: (name:
 }
 
 /** DATABASE_URL (or DATABASE_URL_FILE) and the pool's settings; undefined without a URL. */
-function readDatabase(read: (name: string) => string | undefined, readSecret: (name: string) => string | undefined): PostgresLedgerOptions | undefined {
+function readDatabase(
+  read: (name: string) => string | undefined,
+  readSecret: (name: string) => string | undefined,
+): PostgresLedgerOptions | undefined {
   const connectionString = readSecret('DATABASE_URL');
   if (connectionString === undefined) {
-    for (const [name] of DATABASE_VARIABLES) if (read(name) !== undefined) throw new ConfigError(name, 'is set, but DATABASE_URL is not (without it the ledger is SQLite in DATA_DIR)');
+    for (const [name] of DATABASE_VARIABLES)
+      if (read(name) !== undefined)
+        throw new ConfigError(name, 'is set, but DATABASE_URL is not (without it the ledger is SQLite in DATA_DIR)');
     return undefined;
   }
-  if (!/^postgres(ql)?:\/\/[^\s]+$/.test(connectionString)) throw new ConfigError('DATABASE_URL', 'must be a postgres:// URL');
+  if (!/^postgres(ql)?:\/\/[^\s]+$/.test(connectionString))
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// URL');
   return { connectionString, ...readVariables(read, DATABASE_VARIABLES) };
 }

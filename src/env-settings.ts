@@ -38,7 +38,9 @@ export type GatewaySettings = Partial<
 >;
 
 /** The VOD client options the environment can set, whichever VOD (the embedded emulator too). */
-export type VodClientSettings = Partial<Pick<VodClientOptions, 'connections' | 'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'retry'>>;
+export type VodClientSettings = Partial<
+  Pick<VodClientOptions, 'connections' | 'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'retry'>
+>;
 
 /** Reads one variable's (non-empty) value, or throws a ConfigError naming the variable. */
 export type Reader<T = unknown> = (variable: string, value: string) => T;
@@ -48,31 +50,40 @@ export const wholeNumber =
   (min: number, max: number, unit = ''): Reader<number> =>
   (variable, value) => {
     const n = Number(value);
-    if (!/^[0-9]+$/.test(value) || n < min || n > max) throw new ConfigError(variable, `must be a whole number${unit} from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    if (!/^[0-9]+$/.test(value) || n < min || n > max)
+      throw new ConfigError(
+        variable,
+        `must be a whole number${unit} from ${min} to ${max}, got ${JSON.stringify(value)}`,
+      );
     return n;
   };
 const ms = (min: number): Reader => wholeNumber(min, HOUR_MS, ' of milliseconds');
 export const bool: Reader<boolean> = (variable, value) => {
-  if (value !== 'true' && value !== 'false') throw new ConfigError(variable, `must be "true" or "false", got ${JSON.stringify(value)}`);
+  if (value !== 'true' && value !== 'false')
+    throw new ConfigError(variable, `must be "true" or "false", got ${JSON.stringify(value)}`);
   return value === 'true';
 };
 export const portNumber: Reader<number> = (variable, value) => {
   const port = Number(value);
-  if (!/^[0-9]+$/.test(value) || port > 65535) throw new ConfigError(variable, `must be a port number 0–65535, got ${JSON.stringify(value)}`);
+  if (!/^[0-9]+$/.test(value) || port > 65535)
+    throw new ConfigError(variable, `must be a port number 0–65535, got ${JSON.stringify(value)}`);
   return port;
 };
 const endpoint: Reader = (variable, value) => {
-  if (!/^\/[\w\-./]*$/.test(value)) throw new ConfigError(variable, `must be a path such as "/graphql", got ${JSON.stringify(value)}`);
+  if (!/^\/[\w\-./]*$/.test(value))
+    throw new ConfigError(variable, `must be a path such as "/graphql", got ${JSON.stringify(value)}`);
   return value;
 };
 const headerNames: Reader = (variable, value) => {
   const names = value.split(',').map((name) => name.trim().toLowerCase());
-  if (names.some((name) => !/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name))) throw new ConfigError(variable, `must be header names separated by commas, got ${JSON.stringify(value)}`);
+  if (names.some((name) => !/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name)))
+    throw new ConfigError(variable, `must be header names separated by commas, got ${JSON.stringify(value)}`);
   return names;
 };
 
 const scopeName: Reader = (variable, value) => {
-  if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(value)) throw new ConfigError(variable, `must be one OAuth scope (no spaces or quotes), got ${JSON.stringify(value)}`);
+  if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(value))
+    throw new ConfigError(variable, `must be one OAuth scope (no spaces or quotes), got ${JSON.stringify(value)}`);
   return value;
 };
 /** Origins as browsers send them: `scheme://host[:port]`, no path, no `*`. */
@@ -86,7 +97,10 @@ export const origins: Reader<string[]> = (variable, value) =>
       parsed = undefined;
     }
     if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin) {
-      throw new ConfigError(variable, `must be origins such as "https://app.example.com" separated by commas (no path, no "*"), got ${JSON.stringify(origin)}`);
+      throw new ConfigError(
+        variable,
+        `must be origins such as "https://app.example.com" separated by commas (no path, no "*"), got ${JSON.stringify(origin)}`,
+      );
     }
     return origin;
   });
@@ -95,25 +109,26 @@ export const origins: Reader<string[]> = (variable, value) =>
  * Every gateway setting the environment can change: its variable, the option it sets, how it is
  * read. The defaults are the options' own (see `GatewayOptions`); the README's table lists them.
  */
-export const GATEWAY_VARIABLES: readonly (readonly [variable: string, option: keyof GatewaySettings, read: Reader])[] = [
-  ['GRAPHQL_ENDPOINT', 'graphqlEndpoint', endpoint],
-  ['AUTH_UPLOAD_SCOPE', 'uploadScope', scopeName],
-  ['MAX_FILE_SIZE', 'maxFileSize', wholeNumber(1, MAX_FILE_SIZE, ' of bytes')],
-  ['MAX_FIELD_SIZE', 'maxFieldSize', wholeNumber(1, 10_000_000, ' of bytes')],
-  ['MAX_BODY_SIZE', 'maxBodySize', wholeNumber(1, 100_000_000, ' of bytes')],
-  ['MAX_REPRESENTATIONS', 'maxRepresentations', wholeNumber(1, 1_000_000)],
-  ['CSRF_HEADERS', 'csrfHeaders', headerNames],
-  ['UPLOAD_DEADLINE_MS', 'uploadDeadlineMs', ms(1)],
-  ['MAX_CONCURRENT_VOD_CALLS', 'maxConcurrentVodCalls', wholeNumber(1, 100_000)],
-  ['VOD_QUEUE_TIMEOUT_MS', 'vodQueueTimeoutMs', ms(0)],
-  ['HEADERS_TIMEOUT_MS', 'headersTimeoutMs', ms(1)],
-  ['REQUEST_TIMEOUT_MS', 'requestTimeoutMs', ms(1)],
-  ['KEEP_ALIVE_TIMEOUT_MS', 'keepAliveTimeoutMs', ms(1)],
-  ['SHUTDOWN_GRACE_MS', 'shutdownGraceMs', ms(0)],
-  ['SHUTDOWN_DELAY_MS', 'shutdownDelayMs', ms(0)],
-  ['LEDGER_MAX_PENDING', 'ledgerMaxPending', wholeNumber(1, 10_000_000)],
-  ['LEDGER_RETRY_DELAY_MS', 'ledgerRetryDelayMs', ms(1)],
-];
+export const GATEWAY_VARIABLES: readonly (readonly [variable: string, option: keyof GatewaySettings, read: Reader])[] =
+  [
+    ['GRAPHQL_ENDPOINT', 'graphqlEndpoint', endpoint],
+    ['AUTH_UPLOAD_SCOPE', 'uploadScope', scopeName],
+    ['MAX_FILE_SIZE', 'maxFileSize', wholeNumber(1, MAX_FILE_SIZE, ' of bytes')],
+    ['MAX_FIELD_SIZE', 'maxFieldSize', wholeNumber(1, 10_000_000, ' of bytes')],
+    ['MAX_BODY_SIZE', 'maxBodySize', wholeNumber(1, 100_000_000, ' of bytes')],
+    ['MAX_REPRESENTATIONS', 'maxRepresentations', wholeNumber(1, 1_000_000)],
+    ['CSRF_HEADERS', 'csrfHeaders', headerNames],
+    ['UPLOAD_DEADLINE_MS', 'uploadDeadlineMs', ms(1)],
+    ['MAX_CONCURRENT_VOD_CALLS', 'maxConcurrentVodCalls', wholeNumber(1, 100_000)],
+    ['VOD_QUEUE_TIMEOUT_MS', 'vodQueueTimeoutMs', ms(0)],
+    ['HEADERS_TIMEOUT_MS', 'headersTimeoutMs', ms(1)],
+    ['REQUEST_TIMEOUT_MS', 'requestTimeoutMs', ms(1)],
+    ['KEEP_ALIVE_TIMEOUT_MS', 'keepAliveTimeoutMs', ms(1)],
+    ['SHUTDOWN_GRACE_MS', 'shutdownGraceMs', ms(0)],
+    ['SHUTDOWN_DELAY_MS', 'shutdownDelayMs', ms(0)],
+    ['LEDGER_MAX_PENDING', 'ledgerMaxPending', wholeNumber(1, 10_000_000)],
+    ['LEDGER_RETRY_DELAY_MS', 'ledgerRetryDelayMs', ms(1)],
+  ];
 
 /** The VOD client's settings: the pool, the per-attempt timeouts, the retries and their deadline. */
 export const VOD_CLIENT_VARIABLES: readonly (readonly [variable: string, option: string, read: Reader])[] = [
@@ -136,7 +151,10 @@ export const DATABASE_VARIABLES: readonly (readonly [variable: string, option: s
 ];
 
 /** The options a table's set variables give, read and checked (a bad one throws a ConfigError naming it); `retry.x` nests. */
-export function readVariables(read: (name: string) => string | undefined, table: readonly (readonly [variable: string, option: string, read: Reader])[]): Record<string, unknown> {
+export function readVariables(
+  read: (name: string) => string | undefined,
+  table: readonly (readonly [variable: string, option: string, read: Reader])[],
+): Record<string, unknown> {
   const options: Record<string, unknown> = {};
   for (const [variable, option, parse] of table) {
     const value = read(variable);
@@ -149,6 +167,12 @@ export function readVariables(read: (name: string) => string | undefined, table:
 }
 
 /** The settings whose variables are set, read and checked (a bad one throws a ConfigError naming it). */
-export function readSettings(read: (name: string) => string | undefined): { gateway: GatewaySettings; vodClient: VodClientSettings } {
-  return { gateway: readVariables(read, GATEWAY_VARIABLES) as GatewaySettings, vodClient: readVariables(read, VOD_CLIENT_VARIABLES) as VodClientSettings };
+export function readSettings(read: (name: string) => string | undefined): {
+  gateway: GatewaySettings;
+  vodClient: VodClientSettings;
+} {
+  return {
+    gateway: readVariables(read, GATEWAY_VARIABLES) as GatewaySettings,
+    vodClient: readVariables(read, VOD_CLIENT_VARIABLES) as VodClientSettings,
+  };
 }

@@ -281,7 +281,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const maxRequestOverhead = 2 * maxFieldSize + 64 * 1024;
   const maxUploadRequestSize = maxFileSize + maxRequestOverhead;
   const ownsLedger = typeof options.ledger !== 'object';
-  const store = typeof options.ledger === 'object' ? options.ledger : openSqliteCoverStore(options.ledger ?? ':memory:');
+  const store =
+    typeof options.ledger === 'object' ? options.ledger : openSqliteCoverStore(options.ledger ?? ':memory:');
   const metrics = createMetrics();
   const logger = options.logger === false ? undefined : (options.logger ?? createLogger());
   const ledger = withWriteRetries(store, {
@@ -290,21 +291,31 @@ export function createGateway(options: GatewayOptions): Gateway {
     onPendingChange: (pending) => metrics.ledgerPending.set(pending),
     onWriteFailed: (error, pending) => {
       metrics.ledgerWriteFailures.inc();
-      logger?.error({ err: error, pending }, 'cover ledger: a write failed; the record is held and written again (see /ready)');
+      logger?.error(
+        { err: error, pending },
+        'cover ledger: a write failed; the record is held and written again (see /ready)',
+      );
     },
     onRecovered: (written) => {
       logger?.warn({ written }, 'cover ledger: writes work again; every held record is written');
     },
     onDropped: (record) => {
       metrics.ledgerDropped.inc();
-      logger?.error({ record }, 'cover ledger: a record could not be written and is given up; replay it from this line');
+      logger?.error(
+        { record },
+        'cover ledger: a record could not be written and is given up; replay it from this line',
+      );
     },
   });
   const covers = createCoverUploader({
     vod,
     ledger,
     ...(ledger.claims ? { claims: ledger.claims } : {}),
-    onClaimError: (error) => logger?.error({ err: error }, 'cover ledger: the shared single-flight cannot be reached; the upload is refused with canRetry'),
+    onClaimError: (error) =>
+      logger?.error(
+        { err: error },
+        'cover ledger: the shared single-flight cannot be reached; the upload is refused with canRetry',
+      ),
     onUploadStart: () => metrics.uploadsInFlight.inc(),
     onUploadDone: (event) => {
       metrics.uploadsInFlight.dec();
@@ -328,7 +339,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       ? createUploadPolicy({
           requiredScope: options.uploadScope ?? undefined,
           authorizeUpload: options.authorizeUpload,
-          onRuleError: (error) => logger?.error({ err: error }, 'authorizeUpload threw; the upload is refused with canRetry'),
+          onRuleError: (error) =>
+            logger?.error({ err: error }, 'authorizeUpload threw; the upload is refused with canRetry'),
         })
       : undefined;
 
@@ -340,12 +352,26 @@ export function createGateway(options: GatewayOptions): Gateway {
     cors: (request) => {
       const origin = request.headers.get('origin');
       if (origin === null || !corsOrigins.includes(origin)) return false;
-      return { origin, credentials: true, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', ...csrfHeaders], maxAge: 600 };
+      return {
+        origin,
+        credentials: true,
+        methods: ['GET', 'POST'],
+        allowedHeaders: ['authorization', 'content-type', ...csrfHeaders],
+        maxAge: 600,
+      };
     },
     // Yoga's own multipart parser serves `yoga.fetch`; on node:http useStreamingUploads streams instead.
     multipart: true,
-    graphiql: graphiql ? { title: 'vod-cover-gateway', defaultQuery: DEFAULT_QUERY, defaultEditorToolsVisibility: 'variables' } : false,
-    renderGraphiQL: () => renderGraphiqlPage({ title: 'vod-cover-gateway', endpoint: graphqlEndpoint, query: DEFAULT_QUERY, variables: DEFAULT_VARIABLES }),
+    graphiql: graphiql
+      ? { title: 'vod-cover-gateway', defaultQuery: DEFAULT_QUERY, defaultEditorToolsVisibility: 'variables' }
+      : false,
+    renderGraphiQL: () =>
+      renderGraphiqlPage({
+        title: 'vod-cover-gateway',
+        endpoint: graphqlEndpoint,
+        query: DEFAULT_QUERY,
+        variables: DEFAULT_VARIABLES,
+      }),
     landingPage: false,
     // Yoga answers any URL that ends with its health path (`//health`, `/graphql/health`), even
     // under ADMIN_PORT; it has no switch. No request URL can end with a space (HTTP forbids one in
@@ -389,7 +415,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       ledger: () => ledger.isWritable(),
       vod: () => {
         if (!vod.reachable) return true;
-        if (!vodReachable || Date.now() - vodReachable.at > 5000) vodReachable = { at: Date.now(), ok: vod.reachable(1000) };
+        if (!vodReachable || Date.now() - vodReachable.at > 5000)
+          vodReachable = { at: Date.now(), ok: vod.reachable(1000) };
         return vodReachable.ok;
       },
       accepting: () => !closing && !shutdown.draining(),
@@ -429,9 +456,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   const adminServer =
     options.adminPort === undefined
       ? undefined
-      : createServer({ headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs, keepAliveTimeout: keepAliveTimeoutMs }, (req, res) => {
-          if (!operatorRoutes(req, res)) sendJson(res, 404, JSON.stringify({ error: 'not found' }));
-        });
+      : createServer(
+          { headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs, keepAliveTimeout: keepAliveTimeoutMs },
+          (req, res) => {
+            if (!operatorRoutes(req, res)) sendJson(res, 404, JSON.stringify({ error: 'not found' }));
+          },
+        );
 
   return {
     yoga,

@@ -36,7 +36,12 @@ async function listenOrExit<T>(variable: string, port: number, listen: () => Pro
     if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw error;
     // The gateway's admin listener fails with `listener: 'admin'`.
     if ((error as { listener?: string }).listener === 'admin') [variable, port] = ['ADMIN_PORT', config.adminPort ?? 0];
-    const why = code === 'EADDRINUSE' ? 'is already in use' : code === 'EACCES' ? 'may not be listened on by this user' : 'is not an address of this machine';
+    const why =
+      code === 'EADDRINUSE'
+        ? 'is already in use'
+        : code === 'EACCES'
+          ? 'may not be listened on by this user'
+          : 'is not an address of this machine';
     console.error(`Configuration error: ${variable}: port ${port} ${why} (${code})`);
     process.exit(1);
   }
@@ -49,14 +54,18 @@ if (config.database) {
   try {
     ledger = await openPostgresCoverStore(config.database);
   } catch (error) {
-    console.error(`Configuration error: DATABASE_URL: PostgreSQL at ${describeDatabase(config.database.connectionString)} cannot be used (${describeFailure(error)})`);
+    console.error(
+      `Configuration error: DATABASE_URL: PostgreSQL at ${describeDatabase(config.database.connectionString)} cannot be used (${describeFailure(error)})`,
+    );
     process.exit(1);
   }
 } else {
   try {
     ledger = openSqliteCoverStore(ledgerFile);
   } catch (error) {
-    console.error(`Configuration error: DATA_DIR: the cover ledger ${ledgerFile} cannot be created or opened (${(error as Error).message})`);
+    console.error(
+      `Configuration error: DATA_DIR: the cover ledger ${ledgerFile} cannot be created or opened (${(error as Error).message})`,
+    );
     process.exit(1);
   }
 }
@@ -64,8 +73,15 @@ if (config.database) {
 if (config.vod.kind === 'emulator') {
   const emulatorPort = config.vod.emulatorPort;
   emulator = await listenOrExit('EMULATOR_PORT', emulatorPort, () => startVodEmulator({ port: emulatorPort }));
-  vod = { ...DEV_CREDENTIAL, baseUrl: emulator.url, ...(config.vod.subAppId === undefined ? {} : { subAppId: config.vod.subAppId }), ...config.vodClient };
-  console.log(`VOD emulator (no VOD_SECRET_ID/VOD_SECRET_KEY set), ${config.vod.api === 'v3' ? 'API 3.0 (ModifyMediaInfo)' : 'legacy API (SmallFileUpload)'}: ${emulator.url}`);
+  vod = {
+    ...DEV_CREDENTIAL,
+    baseUrl: emulator.url,
+    ...(config.vod.subAppId === undefined ? {} : { subAppId: config.vod.subAppId }),
+    ...config.vodClient,
+  };
+  console.log(
+    `VOD emulator (no VOD_SECRET_ID/VOD_SECRET_KEY set), ${config.vod.api === 'v3' ? 'API 3.0 (ModifyMediaInfo)' : 'legacy API (SmallFileUpload)'}: ${emulator.url}`,
+  );
 } else {
   const { kind: _kind, api: _api, ...remote } = config.vod;
   vod = { ...remote, ...config.vodClient };
@@ -87,11 +103,20 @@ const gateway = createGateway({
   ...(config.auth ? { auth: config.auth } : {}),
   ...(config.adminPort === undefined ? {} : { adminPort: config.adminPort }),
 });
-console.log(`Cover ledger: ${config.database ? `PostgreSQL at ${describeDatabase(config.database.connectionString)}` : ledgerFile}`);
-const url = await listenOrExit(`PORT (HOST ${config.host})`, config.port, () => gateway.listen(config.port, config.host));
+console.log(
+  `Cover ledger: ${config.database ? `PostgreSQL at ${describeDatabase(config.database.connectionString)}` : ledgerFile}`,
+);
+const url = await listenOrExit(`PORT (HOST ${config.host})`, config.port, () =>
+  gateway.listen(config.port, config.host),
+);
 console.log(describeAuthentication(config.auth));
-console.log(config.graphiql ? `GraphQL and GraphiQL: ${url}` : `GraphQL: ${url} (GraphiQL off: NODE_ENV=production without GRAPHIQL=true)`);
-if (gateway.adminServer) console.log(`Admin (/metrics, /health, /ready): port ${(gateway.adminServer.address() as AddressInfo).port}`);
+console.log(
+  config.graphiql
+    ? `GraphQL and GraphiQL: ${url}`
+    : `GraphQL: ${url} (GraphiQL off: NODE_ENV=production without GRAPHIQL=true)`,
+);
+if (gateway.adminServer)
+  console.log(`Admin (/metrics, /health, /ready): port ${(gateway.adminServer.address() as AddressInfo).port}`);
 console.log(`
 Upload a cover from this folder with curl:
 
@@ -118,7 +143,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 /** One line: who may call, so that an open service is never a surprise. */
 function describeAuthentication(auth: AuthenticationOptions | undefined): string {
-  if (!auth) return 'Authentication: off (no AUTH_JWT_SECRET, AUTH_JWKS_URL or AUTH_ROUTER_HMAC_SECRET): anyone who reaches the port may change covers';
+  if (!auth)
+    return 'Authentication: off (no AUTH_JWT_SECRET, AUTH_JWKS_URL or AUTH_ROUTER_HMAC_SECRET): anyone who reaches the port may change covers';
   const ways = [
     ...(auth.jwt?.secret !== undefined ? ['bearer JWT (HS256 secret)'] : []),
     ...(auth.jwt?.jwksUrl !== undefined ? [`bearer JWT (keys from ${auth.jwt.jwksUrl})`] : []),

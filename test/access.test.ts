@@ -15,7 +15,9 @@ import { freePort, startService, type RunningService } from './helpers/service.j
 const SECRET = 'a-test-secret-of-at-least-32-bytes!';
 const now = () => Math.floor(Date.now() / 1000);
 const sign = (claims: Record<string, unknown>, secret = SECRET) =>
-  new SignJWT({ exp: now() + 300, ...claims }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret));
+  new SignJWT({ exp: now() + 300, ...claims })
+    .setProtectedHeader({ alg: 'HS256' })
+    .sign(new TextEncoder().encode(secret));
 
 describe('npm start says who may call', () => {
   it('in one line when authentication is off', async () => {
@@ -50,7 +52,11 @@ describe('a token appears in no log line and no answer', () => {
     ];
     const answers: string[] = [];
     for (const token of canaries) {
-      const answer = await sendUpload(service.url, { bytes: images.png, filename: 'canary.png', headers: { 'x-graphql-yoga-csrf': '1', authorization: `Bearer ${token}` } });
+      const answer = await sendUpload(service.url, {
+        bytes: images.png,
+        filename: 'canary.png',
+        headers: { 'x-graphql-yoga-csrf': '1', authorization: `Bearer ${token}` },
+      });
       answers.push(`${answer.status} ${JSON.stringify(answer.body)}`);
     }
     // What each got, so that the search below looks at real answers.
@@ -95,28 +101,41 @@ describe('ADMIN_PORT', () => {
     }
   });
 
-  it.each(['/health', '//health', '/x/health', '/graphql/health', '/health/', '/health?full=1', '/ready?x', '//metrics'])(
-    'answers %s with 404 on the public port: no spelling of an operator path is answered there',
-    async (path) => {
-      const answer = await rawGet(service.url, path);
-      expect(answer.status).toBe(404);
-      expect(answer.head).not.toMatch(/^x-yoga-id:/im);
-    },
-  );
+  it.each([
+    '/health',
+    '//health',
+    '/x/health',
+    '/graphql/health',
+    '/health/',
+    '/health?full=1',
+    '/ready?x',
+    '//metrics',
+  ])('answers %s with 404 on the public port: no spelling of an operator path is answered there', async (path) => {
+    const answer = await rawGet(service.url, path);
+    expect(answer.status).toBe(404);
+    expect(answer.head).not.toMatch(/^x-yoga-id:/im);
+  });
 
   it('answers /graphql?/health as it answers /graphql without a query: a GraphQL error, not a health check', async () => {
     const headers = { accept: 'application/graphql-response+json', 'x-graphql-yoga-csrf': '1' };
-    const [asked, plain] = [await rawGet(service.url, '/graphql?/health', headers), await rawGet(service.url, '/graphql', headers)];
+    const [asked, plain] = [
+      await rawGet(service.url, '/graphql?/health', headers),
+      await rawGet(service.url, '/graphql', headers),
+    ];
     expect(asked.status).toBe(400);
     expect(asked.head).not.toMatch(/^x-yoga-id:/im);
-    expect(JSON.parse(asked.body)).toEqual({ errors: [{ message: 'Must provide query string.', extensions: { code: 'BAD_REQUEST' } }] });
+    expect(JSON.parse(asked.body)).toEqual({
+      errors: [{ message: 'Must provide query string.', extensions: { code: 'BAD_REQUEST' } }],
+    });
     expect(asked.body).toBe(plain.body);
   });
 
   it('stops the start with one line naming ADMIN_PORT when it is taken', async () => {
     const taken = await startService({ ADMIN_PORT: String(adminPort) });
     expect(await taken.exited).toBe(1);
-    expect(taken.printed()).toContain(`Configuration error: ADMIN_PORT: port ${adminPort} is already in use (EADDRINUSE)\n`);
+    expect(taken.printed()).toContain(
+      `Configuration error: ADMIN_PORT: port ${adminPort} is already in use (EADDRINUSE)\n`,
+    );
   });
 });
 
@@ -148,14 +167,26 @@ describe('CORS', () => {
   const closed = useGateway();
   const open = useGateway({ gateway: { corsOrigins: [ALLOWED, 'https://admin.example.com'] } });
   const preflight = (url: string, origin: string) =>
-    request(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-graphql-yoga-csrf, authorization' } });
-  const corsHeaders = (headers: Record<string, unknown>) => Object.fromEntries(Object.entries(headers).filter(([name]) => name.startsWith('access-control-')));
+    request(url, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'x-graphql-yoga-csrf, authorization',
+      },
+    });
+  const corsHeaders = (headers: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(headers).filter(([name]) => name.startsWith('access-control-')));
 
   it('by default sends no access-control header on any path, preflight or not', async () => {
     const base = closed().url.replace('/graphql', '');
     const answers = [
       await preflight(closed().url, ALLOWED),
-      await request(closed().url, { method: 'POST', headers: { origin: ALLOWED, 'content-type': 'application/json' }, body: '{"query":"{ uploadLimits { maxFileSize } }"}' }),
+      await request(closed().url, {
+        method: 'POST',
+        headers: { origin: ALLOWED, 'content-type': 'application/json' },
+        body: '{"query":"{ uploadLimits { maxFileSize } }"}',
+      }),
       await request(`${base}/health`, { headers: { origin: ALLOWED } }),
       await request(`${base}/graphiql/assets/graphiql.css`, { headers: { origin: ALLOWED } }),
     ];

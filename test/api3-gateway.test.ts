@@ -16,13 +16,18 @@ import { startService } from './helpers/service.js';
 const harness = useGateway({ gateway: { vodApi: 'v3' } });
 
 describe('the gateway on API 3.0', () => {
-  it('Apollo Client uploads a cover: fileId is the video\'s, url the CoverUrl, and VOD holds the bytes', async () => {
+  it("Apollo Client uploads a cover: fileId is the video's, url the CoverUrl, and VOD holds the bytes", async () => {
     const client = new ApolloClient({
       link: new UploadHttpLink({ uri: harness().url, headers: { 'apollo-require-preflight': 'true' } }),
-      cache: new InMemoryCache({ possibleTypes: { UploadVideoCoverResult: ['UploadVideoCoverSuccess', 'UploadVideoCoverError'] } }),
+      cache: new InMemoryCache({
+        possibleTypes: { UploadVideoCoverResult: ['UploadVideoCoverSuccess', 'UploadVideoCoverError'] },
+      }),
     });
     const file = new File([images.png as Uint8Array<ArrayBuffer>], 'cover.png', { type: 'image/png' });
-    const { data, error } = await client.mutate({ mutation: UploadVideoCoverDocument, variables: { fileId: VIDEO_FILE_ID, file } });
+    const { data, error } = await client.mutate({
+      mutation: UploadVideoCoverDocument,
+      variables: { fileId: VIDEO_FILE_ID, file },
+    });
     expect(error).toBeUndefined();
     const [stored] = harness().emulator.covers.list();
     expect(data!.uploadVideoCover).toEqual({
@@ -43,18 +48,34 @@ describe('the gateway on API 3.0', () => {
     ['bmp', images.bmp],
   ])('refuses a .%s cover with UNSUPPORTED_FILE_TYPE before VOD is called', async (type, bytes) => {
     const result = resultOf(await sendUpload(harness().url, { bytes, filename: `cover.${type}` }));
-    expect(result).toMatchObject({ __typename: 'UploadVideoCoverError', reason: 'UNSUPPORTED_FILE_TYPE', code: -10003, canRetry: false });
+    expect(result).toMatchObject({
+      __typename: 'UploadVideoCoverError',
+      reason: 'UNSUPPORTED_FILE_TYPE',
+      code: -10003,
+      canRetry: false,
+    });
     expect(harness().emulator.callCount).toBe(0);
   });
 
   it('says in uploadLimits that it takes jpg, jpeg, png and gif only', async () => {
-    const res = await request(harness().url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ uploadLimits { fileExtensions } }' }) });
-    expect(await res.body.json()).toEqual({ data: { uploadLimits: { fileExtensions: ['jpg', 'jpeg', 'png', 'gif'] } } });
+    const res = await request(harness().url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ uploadLimits { fileExtensions } }' }),
+    });
+    expect(await res.body.json()).toEqual({
+      data: { uploadLimits: { fileExtensions: ['jpg', 'jpeg', 'png', 'gif'] } },
+    });
   });
 
   it('gives a 3.0 error as the error member with its vodErrorCode, not retried', async () => {
-    harness().emulator.inject({ kind: 'api3-error', code: 'ResourceNotFound.FileNotExist', message: 'The media does not exist.' });
-    const query = 'mutation ($fileId: ID!, $file: Upload!) { uploadVideoCover(fileId: $fileId, file: $file) { ... on UploadVideoCoverError { code reason canRetry vodErrorCode message } } }';
+    harness().emulator.inject({
+      kind: 'api3-error',
+      code: 'ResourceNotFound.FileNotExist',
+      message: 'The media does not exist.',
+    });
+    const query =
+      'mutation ($fileId: ID!, $file: Upload!) { uploadVideoCover(fileId: $fileId, file: $file) { ... on UploadVideoCoverError { code reason canRetry vodErrorCode message } } }';
     const form = new FormData();
     form.append('operations', JSON.stringify({ query, variables: { fileId: 'gone-video', file: null } }));
     form.append('map', JSON.stringify({ 0: ['variables.file'] }));
@@ -76,11 +97,15 @@ describe('the gateway on API 3.0', () => {
 });
 
 describe('npm start with VOD_API=v3 and no credentials', () => {
-  it('runs on the embedded emulator\'s API 3.0 side and uploads a cover', async () => {
+  it("runs on the embedded emulator's API 3.0 side and uploads a cover", async () => {
     const service = await startService({ VOD_API: 'v3', LOG_LEVEL: 'info' });
     try {
-      expect(service.printed()).toMatch(/VOD emulator \(no VOD_SECRET_ID\/VOD_SECRET_KEY set\), API 3\.0 \(ModifyMediaInfo\): http:\/\/127\.0\.0\.1:\d+\n/);
-      const result = resultOf(await sendUpload(service.url, { bytes: images.jpg, filename: 'cover.jpg', fileId: 'started-video' }));
+      expect(service.printed()).toMatch(
+        /VOD emulator \(no VOD_SECRET_ID\/VOD_SECRET_KEY set\), API 3\.0 \(ModifyMediaInfo\): http:\/\/127\.0\.0\.1:\d+\n/,
+      );
+      const result = resultOf(
+        await sendUpload(service.url, { bytes: images.jpg, filename: 'cover.jpg', fileId: 'started-video' }),
+      );
       expect(result).toMatchObject({ __typename: 'UploadVideoCoverSuccess', fileId: 'started-video' });
       const served = await request((result as { url: string }).url);
       expect(sha1(Buffer.from(await served.body.arrayBuffer()))).toBe(sha1(images.jpg));

@@ -14,8 +14,23 @@ import { createApi3VodClient } from '../src/vod/api3-client.js';
 import { images, sha1 } from './fixtures/images.js';
 
 // The SDK's signing function (its package has no exports map; this is the file its client uses).
-const { default: Sign } = createRequire(import.meta.url)('tencentcloud-sdk-nodejs-common/tencentcloud/common/sign.js') as {
-  default: { sign3(input: { method: string; url: string; payload: unknown; timestamp: number; service: string; secretId: string; secretKey: string; multipart: boolean; boundary: string; headers: Record<string, string> }): string };
+const { default: Sign } = createRequire(import.meta.url)(
+  'tencentcloud-sdk-nodejs-common/tencentcloud/common/sign.js',
+) as {
+  default: {
+    sign3(input: {
+      method: string;
+      url: string;
+      payload: unknown;
+      timestamp: number;
+      service: string;
+      secretId: string;
+      secretKey: string;
+      multipart: boolean;
+      boundary: string;
+      headers: Record<string, string>;
+    }): string;
+  };
 };
 
 const VodSdkClient = tencentcloud.vod.v20180717.Client;
@@ -37,27 +52,36 @@ afterAll(async () => {
 
 describe('the official SDK against the emulator', () => {
   it('has its ModifyMediaInfo with CoverData accepted: the CoverUrl serves the bytes', async () => {
-    const answer = await sdkClient(emulator).ModifyMediaInfo({ FileId: 'sdk-video', CoverData: images.png.toString('base64') });
+    const answer = await sdkClient(emulator).ModifyMediaInfo({
+      FileId: 'sdk-video',
+      CoverData: images.png.toString('base64'),
+    });
     expect(answer.CoverUrl).toMatch(new RegExp(`^${emulator.url}/`));
     const served = Buffer.from(await (await fetch(answer.CoverUrl!)).arrayBuffer());
     expect(sha1(served)).toBe(sha1(images.png));
-    expect(emulator.calls.map((c) => ({ path: c.path, code: c.code, videoFileId: c.videoFileId }))).toEqual([{ path: '/', code: 0, videoFileId: 'sdk-video' }]);
+    expect(emulator.calls.map((c) => ({ path: c.path, code: c.code, videoFileId: c.videoFileId }))).toEqual([
+      { path: '/', code: 0, videoFileId: 'sdk-video' },
+    ]);
   });
 
   it('gets AuthFailure.SignatureFailure with a wrong SecretKey, and nothing is stored', async () => {
-    const failure = await sdkClient(emulator, 'not-the-key').ModifyMediaInfo({ FileId: 'sdk-video', CoverData: images.png.toString('base64') }).catch((error: unknown) => error);
+    const failure = await sdkClient(emulator, 'not-the-key')
+      .ModifyMediaInfo({ FileId: 'sdk-video', CoverData: images.png.toString('base64') })
+      .catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'AuthFailure.SignatureFailure' });
     expect(emulator.covers.list()).toEqual([]);
   });
 
   it('gets InvalidParameterValue.CoverData for a webp cover', async () => {
-    const failure = await sdkClient(emulator).ModifyMediaInfo({ FileId: 'sdk-video', CoverData: images.webp.toString('base64') }).catch((error: unknown) => error);
+    const failure = await sdkClient(emulator)
+      .ModifyMediaInfo({ FileId: 'sdk-video', CoverData: images.webp.toString('base64') })
+      .catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'InvalidParameterValue.CoverData' });
   });
 });
 
 describe("the gateway's API 3.0 client", () => {
-  it('sends requests whose Authorization the SDK\'s own signing code computes the same', async () => {
+  it("sends requests whose Authorization the SDK's own signing code computes the same", async () => {
     const seen: { headers: Record<string, string>; body: string }[] = [];
     const capture = createServer((req, res) => {
       let body = '';
@@ -72,7 +96,14 @@ describe("the gateway's API 3.0 client", () => {
     const url = `http://127.0.0.1:${(capture.address() as AddressInfo).port}`;
     const client = createApi3VodClient({ ...DEV_CREDENTIAL, baseUrl: url, subAppId: 1500001 });
     try {
-      await client.smallFileUpload({ videoFileId: 'signed-video', fileName: 'c', fileType: 'png', body: images.png, sha1: sha1(images.png), size: images.png.length });
+      await client.smallFileUpload({
+        videoFileId: 'signed-video',
+        fileName: 'c',
+        fileType: 'png',
+        body: images.png,
+        sha1: sha1(images.png),
+        size: images.png.length,
+      });
     } finally {
       await client.close();
       capture.close();
@@ -80,7 +111,11 @@ describe("the gateway's API 3.0 client", () => {
     const [request] = seen;
     expect(request!.headers['x-tc-action']).toBe('ModifyMediaInfo');
     expect(request!.headers['x-tc-version']).toBe('2018-07-17');
-    expect(JSON.parse(request!.body)).toEqual({ FileId: 'signed-video', CoverData: images.png.toString('base64'), SubAppId: 1500001 });
+    expect(JSON.parse(request!.body)).toEqual({
+      FileId: 'signed-video',
+      CoverData: images.png.toString('base64'),
+      SubAppId: 1500001,
+    });
     const bySdk = Sign.sign3({
       method: 'POST',
       url: `${url}/`,
@@ -96,10 +131,17 @@ describe("the gateway's API 3.0 client", () => {
     expect(request!.headers['authorization']).toBe(bySdk);
   });
 
-  it('sets the cover: fileId is the video\'s own, url the CoverUrl, and the emulator holds the bytes', async () => {
+  it("sets the cover: fileId is the video's own, url the CoverUrl, and the emulator holds the bytes", async () => {
     const client = createApi3VodClient({ ...DEV_CREDENTIAL, baseUrl: emulator.url });
     try {
-      const result = await client.smallFileUpload({ videoFileId: 'v3-video', fileName: 'c', fileType: 'jpg', body: [images.jpg.subarray(0, 100), images.jpg.subarray(100)], sha1: sha1(images.jpg), size: images.jpg.length });
+      const result = await client.smallFileUpload({
+        videoFileId: 'v3-video',
+        fileName: 'c',
+        fileType: 'jpg',
+        body: [images.jpg.subarray(0, 100), images.jpg.subarray(100)],
+        sha1: sha1(images.jpg),
+        size: images.jpg.length,
+      });
       const [stored] = emulator.covers.list();
       expect(result).toEqual({ ok: true, code: 0, fileId: 'v3-video', url: stored!.url, instant: false, attempts: 1 });
       expect(sha1(stored!.bytes)).toBe(sha1(images.jpg));
@@ -117,23 +159,57 @@ describe("the gateway's API 3.0 client", () => {
     ['RequestLimitExceeded', -20106, true, 3],
     ['ResourceUnavailable.Upstream', -20107, true, 3],
     ['FailedOperation.MediaNotSupported', -20100, false, 1],
-  ])('answers %s with gateway code %i, canRetry %s, after %i attempt(s)', async (vodErrorCode, code, canRetry, attempts) => {
-    emulator.inject({ kind: 'api3-error', code: vodErrorCode }, 3);
-    const client = createApi3VodClient({ ...DEV_CREDENTIAL, baseUrl: emulator.url, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
-    try {
-      const result = await client.smallFileUpload({ videoFileId: 'v3-video', fileName: 'c', fileType: 'png', body: images.png, sha1: sha1(images.png), size: images.png.length });
-      expect(result).toEqual({ ok: false, code, vodErrorCode, codeDesc: vodErrorCode, message: 'fault injected by the emulator', canRetry, attempts });
-      expect(emulator.callCount).toBe(attempts);
-    } finally {
-      await client.close();
-    }
-  });
+  ])(
+    'answers %s with gateway code %i, canRetry %s, after %i attempt(s)',
+    async (vodErrorCode, code, canRetry, attempts) => {
+      emulator.inject({ kind: 'api3-error', code: vodErrorCode }, 3);
+      const client = createApi3VodClient({
+        ...DEV_CREDENTIAL,
+        baseUrl: emulator.url,
+        retry: { baseDelayMs: 1, maxDelayMs: 2 },
+      });
+      try {
+        const result = await client.smallFileUpload({
+          videoFileId: 'v3-video',
+          fileName: 'c',
+          fileType: 'png',
+          body: images.png,
+          sha1: sha1(images.png),
+          size: images.png.length,
+        });
+        expect(result).toEqual({
+          ok: false,
+          code,
+          vodErrorCode,
+          codeDesc: vodErrorCode,
+          message: 'fault injected by the emulator',
+          canRetry,
+          attempts,
+        });
+        expect(emulator.callCount).toBe(attempts);
+      } finally {
+        await client.close();
+      }
+    },
+  );
 
   it('is refused AuthFailure.SignatureExpire when its clock is 10 minutes off', async () => {
     const client = createApi3VodClient({ ...DEV_CREDENTIAL, baseUrl: emulator.url, now: () => Date.now() - 600_000 });
     try {
-      const result = await client.smallFileUpload({ videoFileId: 'v3-video', fileName: 'c', fileType: 'png', body: images.png, sha1: sha1(images.png), size: images.png.length });
-      expect(result).toMatchObject({ ok: false, vodErrorCode: 'AuthFailure.SignatureExpire', code: -20101, canRetry: false });
+      const result = await client.smallFileUpload({
+        videoFileId: 'v3-video',
+        fileName: 'c',
+        fileType: 'png',
+        body: images.png,
+        sha1: sha1(images.png),
+        size: images.png.length,
+      });
+      expect(result).toMatchObject({
+        ok: false,
+        vodErrorCode: 'AuthFailure.SignatureExpire',
+        code: -20101,
+        canRetry: false,
+      });
       expect(emulator.covers.list()).toEqual([]);
     } finally {
       await client.close();

@@ -17,7 +17,9 @@ function client() {
     // apollo-require-preflight is the CSRF header Apollo's own docs tell upload clients to send.
     link: new UploadHttpLink({ uri: harness().url, headers: { 'apollo-require-preflight': 'true' } }),
     // What Apollo asks of every app whose operations select on a union.
-    cache: new InMemoryCache({ possibleTypes: { UploadVideoCoverResult: ['UploadVideoCoverSuccess', 'UploadVideoCoverError'] } }),
+    cache: new InMemoryCache({
+      possibleTypes: { UploadVideoCoverResult: ['UploadVideoCoverSuccess', 'UploadVideoCoverError'] },
+    }),
   });
 }
 

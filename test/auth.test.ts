@@ -22,7 +22,15 @@ const now = () => Math.floor(Date.now() / 1000);
 
 /** An HS256 token with the usual claims; `claims` adds or overrides (undefined removes). */
 function hsToken(claims: JWTPayload & { exp?: number | undefined } = {}, secret = SECRET): Promise<string> {
-  const payload: JWTPayload = { iss: ISSUER, aud: AUDIENCE, sub: 'editor-1', scope: 'covers:read covers:write', iat: now(), exp: now() + 300, ...claims };
+  const payload: JWTPayload = {
+    iss: ISSUER,
+    aud: AUDIENCE,
+    sub: 'editor-1',
+    scope: 'covers:read covers:write',
+    iat: now(),
+    exp: now() + 300,
+    ...claims,
+  };
   for (const key of Object.keys(payload)) if (payload[key] === undefined) delete payload[key];
   return new SignJWT(payload).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret));
 }
@@ -47,7 +55,10 @@ async function upload(url: string, authorization?: string, body: Buffer = BIG_UP
   const text = await res.body.text();
   return { status: res.statusCode, challenge: res.headers['www-authenticate'], body: JSON.parse(text) as Answer, text };
 }
-type Answer = { data?: { uploadVideoCover?: Record<string, unknown> } | null; errors?: { message: string; extensions?: { code?: string } }[] };
+type Answer = {
+  data?: { uploadVideoCover?: Record<string, unknown> } | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+};
 
 /** An unsigned token: header `{"alg":"none"}`. */
 function unsignedToken(payload: JWTPayload): string {
@@ -58,7 +69,13 @@ function unsignedToken(payload: JWTPayload): string {
 /** Expects a 401 that was answered before the body was read, with VOD never called. */
 function expectRefusedUnread(h: GatewayHarness, answer: Awaited<ReturnType<typeof upload>>, error?: string) {
   expect(answer.status).toBe(401);
-  expect(answer.challenge).toEqual(error ? expect.stringMatching(new RegExp(`^Bearer realm="vod-cover-gateway", error="${error}", error_description="[^"]+"$`)) : 'Bearer realm="vod-cover-gateway"');
+  expect(answer.challenge).toEqual(
+    error
+      ? expect.stringMatching(
+          new RegExp(`^Bearer realm="vod-cover-gateway", error="${error}", error_description="[^"]+"$`),
+        )
+      : 'Bearer realm="vod-cover-gateway"',
+  );
   expect(answer.body.data ?? null).toBeNull();
   expect(answer.body.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
   expect(h.emulator.callCount).toBe(0);
@@ -81,9 +98,14 @@ describe('bearer tokens signed with the shared secret (HS256)', () => {
     seen.length = 0;
     const answer = await upload(h().url, `Bearer ${await hsToken()}`);
     expect(answer.status).toBe(200);
-    expect(answer.body.data?.uploadVideoCover).toMatchObject({ __typename: 'UploadVideoCoverSuccess', videoFileId: VIDEO_FILE_ID });
+    expect(answer.body.data?.uploadVideoCover).toMatchObject({
+      __typename: 'UploadVideoCoverSuccess',
+      videoFileId: VIDEO_FILE_ID,
+    });
     expect(h().emulator.callCount).toBe(1);
-    expect(seen).toEqual([{ claims: expect.objectContaining({ sub: 'editor-1', iss: ISSUER }), videoFileId: VIDEO_FILE_ID }]);
+    expect(seen).toEqual([
+      { claims: expect.objectContaining({ sub: 'editor-1', iss: ISSUER }), videoFileId: VIDEO_FILE_ID },
+    ]);
   });
 
   it.each<[string, () => Promise<string | undefined>, string | undefined]>([
@@ -93,18 +115,41 @@ describe('bearer tokens signed with the shared secret (HS256)', () => {
     ['"Bearer" with no token', async () => 'Bearer ', 'invalid_request'],
     ['a token that is not a JWT', async () => 'Bearer not.a-jwt', 'invalid_token'],
     ['an expired token', async () => `Bearer ${await hsToken({ exp: now() - 3600 })}`, 'invalid_token'],
-    ['a token signed with another secret', async () => `Bearer ${await hsToken({}, 'another-secret-of-at-least-32-bytes!!')}`, 'invalid_token'],
-    ['a token from another issuer', async () => `Bearer ${await hsToken({ iss: 'https://evil.test/' })}`, 'invalid_token'],
+    [
+      'a token signed with another secret',
+      async () => `Bearer ${await hsToken({}, 'another-secret-of-at-least-32-bytes!!')}`,
+      'invalid_token',
+    ],
+    [
+      'a token from another issuer',
+      async () => `Bearer ${await hsToken({ iss: 'https://evil.test/' })}`,
+      'invalid_token',
+    ],
     ['a token for another audience', async () => `Bearer ${await hsToken({ aud: 'billing' })}`, 'invalid_token'],
     ['a token without exp', async () => `Bearer ${await hsToken({ exp: undefined })}`, 'invalid_token'],
-    ['a token not valid yet (nbf in an hour)', async () => `Bearer ${await hsToken({ nbf: now() + 3600 })}`, 'invalid_token'],
-    ['an unsigned token (alg none)', async () => `Bearer ${unsignedToken({ iss: ISSUER, aud: AUDIENCE, exp: now() + 300, scope: 'covers:write' })}`, 'invalid_token'],
-  ])('refuses %s with 401 and WWW-Authenticate before reading the body; VOD is never called', async (_name, header, error) => {
-    expectRefusedUnread(h(), await upload(h().url, await header()), error);
-  });
+    [
+      'a token not valid yet (nbf in an hour)',
+      async () => `Bearer ${await hsToken({ nbf: now() + 3600 })}`,
+      'invalid_token',
+    ],
+    [
+      'an unsigned token (alg none)',
+      async () => `Bearer ${unsignedToken({ iss: ISSUER, aud: AUDIENCE, exp: now() + 300, scope: 'covers:write' })}`,
+      'invalid_token',
+    ],
+  ])(
+    'refuses %s with 401 and WWW-Authenticate before reading the body; VOD is never called',
+    async (_name, header, error) => {
+      expectRefusedUnread(h(), await upload(h().url, await header()), error);
+    },
+  );
 
   it('refuses a JSON query without a token too: 401 on every operation', async () => {
-    const res = await request(h().url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ uploadLimits { maxFileSize } }' }) });
+    const res = await request(h().url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ uploadLimits { maxFileSize } }' }),
+    });
     expect(res.statusCode).toBe(401);
     expect(res.headers['www-authenticate']).toBe('Bearer realm="vod-cover-gateway"');
     expect(((await res.body.json()) as Answer).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -126,9 +171,15 @@ describe('bearer tokens signed with the shared secret (HS256)', () => {
   });
 
   it('does not take an scp string, nor scp when a scope claim is there', async () => {
-    for (const claims of [{ scope: undefined, scp: 'covers:write' }, { scope: 'covers:read', scp: ['covers:write'] }]) {
+    for (const claims of [
+      { scope: undefined, scp: 'covers:write' },
+      { scope: 'covers:read', scp: ['covers:write'] },
+    ]) {
       const answer = await upload(h().url, `Bearer ${await hsToken(claims)}`);
-      expect(answer.body.data?.uploadVideoCover).toMatchObject({ __typename: 'UploadVideoCoverError', reason: 'FORBIDDEN' });
+      expect(answer.body.data?.uploadVideoCover).toMatchObject({
+        __typename: 'UploadVideoCoverError',
+        reason: 'FORBIDDEN',
+      });
     }
   });
 
@@ -162,7 +213,10 @@ describe('a per-video rule (authorizeUpload)', () => {
 
   it("lets the video's owner upload", async () => {
     const answer = await upload(h().url, `Bearer ${await hsToken({ sub: 'owner-of-video-a' })}`, bodyFor('video-a'));
-    expect(answer.body.data?.uploadVideoCover).toMatchObject({ __typename: 'UploadVideoCoverSuccess', videoFileId: 'video-a' });
+    expect(answer.body.data?.uploadVideoCover).toMatchObject({
+      __typename: 'UploadVideoCoverSuccess',
+      videoFileId: 'video-a',
+    });
     expect(h().emulator.callCount).toBe(1);
   });
 
@@ -181,7 +235,12 @@ describe('a per-video rule (authorizeUpload)', () => {
 
   it('answers FORBIDDEN with canRetry true when the rule throws', async () => {
     const answer = await upload(h().url, `Bearer ${await hsToken({ sub: 'anyone' })}`, bodyFor('rule-throws'));
-    expect(answer.body.data?.uploadVideoCover).toMatchObject({ reason: 'FORBIDDEN', code: -20007, canRetry: true, message: 'The authorization check failed; try again.' });
+    expect(answer.body.data?.uploadVideoCover).toMatchObject({
+      reason: 'FORBIDDEN',
+      code: -20007,
+      canRetry: true,
+      message: 'The authorization check failed; try again.',
+    });
     expect(h().emulator.callCount).toBe(0);
   });
 });
@@ -194,7 +253,9 @@ describe('bearer tokens checked against a JWKS served on loopback', () => {
   let strangerKey: CryptoKey;
   let h: Awaited<ReturnType<typeof startGateway>>;
   const rsToken = (key: CryptoKey, kid: string, claims: JWTPayload = {}) =>
-    new SignJWT({ sub: 'editor-2', scope: 'covers:write', exp: now() + 300, ...claims }).setProtectedHeader({ alg: 'RS256', kid }).sign(key);
+    new SignJWT({ sub: 'editor-2', scope: 'covers:write', exp: now() + 300, ...claims })
+      .setProtectedHeader({ alg: 'RS256', kid })
+      .sign(key);
 
   beforeAll(async () => {
     const pair = await generateKeyPair('RS256');
@@ -219,11 +280,15 @@ describe('bearer tokens checked against a JWKS served on loopback', () => {
   it('accepts tokens signed with a key of the set, and fetches the set once for many uploads', async () => {
     jwksRequests = 0;
     for (let i = 0; i < 3; i++) {
-      const answer = await upload(h.url, `Bearer ${await rsToken(signingKey, 'key-1')}`, multipartBody([
-        { name: 'operations', value: UPLOAD_OPERATIONS() },
-        { name: 'map', value: JSON.stringify({ 0: ['variables.file'] }) },
-        { name: '0', filename: 'cover.png', bytes: images.png, contentType: 'image/png' },
-      ]));
+      const answer = await upload(
+        h.url,
+        `Bearer ${await rsToken(signingKey, 'key-1')}`,
+        multipartBody([
+          { name: 'operations', value: UPLOAD_OPERATIONS() },
+          { name: 'map', value: JSON.stringify({ 0: ['variables.file'] }) },
+          { name: '0', filename: 'cover.png', bytes: images.png, contentType: 'image/png' },
+        ]),
+      );
       expect(answer.body.data?.uploadVideoCover).toMatchObject({ __typename: 'UploadVideoCoverSuccess' });
     }
     expect(jwksRequests).toBe(1);
@@ -240,7 +305,9 @@ describe('bearer tokens checked against a JWKS served on loopback', () => {
 
   it('answers 503 AUTHENTICATION_UNAVAILABLE with Retry-After when the set cannot be fetched, and VOD is never called', async () => {
     // A port nobody listens on (a free one; port 9 is a port fetch() refuses, and is refused at start).
-    const down = await startGateway({ gateway: { auth: { jwt: { jwksUrl: `http://127.0.0.1:${await freePort()}/jwks.json`, jwksTimeoutMs: 500 } } } });
+    const down = await startGateway({
+      gateway: { auth: { jwt: { jwksUrl: `http://127.0.0.1:${await freePort()}/jwks.json`, jwksTimeoutMs: 500 } } },
+    });
     try {
       const answer = await upload(down.url, `Bearer ${await rsToken(signingKey, 'key-1')}`);
       expect(answer.status).toBe(503);

@@ -31,7 +31,13 @@ describe('loadConfig', () => {
     });
     expect({ auth: config.auth, corsOrigins: config.corsOrigins, adminPort: config.adminPort }).toEqual({
       auth: {
-        jwt: { secret: SECRET_32, jwksUrl: 'https://idp.example.com/.well-known/jwks.json', issuer: 'https://idp.example.com/', audience: 'vod-covers', clockToleranceSeconds: 10 },
+        jwt: {
+          secret: SECRET_32,
+          jwksUrl: 'https://idp.example.com/.well-known/jwks.json',
+          issuer: 'https://idp.example.com/',
+          audience: 'vod-covers',
+          clockToleranceSeconds: 10,
+        },
         routerSignatureSecret: ROUTER_SECRET_32,
       },
       corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
@@ -40,7 +46,15 @@ describe('loadConfig', () => {
   });
 
   it('reads VOD_API=v3: API 3.0 defaults, VOD_SUB_APP_ID, VOD_REGION as X-TC-Region, the embedded emulator too', () => {
-    expect(loadConfig({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_API: 'v3', VOD_SUB_APP_ID: '1500001', VOD_REGION: 'ap-guangzhou' }).vod).toEqual({
+    expect(
+      loadConfig({
+        VOD_SECRET_ID: 'id',
+        VOD_SECRET_KEY: 'key',
+        VOD_API: 'v3',
+        VOD_SUB_APP_ID: '1500001',
+        VOD_REGION: 'ap-guangzhou',
+      }).vod,
+    ).toEqual({
       kind: 'remote',
       api: 'v3',
       secretId: 'id',
@@ -61,13 +75,21 @@ describe('loadConfig', () => {
         DATABASE_CONNECT_TIMEOUT_MS: '3000',
         DATABASE_CLAIM_LEASE_MS: '4000',
       }).database,
-    ).toEqual({ connectionString: 'postgres://covers:pw@db:5432/covers', poolSize: 20, statementTimeoutMs: 2000, connectTimeoutMs: 3000, claimLeaseMs: 4000 });
+    ).toEqual({
+      connectionString: 'postgres://covers:pw@db:5432/covers',
+      poolSize: 20,
+      statementTimeoutMs: 2000,
+      connectTimeoutMs: 3000,
+      claimLeaseMs: 4000,
+    });
     expect(loadConfig({}).database).toBeUndefined();
   });
 
   it('turns authentication off when no AUTH_ variable is set, and on with the router secret alone', () => {
     expect(loadConfig({}).auth).toBeUndefined();
-    expect(loadConfig({ AUTH_ROUTER_HMAC_SECRET: ROUTER_SECRET_32 }).auth).toEqual({ routerSignatureSecret: ROUTER_SECRET_32 });
+    expect(loadConfig({ AUTH_ROUTER_HMAC_SECRET: ROUTER_SECRET_32 }).auth).toEqual({
+      routerSignatureSecret: ROUTER_SECRET_32,
+    });
   });
 
   it('runs against the embedded emulator with no VOD credentials', () => {
@@ -92,7 +114,16 @@ describe('loadConfig', () => {
       introspection: true,
       graphiql: true,
       corsOrigins: [],
-      vod: { kind: 'remote', api: 'legacy', secretId: 'id', secretKey: 'key', baseUrl: 'https://vod2.qcloud.com', region: 'gz', path: '/v2/index.php', signatureMethod: 'HmacSHA1' },
+      vod: {
+        kind: 'remote',
+        api: 'legacy',
+        secretId: 'id',
+        secretKey: 'key',
+        baseUrl: 'https://vod2.qcloud.com',
+        region: 'gz',
+        path: '/v2/index.php',
+        signatureMethod: 'HmacSHA1',
+      },
       gateway: {},
       vodClient: {},
     });
@@ -108,7 +139,13 @@ describe('loadConfig', () => {
       VOD_SIGNATURE_METHOD: 'HmacSHA256',
       VOD_TOKEN: 't',
     });
-    expect(config.vod).toMatchObject({ baseUrl: 'http://127.0.0.1:9000', region: 'sh', path: '/v3/index.php', signatureMethod: 'HmacSHA256', token: 't' });
+    expect(config.vod).toMatchObject({
+      baseUrl: 'http://127.0.0.1:9000',
+      region: 'sh',
+      path: '/v3/index.php',
+      signatureMethod: 'HmacSHA256',
+      token: 't',
+    });
   });
 
   it.each([
@@ -204,14 +241,23 @@ describe('loadConfig', () => {
     };
 
     it('reads VOD_SECRET_ID_FILE, VOD_SECRET_KEY_FILE and VOD_TOKEN_FILE, without the final newline', () => {
-      const config = loadConfig({ VOD_SECRET_ID_FILE: file('id', 'AKIDfromfile\n'), VOD_SECRET_KEY_FILE: file('key', 'keyfromfile\n'), VOD_TOKEN_FILE: file('token', 'tok') });
-      expect(config.vod).toMatchObject({ kind: 'remote', secretId: 'AKIDfromfile', secretKey: 'keyfromfile', token: 'tok' });
+      const config = loadConfig({
+        VOD_SECRET_ID_FILE: file('id', 'AKIDfromfile\n'),
+        VOD_SECRET_KEY_FILE: file('key', 'keyfromfile\n'),
+        VOD_TOKEN_FILE: file('token', 'tok'),
+      });
+      expect(config.vod).toMatchObject({
+        kind: 'remote',
+        secretId: 'AKIDfromfile',
+        secretKey: 'keyfromfile',
+        token: 'tok',
+      });
     });
 
     it('refuses a secret set both ways, naming the _FILE variable', () => {
-      expect(() => loadConfig({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_SECRET_KEY_FILE: file('key2', 'k') })).toThrow(
-        'VOD_SECRET_KEY_FILE: is set, and so is VOD_SECRET_KEY: set one of them',
-      );
+      expect(() =>
+        loadConfig({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_SECRET_KEY_FILE: file('key2', 'k') }),
+      ).toThrow('VOD_SECRET_KEY_FILE: is set, and so is VOD_SECRET_KEY: set one of them');
     });
 
     it('names a file that cannot be read, and never prints a secret', () => {
@@ -262,7 +308,10 @@ describe('loadConfig', () => {
     ['VOD_SUB_APP_ID', { VOD_SUB_APP_ID: '1500001' }],
     ['VOD_SUB_APP_ID', { VOD_API: 'v3', VOD_SUB_APP_ID: 'sub' }],
     ['VOD_PATH', { VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_API: 'v3', VOD_PATH: '/v2/index.php' }],
-    ['VOD_SIGNATURE_METHOD', { VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_API: 'v3', VOD_SIGNATURE_METHOD: 'HmacSHA256' }],
+    [
+      'VOD_SIGNATURE_METHOD',
+      { VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_API: 'v3', VOD_SIGNATURE_METHOD: 'HmacSHA256' },
+    ],
     ['DATABASE_POOL_SIZE', { DATABASE_URL: 'postgres://db/covers', DATABASE_POOL_SIZE: '0' }],
     ['DATABASE_CLAIM_LEASE_MS', { DATABASE_CLAIM_LEASE_MS: '2000' }],
   ])('names %s when it is bad', (variable, env) => {
@@ -272,17 +321,22 @@ describe('loadConfig', () => {
     expect((error as Error).message.startsWith(`${variable}:`)).toBe(true);
   });
 
-  it.each(['https://admin:hunter2-pw@vod.example.com', 'https://:hunter2-pw@vod.example.com', 'https://admin:hunter2-pw@vod.example.com/v2'])(
-    'refuses VOD_BASE_URL %s with credentials, and does not print the password',
-    (baseUrl) => {
-      expect(() => loadConfig({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_BASE_URL: baseUrl })).toThrow(
-        'VOD_BASE_URL: must not hold credentials (user:password@), VOD authenticates by signature: "https://[redacted]@vod.example.com',
-      );
-      expect(() => loadConfig({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_BASE_URL: baseUrl })).toThrow(/^(?!.*hunter2)/);
-    },
-  );
+  it.each([
+    'https://admin:hunter2-pw@vod.example.com',
+    'https://:hunter2-pw@vod.example.com',
+    'https://admin:hunter2-pw@vod.example.com/v2',
+  ])('refuses VOD_BASE_URL %s with credentials, and does not print the password', (baseUrl) => {
+    expect(() => loadConfig({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_BASE_URL: baseUrl })).toThrow(
+      'VOD_BASE_URL: must not hold credentials (user:password@), VOD authenticates by signature: "https://[redacted]@vod.example.com',
+    );
+    expect(() => loadConfig({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_BASE_URL: baseUrl })).toThrow(
+      /^(?!.*hunter2)/,
+    );
+  });
 
   it('never puts the SecretKey in an error', () => {
-    expect(() => loadConfig({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'very-secret', VOD_REGION: 'BAD' })).toThrow(/^(?!.*very-secret)/);
+    expect(() => loadConfig({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'very-secret', VOD_REGION: 'BAD' })).toThrow(
+      /^(?!.*very-secret)/,
+    );
   });
 });

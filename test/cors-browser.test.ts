@@ -35,7 +35,14 @@ describe.skipIf('missing' in browserAt)('CORS in Chromium', () => {
     browser = await chromium.launch({
       executablePath: 'path' in browserAt ? browserAt.path : undefined,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 60_000);
   afterAll(async () => {
@@ -45,7 +52,10 @@ describe.skipIf('missing' in browserAt)('CORS in Chromium', () => {
   });
 
   /** Runs fetch + FormData in a page of `origin`; says what the page could read, or the error it got. */
-  async function uploadFrom(origin: string, init: { credentials: RequestCredentials; csrfHeader: boolean }): Promise<string> {
+  async function uploadFrom(
+    origin: string,
+    init: { credentials: RequestCredentials; csrfHeader: boolean },
+  ): Promise<string> {
     const page = await browser.newPage();
     try {
       await page.goto(origin);
@@ -56,7 +66,12 @@ describe.skipIf('missing' in browserAt)('CORS in Chromium', () => {
           form.append('map', JSON.stringify({ 0: ['variables.file'] }));
           form.append('0', new File([new Uint8Array(bytes)], 'cover.png', { type: 'image/png' }));
           try {
-            const res = await fetch(url, { method: 'POST', body: form, credentials, headers: csrfHeader ? { 'x-graphql-yoga-csrf': '1' } : {} });
+            const res = await fetch(url, {
+              method: 'POST',
+              body: form,
+              credentials,
+              headers: csrfHeader ? { 'x-graphql-yoga-csrf': '1' } : {},
+            });
             return `${res.status} ${await res.text()}`;
           } catch (error) {
             return `blocked: ${(error as Error).name}`;
@@ -73,11 +88,14 @@ describe.skipIf('missing' in browserAt)('CORS in Chromium', () => {
     ['with credentials', 'include', true],
     ['without credentials', 'omit', true],
     ['without the CSRF header (no preflight: sent, refused 403)', 'include', false],
-  ])('a page from an origin not listed cannot upload, %s, and VOD is never called', async (_name, credentials, csrfHeader) => {
-    h.reset();
-    expect(await uploadFrom(foreign.origin, { credentials, csrfHeader })).toBe('blocked: TypeError');
-    expect(h.emulator.callCount).toBe(0);
-  });
+  ])(
+    'a page from an origin not listed cannot upload, %s, and VOD is never called',
+    async (_name, credentials, csrfHeader) => {
+      h.reset();
+      expect(await uploadFrom(foreign.origin, { credentials, csrfHeader })).toBe('blocked: TypeError');
+      expect(h.emulator.callCount).toBe(0);
+    },
+  );
 
   it('a page from the listed origin uploads, with credentials, and reads the answer', async () => {
     h.reset();

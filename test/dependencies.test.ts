@@ -15,8 +15,9 @@ import { describe, expect, it } from 'vitest';
 const project = fileURLToPath(new URL('..', import.meta.url));
 const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
 const lock = JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8'));
-const lockedPackages = Object.entries(lock.packages as Record<string, { dev?: boolean; devOptional?: boolean; engines?: { node?: string } }>)
-  .filter(([path]) => path !== '');
+const lockedPackages = Object.entries(
+  lock.packages as Record<string, { dev?: boolean; devOptional?: boolean; engines?: { node?: string } }>,
+).filter(([path]) => path !== '');
 
 /** Locked packages whose `engines.node` does not accept `node`. */
 function refusing(node: string, packages: typeof lockedPackages): string[] {
@@ -28,13 +29,21 @@ function refusing(node: string, packages: typeof lockedPackages): string[] {
 describe('dependencies', () => {
   it('every package a production install gets accepts the oldest Node that engines.node names', () => {
     const oldest = semver.minVersion(manifest.engines.node)!.version;
-    expect(refusing(oldest, lockedPackages.filter(([, entry]) => !entry.dev && !entry.devOptional))).toEqual([]);
+    expect(
+      refusing(
+        oldest,
+        lockedPackages.filter(([, entry]) => !entry.dev && !entry.devOptional),
+      ),
+    ).toEqual([]);
   });
 
-  it.each(['22.15.0', '24.11.0'])('every locked package, dev tools included, accepts Node %s, the oldest of its LTS line that engines admits', (node) => {
-    expect(semver.satisfies(node, manifest.engines.node)).toBe(true);
-    expect(refusing(node, lockedPackages)).toEqual([]);
-  });
+  it.each(['22.15.0', '24.11.0'])(
+    'every locked package, dev tools included, accepts Node %s, the oldest of its LTS line that engines admits',
+    (node) => {
+      expect(semver.satisfies(node, manifest.engines.node)).toBe(true);
+      expect(refusing(node, lockedPackages)).toEqual([]);
+    },
+  );
 
   it('admits the 22 and 24 LTS lines and nothing older, nor a line between', () => {
     const admitted = (version: string) => semver.satisfies(version, manifest.engines.node);
@@ -42,8 +51,12 @@ describe('dependencies', () => {
     expect(['22.15.0', '22.23.5', '24.11.0', '24.22.3'].every(admitted)).toBe(true);
   });
 
-  it('keeps no override of a dependency for an old Node: only GraphiQL\'s install-time peers', () => {
-    expect(Object.keys(manifest.overrides)).toEqual(['@graphql-yoga/graphiql', '@graphiql/plugin-explorer', 'graphiql-explorer']);
+  it("keeps no override of a dependency for an old Node: only GraphiQL's install-time peers", () => {
+    expect(Object.keys(manifest.overrides)).toEqual([
+      '@graphql-yoga/graphiql',
+      '@graphiql/plugin-explorer',
+      'graphiql-explorer',
+    ]);
   });
 
   it('runs this suite on a Node that engines admits', () => {
@@ -53,7 +66,10 @@ describe('dependencies', () => {
   it('npm ci prints no EBADENGINE and no ERESOLVE warning on this Node', () => {
     const folder = mkdtempSync(join(tmpdir(), 'vod-cover-npm-ci-'));
     for (const file of ['package.json', 'package-lock.json']) copyFileSync(join(project, file), join(folder, file));
-    const npm = spawnSync('npm', ['ci', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: folder, encoding: 'utf8' });
+    const npm = spawnSync('npm', ['ci', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund'], {
+      cwd: folder,
+      encoding: 'utf8',
+    });
     expect(npm.status).toBe(0);
     // npm prints its warnings on stderr.
     expect(`${npm.stdout}${npm.stderr}`).not.toMatch(/EBADENGINE|ERESOLVE/);

@@ -76,7 +76,11 @@ describe('the emulator rejects what the contract rejects, with the code of the t
     ['a malformed Region', { params: { Region: 'GZ!' } }, VodCode.COMMON_PARAMS],
     ['a missing Timestamp', { params: { Timestamp: null } }, VodCode.COMMON_PARAMS],
     ['a Timestamp in milliseconds', { params: { Timestamp: String(Date.now()) } }, VodCode.COMMON_PARAMS],
-    ['a Timestamp 2 h 1 min old', { params: { Timestamp: String(Math.floor(Date.now() / 1000) - 7260) } }, VodCode.COMMON_PARAMS],
+    [
+      'a Timestamp 2 h 1 min old',
+      { params: { Timestamp: String(Math.floor(Date.now() / 1000) - 7260) } },
+      VodCode.COMMON_PARAMS,
+    ],
     ['a Timestamp 3 h ahead', { params: { Timestamp: hoursAgo(-3) } }, VodCode.COMMON_PARAMS],
     ['a missing Nonce', { params: { Nonce: null } }, VodCode.COMMON_PARAMS],
     ['a negative Nonce', { params: { Nonce: '-5' } }, VodCode.COMMON_PARAMS],
@@ -91,9 +95,11 @@ describe('the emulator rejects what the contract rejects, with the code of the t
     ['a missing fileName', { params: { fileName: null } }, VodCode.PROTOCOL_PARAMS],
     ['an empty fileName', { params: { fileName: '' } }, VodCode.PROTOCOL_PARAMS],
     ['a fileName of 41 characters', { params: { fileName: 'a'.repeat(41) } }, VodCode.PROTOCOL_PARAMS],
-    ...['\\', '/', ':', '*', '?', '"', '<', '>', '|'].map(
-      (c): [string, Omit<RawUploadOptions, 'baseUrl'>, number] => [`a fileName with ${c}`, { params: { fileName: `a${c}b` } }, VodCode.PROTOCOL_PARAMS],
-    ),
+    ...['\\', '/', ':', '*', '?', '"', '<', '>', '|'].map((c): [string, Omit<RawUploadOptions, 'baseUrl'>, number] => [
+      `a fileName with ${c}`,
+      { params: { fileName: `a${c}b` } },
+      VodCode.PROTOCOL_PARAMS,
+    ]),
     ['a missing fileSha', { params: { fileSha: null } }, VodCode.PROTOCOL_PARAMS],
     ['a fileSha of 39 characters', { params: { fileSha: 'a'.repeat(39) } }, VodCode.PROTOCOL_PARAMS],
     ['a missing fileSize', { params: { fileSize: null } }, VodCode.PROTOCOL_PARAMS],
@@ -118,9 +124,21 @@ describe('the emulator rejects what the contract rejects, with the code of the t
   });
 
   it.each<[string, Omit<RawUploadOptions, 'baseUrl'>, number]>([
-    ['a stale Timestamp before a bad signature', { params: { Timestamp: hoursAgo(3) }, tamper: flipFirstChar }, VodCode.COMMON_PARAMS],
-    ['a bad signature before a bad fileName', { params: { fileName: 'a:b' }, tamper: flipFirstChar }, VodCode.SIGNATURE],
-    ['a bad fileName before a short body', { params: { fileName: 'a:b', fileSize: '100', dataSize: '100' } }, VodCode.PROTOCOL_PARAMS],
+    [
+      'a stale Timestamp before a bad signature',
+      { params: { Timestamp: hoursAgo(3) }, tamper: flipFirstChar },
+      VodCode.COMMON_PARAMS,
+    ],
+    [
+      'a bad signature before a bad fileName',
+      { params: { fileName: 'a:b' }, tamper: flipFirstChar },
+      VodCode.SIGNATURE,
+    ],
+    [
+      'a bad fileName before a short body',
+      { params: { fileName: 'a:b', fileSize: '100', dataSize: '100' } },
+      VodCode.PROTOCOL_PARAMS,
+    ],
   ])('checks in order of precedence: %s', async (_name, options, code) => {
     expect((await upload(options)).json).toMatchObject({ code });
   });
@@ -135,7 +153,10 @@ describe('the emulator rejects what the contract rejects, with the code of the t
 
 describe('the emulator survives hostile requests', () => {
   it('answers a garbage query with -10001 and keeps serving', async () => {
-    const res = await request(`${emulator().url}/v2/index.php?%E0%A4%A=&&=&Action=Small%ZZ`, { method: 'POST', body: 'x' });
+    const res = await request(`${emulator().url}/v2/index.php?%E0%A4%A=&&=&Action=Small%ZZ`, {
+      method: 'POST',
+      body: 'x',
+    });
     expect(res.statusCode).toBe(200);
     expect(await res.body.json()).toMatchObject({ code: VodCode.COMMON_PARAMS });
     expect((await upload()).json).toMatchObject({ code: 0 });
@@ -143,7 +164,10 @@ describe('the emulator survives hostile requests', () => {
 
   it('answers a repeated parameter with -10001', async () => {
     const query = buildSignedQuery({ baseUrl: emulator().url });
-    const res = await request(`${emulator().url}/v2/index.php?${query}&Region=sh`, { method: 'POST', body: SAMPLE_BODY });
+    const res = await request(`${emulator().url}/v2/index.php?${query}&Region=sh`, {
+      method: 'POST',
+      body: SAMPLE_BODY,
+    });
     expect(await res.body.json()).toMatchObject({ code: VodCode.COMMON_PARAMS });
   });
 
@@ -166,7 +190,10 @@ describe('the emulator survives hostile requests', () => {
     async function* endless() {
       for (let i = 0; i < 200; i++) yield Buffer.alloc(64 * 1024, 1);
     }
-    const res = await request(`${emulator().url}/v2/index.php?${query}`, { method: 'POST', body: Readable.from(endless()) }).catch((e: Error) => e);
+    const res = await request(`${emulator().url}/v2/index.php?${query}`, {
+      method: 'POST',
+      body: Readable.from(endless()),
+    }).catch((e: Error) => e);
     if (!(res instanceof Error)) expect(await res.body.json()).toMatchObject({ code: VodCode.PACKET_SIZE });
     expect(emulator().calls[0]).toMatchObject({ code: VodCode.PACKET_SIZE });
     expect(emulator().calls[0]!.bytesReceived).toBeLessThan(1.1 * 1024 * 1024);
@@ -175,7 +202,11 @@ describe('the emulator survives hostile requests', () => {
 
   it('records a client that disconnects mid-body, stores nothing, and keeps serving', async () => {
     const query = buildSignedQuery({ baseUrl: emulator().url, params: { fileSize: '1000', dataSize: '1000' } });
-    await sendThenHangUp(emulator().url, [`POST /v2/index.php?${query} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n${'x'.repeat(100)}`], 50);
+    await sendThenHangUp(
+      emulator().url,
+      [`POST /v2/index.php?${query} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n${'x'.repeat(100)}`],
+      50,
+    );
     await expect.poll(() => emulator().calls[0]?.outcome).toBe('client-aborted');
     expect(emulator().covers.list()).toHaveLength(0);
     expect((await upload()).json).toMatchObject({ code: 0 });
@@ -228,7 +259,8 @@ describe('a long-running emulator', () => {
   const small = useEmulator({ maxCallRecords: 4 });
 
   it('keeps only the latest maxCallRecords call records, and counts every call', async () => {
-    for (let i = 0; i < 10; i++) expect((await rawUpload({ baseUrl: small().url })).json).toMatchObject({ code: expect.any(Number) });
+    for (let i = 0; i < 10; i++)
+      expect((await rawUpload({ baseUrl: small().url })).json).toMatchObject({ code: expect.any(Number) });
     expect(small().callCount).toBe(10);
     expect(small().calls.length).toBeLessThanOrEqual(6);
     expect(small().calls.length).toBeGreaterThanOrEqual(4);

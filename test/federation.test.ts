@@ -60,10 +60,12 @@ describe('the subgraph', () => {
     const { printGatewaySchema } = await import('../src/schema/index.js');
     const { body } = await graphql<{ _service: { sdl: string } }>(harness.url, '{ _service { sdl } }');
     expect(`${body.data!._service.sdl.trim()}\n`).toBe(printGatewaySchema());
-    expect(body.data!._service.sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@authenticated", "@requiresScopes"])');
+    expect(body.data!._service.sdl).toContain(
+      '@link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@authenticated", "@requiresScopes"])',
+    );
   });
 
-  it('records an upload and serves it as Video.cover, Query.videoCover and the success member\'s video', async () => {
+  it("records an upload and serves it as Video.cover, Query.videoCover and the success member's video", async () => {
     const answer = await sendUpload(harness.url, { bytes: images.png, filename: 'cover.png', fileId: 'ledger-video' });
     const result = resultOf(answer);
     expect(result.__typename).toBe('UploadVideoCoverSuccess');
@@ -73,7 +75,10 @@ describe('the subgraph', () => {
     }`;
     const { body } = await graphql<{ videoCover: Record<string, unknown>; _entities: unknown[] }>(harness.url, query, {
       fileId: 'ledger-video',
-      reps: [{ __typename: 'Video', fileId: 'ledger-video' }, { __typename: 'Video', fileId: 'no-cover-yet' }],
+      reps: [
+        { __typename: 'Video', fileId: 'ledger-video' },
+        { __typename: 'Video', fileId: 'no-cover-yet' },
+      ],
     });
     expect(body.errors).toBeUndefined();
     const success = result as { fileId: string; url: string };
@@ -110,7 +115,10 @@ describe('the subgraph', () => {
   it('gives a video its latest cover', async () => {
     await sendUpload(harness.url, { bytes: images.jpg, filename: 'first.jpg', fileId: 'twice' });
     await sendUpload(harness.url, { bytes: images.bmp, filename: 'second.bmp', fileId: 'twice' });
-    const { body } = await graphql<{ videoCover: { fileType: string } }>(harness.url, '{ videoCover(fileId: "twice") { fileType } }');
+    const { body } = await graphql<{ videoCover: { fileType: string } }>(
+      harness.url,
+      '{ videoCover(fileId: "twice") { fileType } }',
+    );
     expect(body.data!.videoCover.fileType).toBe('bmp');
   });
 });
@@ -121,13 +129,21 @@ describe('the ledger on disk', () => {
     const file = join(dataDir, 'nested', 'covers.sqlite');
     try {
       const first = await startGateway({ gateway: { ledger: file } });
-      const uploaded = resultOf(await sendUpload(first.url, { bytes: images.webp, filename: 'keep.webp', fileId: 'kept' }));
+      const uploaded = resultOf(
+        await sendUpload(first.url, { bytes: images.webp, filename: 'keep.webp', fileId: 'kept' }),
+      );
       await first.close();
 
       const second = await startGateway({ gateway: { ledger: file } });
       try {
-        const { body } = await graphql<{ videoCover: { fileId: string; sha1: string } }>(second.url, '{ videoCover(fileId: "kept") { fileId sha1 } }');
-        expect(body.data!.videoCover).toEqual({ fileId: (uploaded as { fileId: string }).fileId, sha1: sha1(images.webp) });
+        const { body } = await graphql<{ videoCover: { fileId: string; sha1: string } }>(
+          second.url,
+          '{ videoCover(fileId: "kept") { fileId sha1 } }',
+        );
+        expect(body.data!.videoCover).toEqual({
+          fileId: (uploaded as { fileId: string }).fileId,
+          sha1: sha1(images.webp),
+        });
       } finally {
         await second.close();
       }
@@ -147,7 +163,9 @@ describe('the ledger on disk', () => {
         "await ledger.record({ videoFileId: 'w', coverFileId: '1', url: 'u', sha1: 'a'.repeat(40), size: 1, fileType: 'jpg', uploadedAt: new Date(0) });",
         "process.kill(process.pid, 'SIGKILL');",
       ].join('\n');
-      const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, file], { encoding: 'utf8' });
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, file], {
+        encoding: 'utf8',
+      });
       expect(child.stderr).toBe('');
       expect(child.signal).toBe('SIGKILL');
       const reopened = openSqliteCoverStore(file);
@@ -168,7 +186,10 @@ describe('behind Hive Gateway, composed with a videos subgraph', () => {
     covers = await startGateway();
     videos = await startVideosSubgraph();
     const { printGatewaySchema } = await import('../src/schema/index.js');
-    const composed = composeSupergraph({ covers: { sdl: printGatewaySchema(), url: covers.url }, videos: { sdl: VIDEOS_SDL, url: videos.url } });
+    const composed = composeSupergraph({
+      covers: { sdl: printGatewaySchema(), url: covers.url },
+      videos: { sdl: VIDEOS_SDL, url: videos.url },
+    });
     if (!composed.ok) throw new Error(composed.errors.join('\n'));
     hive = await startHiveGateway(composed.supergraphSdl);
   });
@@ -183,7 +204,10 @@ describe('behind Hive Gateway, composed with a videos subgraph', () => {
     ['apollo-require-preflight (as Apollo Router sends)', { 'apollo-require-preflight': 'true' }],
   ])('forwards an upload intact (client header %s), and the same response joins the video', async (_name, headers) => {
     covers.emulator.reset();
-    const query = print(UploadVideoCoverDocument).replace('instant', 'instant video { fileId title cover { url sha1 } }');
+    const query = print(UploadVideoCoverDocument).replace(
+      'instant',
+      'instant video { fileId title cover { url sha1 } }',
+    );
     const form = uploadForm({ bytes: images.jpg, filename: 'cover.jpg', query, type: 'image/jpeg' });
     const res = await fetch(hive.url, { method: 'POST', body: form, headers });
     const body = (await res.json()) as { data?: { uploadVideoCover: Record<string, unknown> }; errors?: unknown };
@@ -203,7 +227,9 @@ describe('behind Hive Gateway, composed with a videos subgraph', () => {
 
   it('joins both subgraphs: video(fileId) { title cover { url } }', async () => {
     covers.emulator.reset();
-    const uploaded = resultOf(await sendUpload(covers.url, { bytes: images.png, filename: 'joined.png', fileId: 'joined-video' })) as { url: string };
+    const uploaded = resultOf(
+      await sendUpload(covers.url, { bytes: images.png, filename: 'joined.png', fileId: 'joined-video' }),
+    ) as { url: string };
     const { body } = await graphql(hive.url, '{ video(fileId: "joined-video") { title cover { url } } }');
     expect(body).toEqual({ data: { video: { title: 'Video joined-video', cover: { url: uploaded.url } } } });
   });
@@ -217,8 +243,13 @@ describe('behind Hive Gateway, composed with a videos subgraph', () => {
     const warnings = warningsDuring();
     const answers = await Promise.all(
       Array.from({ length: 50 }, async (_, i) => {
-        const res = await fetch(hive.url, { method: 'POST', body: uploadForm({ bytes: images.jpg, filename: 'cover.jpg', fileId: `many-${i}` }), headers: { 'x-graphql-yoga-csrf': '1' } });
-        return ((await res.json()) as { data: { uploadVideoCover: { __typename: string } } }).data.uploadVideoCover.__typename;
+        const res = await fetch(hive.url, {
+          method: 'POST',
+          body: uploadForm({ bytes: images.jpg, filename: 'cover.jpg', fileId: `many-${i}` }),
+          headers: { 'x-graphql-yoga-csrf': '1' },
+        });
+        return ((await res.json()) as { data: { uploadVideoCover: { __typename: string } } }).data.uploadVideoCover
+          .__typename;
       }),
     );
     expect(answers).toEqual(Array.from({ length: 50 }, () => 'UploadVideoCoverSuccess'));
@@ -229,7 +260,11 @@ describe('behind Hive Gateway, composed with a videos subgraph', () => {
     covers.emulator.reset();
     const send = async (bytes: Buffer, filename: string, key?: string) => {
       const headers = { 'x-graphql-yoga-csrf': '1', ...(key ? { 'idempotency-key': key } : {}) };
-      const res = await fetch(hive.url, { method: 'POST', body: uploadForm({ bytes, filename, fileId: 'routed-retry' }), headers });
+      const res = await fetch(hive.url, {
+        method: 'POST',
+        body: uploadForm({ bytes, filename, fileId: 'routed-retry' }),
+        headers,
+      });
       return ((await res.json()) as { data: { uploadVideoCover: Record<string, unknown> } }).data.uploadVideoCover;
     };
     const first = await send(images.jpg, 'x.jpg', '"routed-1"');

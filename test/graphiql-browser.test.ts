@@ -21,7 +21,15 @@ describe.skipIf('missing' in browserAt)('GraphiQL in Chromium', () => {
     browser = await chromium.launch({
       executablePath: 'path' in browserAt ? browserAt.path : undefined,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 60_000);
   afterAll(async () => {
@@ -42,7 +50,11 @@ describe.skipIf('missing' in browserAt)('GraphiQL in Chromium', () => {
 
     await page.goto(h.url, { waitUntil: 'load' });
     await page.locator('.graphiql-container').first().waitFor({ timeout: 30_000 });
-    await page.locator('.graphiql-query-editor').getByText('uploadVideoCover', { exact: false }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('.graphiql-query-editor')
+      .getByText('uploadVideoCover', { exact: false })
+      .first()
+      .waitFor({ timeout: 30_000 });
 
     await page.setInputFiles('#upload-file', new URL('./fixtures/cover.jpg', import.meta.url).pathname);
     await expect.poll(() => page.locator('#upload-status').innerText()).toContain('cover.jpg');

@@ -41,7 +41,12 @@ function describeOn(name: string, open: (emulator: VodEmulator) => Promise<Setup
       await emulator?.close();
     });
     const upload = (at: 0 | 1, fileId: string, bytes: Buffer, key?: string) =>
-      sendUpload(setup.urls[at], { fileId, bytes, filename: nameOf(bytes), headers: { 'x-graphql-yoga-csrf': '1', ...(key === undefined ? {} : { 'idempotency-key': key }) } }).then(resultOf);
+      sendUpload(setup.urls[at], {
+        fileId,
+        bytes,
+        filename: nameOf(bytes),
+        headers: { 'x-graphql-yoga-csrf': '1', ...(key === undefined ? {} : { 'idempotency-key': key }) },
+      }).then(resultOf);
     const png = (n: number) => Buffer.concat([images.png, Buffer.from(`cover ${n}`)]);
 
     it('answers a retry with the first answer after a newer cover came in: no VOD call, no second record', async () => {
@@ -56,7 +61,10 @@ function describeOn(name: string, open: (emulator: VodEmulator) => Promise<Setup
 
     it('takes the key bare too, and the same key from two clients at once makes one call', async () => {
       emulator.reset();
-      const [a, b] = await Promise.all([upload(0, 'twin-video', images.gif, 'twin-1'), upload(1, 'twin-video', images.gif, 'twin-1')]);
+      const [a, b] = await Promise.all([
+        upload(0, 'twin-video', images.gif, 'twin-1'),
+        upload(1, 'twin-video', images.gif, 'twin-1'),
+      ]);
       expect(a).toEqual(b);
       expect(emulator.callCount).toBe(1);
       expect((await upload(0, 'twin-video', images.png)).__typename).toBe('UploadVideoCoverSuccess');
@@ -64,10 +72,13 @@ function describeOn(name: string, open: (emulator: VodEmulator) => Promise<Setup
       expect(emulator.callCount).toBe(2);
     });
 
-    it('keeps the answer under the key of a caller that shared another caller\'s call', async () => {
+    it("keeps the answer under the key of a caller that shared another caller's call", async () => {
       emulator.reset();
       emulator.inject({ kind: 'delay', ms: 300 });
-      const [first, joined] = await Promise.all([upload(0, 'joined-video', png(1), 'first-key'), upload(1, 'joined-video', png(1), 'joined-key')]);
+      const [first, joined] = await Promise.all([
+        upload(0, 'joined-video', png(1), 'first-key'),
+        upload(1, 'joined-video', png(1), 'joined-key'),
+      ]);
       expect(joined).toEqual(first);
       expect((await upload(0, 'joined-video', images.jpg)).__typename).toBe('UploadVideoCoverSuccess');
       expect(await upload(1, 'joined-video', png(1), 'joined-key')).toEqual(first);
@@ -77,13 +88,17 @@ function describeOn(name: string, open: (emulator: VodEmulator) => Promise<Setup
     it('refuses a key sent with another upload, before VOD is called', async () => {
       emulator.reset();
       expect((await upload(0, 'reuse-video', png(2), 'once-only')).__typename).toBe('UploadVideoCoverSuccess');
-      for (const [fileId, bytes] of [['reuse-video', png(3)], ['other-video', png(2)]] as const) {
+      for (const [fileId, bytes] of [
+        ['reuse-video', png(3)],
+        ['other-video', png(2)],
+      ] as const) {
         expect(await upload(1, fileId, bytes, 'once-only')).toEqual({
           __typename: 'UploadVideoCoverError',
           code: -20009,
           reason: 'IDEMPOTENCY_KEY_REUSED',
           canRetry: false,
-          message: 'The Idempotency-Key was sent with another upload (another video or other bytes) in the last 24 hours; a new upload needs a new key.',
+          message:
+            'The Idempotency-Key was sent with another upload (another video or other bytes) in the last 24 hours; a new upload needs a new key.',
         });
       }
       expect(emulator.callCount).toBe(1);
@@ -105,10 +120,20 @@ function describeOn(name: string, open: (emulator: VodEmulator) => Promise<Setup
       ['not closed', '"abc'],
     ])('refuses a key that is %s with 400, before the body is read', async (_name, key) => {
       emulator.reset();
-      const res = await fetch(setup.urls[0], { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: '{"query":"{ __typename }"}' });
+      const res = await fetch(setup.urls[0], {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body: '{"query":"{ __typename }"}',
+      });
       expect(res.status).toBe(400);
       expect(await res.json()).toEqual({
-        errors: [{ message: 'The Idempotency-Key header must be 1–255 visible ASCII characters, without " or \\ inside (a quoted string or a bare token).', extensions: { code: 'BAD_REQUEST' } }],
+        errors: [
+          {
+            message:
+              'The Idempotency-Key header must be 1–255 visible ASCII characters, without " or \\ inside (a quoted string or a bare token).',
+            extensions: { code: 'BAD_REQUEST' },
+          },
+        ],
       });
     });
   });
@@ -120,7 +145,12 @@ function nameOf(bytes: Buffer): string {
 }
 
 function gatewayOn(emulator: VodEmulator, ledger: CoverStore): Gateway {
-  return createGateway({ vod: { ...DEV_CREDENTIAL, baseUrl: emulator.url, ...TEST_VOD_OPTIONS }, ledger, logging: false, logger: false });
+  return createGateway({
+    vod: { ...DEV_CREDENTIAL, baseUrl: emulator.url, ...TEST_VOD_OPTIONS },
+    ledger,
+    logging: false,
+    logger: false,
+  });
 }
 
 describeOn('SQLite', async (emulator) => {
@@ -132,7 +162,13 @@ describeOn('SQLite', async (emulator) => {
   const reader = new Database(file, { readonly: true });
   return {
     urls: [url, url],
-    records: async (videoFileId) => reader.prepare<[string], { file_type: string }>('SELECT file_type FROM cover_uploads WHERE video_file_id = ? ORDER BY id').all(videoFileId).map((r) => r.file_type),
+    records: async (videoFileId) =>
+      reader
+        .prepare<[string], { file_type: string }>(
+          'SELECT file_type FROM cover_uploads WHERE video_file_id = ? ORDER BY id',
+        )
+        .all(videoFileId)
+        .map((r) => r.file_type),
     async close() {
       reader.close();
       await gateway.close();
@@ -146,13 +182,21 @@ const postgres = inject('postgres');
 describe.skipIf('missing' in postgres)('with PostgreSQL', () => {
   describeOn('two replicas on PostgreSQL', async (emulator) => {
     const database = await createTestDatabase('adminUrl' in postgres ? postgres.adminUrl : '');
-    const stores = await Promise.all([1, 2].map(() => openPostgresCoverStore({ connectionString: database.url, idempotencyKeyTtlMs: KEY_TTL_MS })));
+    const stores = await Promise.all(
+      [1, 2].map(() => openPostgresCoverStore({ connectionString: database.url, idempotencyKeyTtlMs: KEY_TTL_MS })),
+    );
     const gateways = stores.map((store) => gatewayOn(emulator, store));
     const urls = (await Promise.all(gateways.map((g) => g.listen(0)))) as [string, string];
     return {
       urls,
       records: async (videoFileId) =>
-        (await queryRows<{ file_type: string }>(database.url, 'SELECT file_type FROM cover_uploads WHERE video_file_id = $1 ORDER BY id', [videoFileId])).map((r) => r.file_type),
+        (
+          await queryRows<{ file_type: string }>(
+            database.url,
+            'SELECT file_type FROM cover_uploads WHERE video_file_id = $1 ORDER BY id',
+            [videoFileId],
+          )
+        ).map((r) => r.file_type),
       async close() {
         for (const gateway of gateways) await gateway.close();
         for (const store of stores) await store.close();
@@ -161,4 +205,3 @@ describe.skipIf('missing' in postgres)('with PostgreSQL', () => {
     };
   });
 });
-

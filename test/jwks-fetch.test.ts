@@ -19,10 +19,15 @@ beforeAll(async () => {
   signingKey = (await generateKeyPair('RS256')).privateKey;
 });
 /** An RS256 token whose kid the key set is asked for; `n` keeps each one different. */
-const token = (n = 0) => new SignJWT({ scope: 'covers:write', exp: now() + 300, n }).setProtectedHeader({ alg: 'RS256', kid: 'key-1' }).sign(signingKey);
+const token = (n = 0) =>
+  new SignJWT({ scope: 'covers:write', exp: now() + 300, n })
+    .setProtectedHeader({ alg: 'RS256', kid: 'key-1' })
+    .sign(signingKey);
 
 /** A key-set server on loopback whose answer `serve` writes; counts requests and the bytes it managed to send. */
-async function keySetServer(serve: (res: ServerResponse, sent: (n: number) => void) => void): Promise<{ url: string; requests(): number; bytesSent(): number; close(): Promise<void> }> {
+async function keySetServer(
+  serve: (res: ServerResponse, sent: (n: number) => void) => void,
+): Promise<{ url: string; requests(): number; bytesSent(): number; close(): Promise<void> }> {
   let requests = 0;
   let bytes = 0;
   const server: Server = createServer((_req, res) => {
@@ -46,9 +51,18 @@ async function keySetServer(serve: (res: ServerResponse, sent: (n: number) => vo
 /** Asks the gateway one JSON operation with `Authorization: Bearer <token>`: the status, the code, Retry-After, and the time it took. */
 async function ask(url: string, bearer: string) {
   const started = performance.now();
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: '{"query":"{ __typename }"}' });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+    body: '{"query":"{ __typename }"}',
+  });
   const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
-  return { status: res.status, code: body.errors?.[0]?.extensions?.code, retryAfter: res.headers.get('retry-after'), ms: performance.now() - started };
+  return {
+    status: res.status,
+    code: body.errors?.[0]?.extensions?.code,
+    retryAfter: res.headers.get('retry-after'),
+    ms: performance.now() - started,
+  };
 }
 
 const opened: { close(): Promise<unknown> }[] = [];
@@ -125,9 +139,21 @@ describe('a key set that misbehaves', () => {
 
 describe('key-set URLs refused at start', () => {
   it.each([
-    ['plain http to another host', 'http://idp.example.com/.well-known/jwks.json', 'must be https:, or http: on loopback (127.0.0.1, ::1, localhost), got "http://idp.example.com/.well-known/jwks.json"'],
-    ['a port fetch never connects to (6000)', 'https://idp.example.com:6000/jwks.json', 'port 6000 is one that fetch() refuses to connect to (the Fetch standard\'s blocked ports): the key set could never be fetched'],
-    ['a port fetch never connects to, on loopback (10080)', 'http://127.0.0.1:10080/jwks.json', 'port 10080 is one that fetch() refuses to connect to (the Fetch standard\'s blocked ports): the key set could never be fetched'],
+    [
+      'plain http to another host',
+      'http://idp.example.com/.well-known/jwks.json',
+      'must be https:, or http: on loopback (127.0.0.1, ::1, localhost), got "http://idp.example.com/.well-known/jwks.json"',
+    ],
+    [
+      'a port fetch never connects to (6000)',
+      'https://idp.example.com:6000/jwks.json',
+      "port 6000 is one that fetch() refuses to connect to (the Fetch standard's blocked ports): the key set could never be fetched",
+    ],
+    [
+      'a port fetch never connects to, on loopback (10080)',
+      'http://127.0.0.1:10080/jwks.json',
+      "port 10080 is one that fetch() refuses to connect to (the Fetch standard's blocked ports): the key set could never be fetched",
+    ],
   ])('refuses %s, by AUTH_JWKS_URL and by createGateway', (_name, jwksUrl, why) => {
     let error: unknown;
     try {
@@ -137,17 +163,27 @@ describe('key-set URLs refused at start', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toBe(`AUTH_JWKS_URL: ${why}`);
-    expect(() => createGateway({ vod: { secretId: 'id', secretKey: 'key' }, auth: { jwt: { jwksUrl } }, logger: false })).toThrow(`jwksUrl ${why}`);
+    expect(() =>
+      createGateway({ vod: { secretId: 'id', secretKey: 'key' }, auth: { jwt: { jwksUrl } }, logger: false }),
+    ).toThrow(`jwksUrl ${why}`);
   });
 
   it('takes https anywhere and plain http on loopback', () => {
-    for (const jwksUrl of ['https://idp.example.com/jwks.json', 'http://127.0.0.1:8080/jwks.json', 'http://[::1]:8080/jwks.json', 'http://localhost:8080/jwks.json']) {
+    for (const jwksUrl of [
+      'https://idp.example.com/jwks.json',
+      'http://127.0.0.1:8080/jwks.json',
+      'http://[::1]:8080/jwks.json',
+      'http://localhost:8080/jwks.json',
+    ]) {
       expect(loadConfig({ AUTH_JWKS_URL: jwksUrl }).auth?.jwt?.jwksUrl).toBe(jwksUrl);
     }
   });
 
   it('stops the service with one line naming AUTH_JWKS_URL, and exit code 1', async () => {
-    const service = await startService({ AUTH_JWKS_URL: `http://127.0.0.1:6000/jwks.json`, PORT: String(await freePort()) });
+    const service = await startService({
+      AUTH_JWKS_URL: `http://127.0.0.1:6000/jwks.json`,
+      PORT: String(await freePort()),
+    });
     expect(await service.exited).toBe(1);
     expect(service.printed()).toBe(
       "Configuration error: AUTH_JWKS_URL: port 6000 is one that fetch() refuses to connect to (the Fetch standard's blocked ports): the key set could never be fetched\n",

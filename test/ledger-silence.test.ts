@@ -33,8 +33,18 @@ describe.skipIf('missing' in postgres)('a replica whose PostgreSQL goes silent',
     const target = new URL(adminUrl);
     proxy = await startCuttableProxy({ host: target.hostname, port: Number(target.port || 5432) });
     emulator = await startVodEmulator();
-    store = await openPostgresCoverStore({ connectionString: proxy.url(database.name), poolSize: 4, statementTimeoutMs: STATEMENT_TIMEOUT_MS, connectTimeoutMs: 1000 });
-    gateway = createGateway({ vod: { ...DEV_CREDENTIAL, baseUrl: emulator.url, ...TEST_VOD_OPTIONS }, ledger: store, logging: false, logger: false });
+    store = await openPostgresCoverStore({
+      connectionString: proxy.url(database.name),
+      poolSize: 4,
+      statementTimeoutMs: STATEMENT_TIMEOUT_MS,
+      connectTimeoutMs: 1000,
+    });
+    gateway = createGateway({
+      vod: { ...DEV_CREDENTIAL, baseUrl: emulator.url, ...TEST_VOD_OPTIONS },
+      ledger: store,
+      logging: false,
+      logger: false,
+    });
     url = await gateway.listen(0, '127.0.0.1');
   });
   afterAll(async () => {
@@ -51,9 +61,13 @@ describe.skipIf('missing' in postgres)('a replica whose PostgreSQL goes silent',
     return Number(/^vod_cover_uploads_in_flight (\S+)$/m.exec(text)?.[1]);
   };
 
-  it('keeps TCP keepalive on the pool\'s sockets', async () => {
-    expect(resultOf(await sendUpload(url, { bytes: images.png, filename: 'a.png', fileId: 'before-silence' })).__typename).toBe('UploadVideoCoverSuccess');
-    const sockets = execFileSync('ss', ['-tno', 'state', 'established', `( dport = :${proxy.port} )`], { encoding: 'utf8' });
+  it("keeps TCP keepalive on the pool's sockets", async () => {
+    expect(
+      resultOf(await sendUpload(url, { bytes: images.png, filename: 'a.png', fileId: 'before-silence' })).__typename,
+    ).toBe('UploadVideoCoverSuccess');
+    const sockets = execFileSync('ss', ['-tno', 'state', 'established', `( dport = :${proxy.port} )`], {
+      encoding: 'utf8',
+    });
     const connections = sockets.split('\n').filter((line) => line.includes(`:${proxy.port}`));
     expect(connections.length).toBeGreaterThan(0);
     for (const line of connections) expect(line).toMatch(/timer:\(keepalive,/);
@@ -68,12 +82,19 @@ describe.skipIf('missing' in postgres)('a replica whose PostgreSQL goes silent',
       Array.from({ length: 12 }, async (_, i) => {
         await new Promise((resolve) => setTimeout(resolve, (i % 4) * 250));
         const started = performance.now();
-        const result = resultOf(await sendUpload(url, { bytes: images.jpg, filename: 'silent.jpg', fileId: `silent-${i}` }));
+        const result = resultOf(
+          await sendUpload(url, { bytes: images.jpg, filename: 'silent.jpg', fileId: `silent-${i}` }),
+        );
         return { result, ms: performance.now() - started };
       }),
     );
     for (const { result, ms } of answers) {
-      expect(result).toMatchObject({ __typename: 'UploadVideoCoverError', reason: 'LEDGER_UNAVAILABLE', code: -20008, canRetry: true });
+      expect(result).toMatchObject({
+        __typename: 'UploadVideoCoverError',
+        reason: 'LEDGER_UNAVAILABLE',
+        code: -20008,
+        canRetry: true,
+      });
       expect(ms).toBeLessThan(SILENT_ANSWER_BOUND_MS);
     }
     expect(emulator.callCount).toBe(0);
@@ -84,7 +105,9 @@ describe.skipIf('missing' in postgres)('a replica whose PostgreSQL goes silent',
     await expect.poll(ready, { timeout: 5000, interval: 50 }).toBe(200);
     expect(performance.now() - thawedAt).toBeLessThan(2000);
     for (let i = 0; i < 5; i++) {
-      expect(resultOf(await sendUpload(url, { bytes: images.jpg, filename: 'back.jpg', fileId: `back-${i}` })).__typename).toBe('UploadVideoCoverSuccess');
+      expect(
+        resultOf(await sendUpload(url, { bytes: images.jpg, filename: 'back.jpg', fileId: `back-${i}` })).__typename,
+      ).toBe('UploadVideoCoverSuccess');
     }
     expect(await inFlight()).toBe(0);
     // And it stays ready: no query lost in the silence comes back to say otherwise.
@@ -93,16 +116,21 @@ describe.skipIf('missing' in postgres)('a replica whose PostgreSQL goes silent',
   }, 30_000);
 
   it('destroys every connection that missed its deadline instead of handing it out again', async () => {
-    const upload = (fileId: string) => sendUpload(url, { bytes: images.gif, filename: 'once.gif', fileId }).then(resultOf);
+    const upload = (fileId: string) =>
+      sendUpload(url, { bytes: images.gif, filename: 'once.gif', fileId }).then(resultOf);
     // Fill the pool (4 connections), then give each of them a query that the silence loses.
     const warm = await Promise.all(Array.from({ length: 8 }, (_, i) => upload(`deadline-warm-${i}`)));
     expect(warm.map((r) => r.__typename)).toEqual(Array.from({ length: 8 }, () => 'UploadVideoCoverSuccess'));
     const before = proxy.connections().closedByClient;
     proxy.freeze();
     const lost = await Promise.all(Array.from({ length: 4 }, (_, i) => upload(`deadline-lost-${i}`)));
-    expect(lost.map((r) => (r as { reason?: string }).reason)).toEqual(Array.from({ length: 4 }, () => 'LEDGER_UNAVAILABLE'));
+    expect(lost.map((r) => (r as { reason?: string }).reason)).toEqual(
+      Array.from({ length: 4 }, () => 'LEDGER_UNAVAILABLE'),
+    );
     // Still frozen: only the gateway can have closed them, each as its deadline passed.
-    await expect.poll(() => proxy.connections().closedByClient - before, { timeout: 1000, interval: 20 }).toBeGreaterThanOrEqual(4);
+    await expect
+      .poll(() => proxy.connections().closedByClient - before, { timeout: 1000, interval: 20 })
+      .toBeGreaterThanOrEqual(4);
     proxy.thaw();
     await expect.poll(ready, { timeout: 5000, interval: 50 }).toBe(200);
     // A connection that lost a query is out of step with the server: handed out again, it would

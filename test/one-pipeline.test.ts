@@ -70,22 +70,44 @@ describe('the same operation answers the same whether it comes as JSON or as mul
   });
 
   const operations: [string, string][] = [
-    ['a validation error (unknown field)', 'mutation ($fileId: ID!, $file: Upload!) { uploadVideoCover(fileId: $fileId, file: $file) { nope } }'],
+    [
+      'a validation error (unknown field)',
+      'mutation ($fileId: ID!, $file: Upload!) { uploadVideoCover(fileId: $fileId, file: $file) { nope } }',
+    ],
     ['a syntax error', 'mutation ($fileId: ID!, $file: Upload!) { uploadVideoCover(fileId: $fileId, file: $file) {'],
-    ['an unknown argument', 'mutation ($fileId: ID!, $file: Upload!) { uploadVideoCover(fileId: $fileId, file: $file, size: 3) { __typename } }'],
-    ['two operations and no operationName', `${UPLOAD}\nmutation Other($fileId: ID!, $file: Upload!) { uploadVideoCover(fileId: $fileId, file: $file) { __typename } }`],
-    ['too many aliases (graphql-armor)', `mutation ($fileId: ID!, $file: Upload!) { ${Array.from({ length: 16 }, (_, i) => `a${i}: uploadLimits { maxFileSize }`).join(' ')} uploadVideoCover(fileId: $fileId, file: $file) { __typename } }`],
+    [
+      'an unknown argument',
+      'mutation ($fileId: ID!, $file: Upload!) { uploadVideoCover(fileId: $fileId, file: $file, size: 3) { __typename } }',
+    ],
+    [
+      'two operations and no operationName',
+      `${UPLOAD}\nmutation Other($fileId: ID!, $file: Upload!) { uploadVideoCover(fileId: $fileId, file: $file) { __typename } }`,
+    ],
+    [
+      'too many aliases (graphql-armor)',
+      `mutation ($fileId: ID!, $file: Upload!) { ${Array.from({ length: 16 }, (_, i) => `a${i}: uploadLimits { maxFileSize }`).join(' ')} uploadVideoCover(fileId: $fileId, file: $file) { __typename } }`,
+    ],
   ];
-  const accepts = [undefined, 'application/json', 'application/graphql-response+json', 'application/graphql-response+json, application/json;q=0.9'];
-  const table = operations.flatMap(([name, query]) => accepts.map((accept) => [name, accept ?? '(none)', query, accept] as const));
+  const accepts = [
+    undefined,
+    'application/json',
+    'application/graphql-response+json',
+    'application/graphql-response+json, application/json;q=0.9',
+  ];
+  const table = operations.flatMap(([name, query]) =>
+    accepts.map((accept) => [name, accept ?? '(none)', query, accept] as const),
+  );
 
-  it.each(table)('%s, Accept %s: same status, media type, CORS header and body', async (_name, _shown, query, accept) => {
-    const json = await send(h.url, 'json', query, accept);
-    const multipart = await send(h.url, 'multipart', query, accept);
-    expect(multipart).toEqual(json);
-    expect(JSON.parse(json.body).errors.length).toBeGreaterThan(0);
-    expect(h.emulator.callCount).toBe(0);
-  });
+  it.each(table)(
+    '%s, Accept %s: same status, media type, CORS header and body',
+    async (_name, _shown, query, accept) => {
+      const json = await send(h.url, 'json', query, accept);
+      const multipart = await send(h.url, 'multipart', query, accept);
+      expect(multipart).toEqual(json);
+      expect(JSON.parse(json.body).errors.length).toBeGreaterThan(0);
+      expect(h.emulator.callCount).toBe(0);
+    },
+  );
 
   it('answers a multipart request from an allowed origin with CORS headers, as Yoga answers JSON', async () => {
     const multipart = await send(h.url, 'multipart', UPLOAD, undefined);
@@ -100,13 +122,21 @@ describe('plugins a user adds see uploads', () => {
     const requireApiKey: Plugin = {
       onRequest({ request, endResponse, fetchAPI }) {
         if (request.headers.get('x-api-key') !== 'secret') {
-          endResponse(new fetchAPI.Response(JSON.stringify({ errors: [{ message: 'API key required.' }] }), { status: 401, headers: { 'content-type': 'application/json' } }));
+          endResponse(
+            new fetchAPI.Response(JSON.stringify({ errors: [{ message: 'API key required.' }] }), {
+              status: 401,
+              headers: { 'content-type': 'application/json' },
+            }),
+          );
         }
       },
     };
     const h = await gatewayWith([requireApiKey]);
     const body = multipartBody([
-      { name: 'operations', value: JSON.stringify({ query: UPLOAD, variables: { fileId: VIDEO_FILE_ID, file: null } }) },
+      {
+        name: 'operations',
+        value: JSON.stringify({ query: UPLOAD, variables: { fileId: VIDEO_FILE_ID, file: null } }),
+      },
       { name: 'map', value: JSON.stringify({ 0: ['variables.file'] }) },
       { name: '0', filename: 'cover.jpg', bytes: jpegOfSize(900 * 1024), contentType: 'image/jpeg' },
     ]);
@@ -120,7 +150,10 @@ describe('plugins a user adds see uploads', () => {
 
     const allowed = await request(h.url, { method: 'POST', headers: { ...headers, 'x-api-key': 'secret' }, body });
     expect(allowed.statusCode).toBe(200);
-    expect(((await allowed.body.json()) as { data: { uploadVideoCover: { __typename: string } } }).data.uploadVideoCover.__typename).toBe('UploadVideoCoverSuccess');
+    expect(
+      ((await allowed.body.json()) as { data: { uploadVideoCover: { __typename: string } } }).data.uploadVideoCover
+        .__typename,
+    ).toBe('UploadVideoCoverSuccess');
     expect(h.emulator.callCount).toBe(1);
   });
 
@@ -129,7 +162,9 @@ describe('plugins a user adds see uploads', () => {
     const trustedDocuments: Plugin = {
       onParams({ params }) {
         if (!trusted.has(params.query ?? '')) {
-          throw createGraphQLError('This document is not trusted.', { extensions: { http: { status: 403 }, code: 'UNTRUSTED_DOCUMENT' } });
+          throw createGraphQLError('This document is not trusted.', {
+            extensions: { http: { status: 403 }, code: 'UNTRUSTED_DOCUMENT' },
+          });
         }
       },
     };
@@ -138,7 +173,9 @@ describe('plugins a user adds see uploads', () => {
     const json = await send(h.url, 'json', untrusted, undefined);
     const multipart = await send(h.url, 'multipart', untrusted, undefined);
     expect(multipart.status).toBe(403);
-    expect(JSON.parse(multipart.body)).toEqual({ errors: [{ message: 'This document is not trusted.', extensions: { code: 'UNTRUSTED_DOCUMENT' } }] });
+    expect(JSON.parse(multipart.body)).toEqual({
+      errors: [{ message: 'This document is not trusted.', extensions: { code: 'UNTRUSTED_DOCUMENT' } }],
+    });
     expect(multipart).toEqual(json);
     expect(h.emulator.callCount).toBe(0);
 
@@ -154,7 +191,8 @@ describe('plugins a user adds see uploads', () => {
       onExecute() {
         return {
           onExecuteDone({ args, result, setResult }) {
-            if ('data' in result) setResult({ ...result, extensions: { auditId: (args.contextValue as { auditId?: string }).auditId } });
+            if ('data' in result)
+              setResult({ ...result, extensions: { auditId: (args.contextValue as { auditId?: string }).auditId } });
           },
         };
       },
@@ -176,41 +214,65 @@ describe('uploads through yoga.fetch (no socket: Yoga parses the multipart body 
 
   async function fetchUpload(form: FormData, headers: Record<string, string> = { 'x-graphql-yoga-csrf': '1' }) {
     const res = await h.gateway.yoga.fetch('http://localhost/graphql', { method: 'POST', body: form, headers });
-    return { status: res.status, body: (await res.json()) as { data?: { uploadVideoCover: Record<string, unknown> }; errors?: unknown[] } };
+    return {
+      status: res.status,
+      body: (await res.json()) as { data?: { uploadVideoCover: Record<string, unknown> }; errors?: unknown[] },
+    };
   }
 
   it('uploads a cover: VOD receives exactly the bytes sent', async () => {
     const answer = await fetchUpload(uploadForm({ bytes: images.png, filename: 'cover.png' }));
     expect(answer.status).toBe(200);
-    expect(answer.body.data?.uploadVideoCover).toMatchObject({ __typename: 'UploadVideoCoverSuccess', sha1: sha1(images.png), size: images.png.length });
+    expect(answer.body.data?.uploadVideoCover).toMatchObject({
+      __typename: 'UploadVideoCoverSuccess',
+      sha1: sha1(images.png),
+      size: images.png.length,
+    });
     expect(h.emulator.calls.map((c) => c.sha1)).toEqual([sha1(images.png)]);
   });
 
   it('refuses a file over 1 MiB with FILE_TOO_LARGE, and VOD is never called', async () => {
     const answer = await fetchUpload(uploadForm({ bytes: jpegOfSize(1024 * 1024 + 1), filename: 'cover.jpg' }));
-    expect(answer.body.data?.uploadVideoCover).toMatchObject({ __typename: 'UploadVideoCoverError', reason: 'FILE_TOO_LARGE', canRetry: false });
+    expect(answer.body.data?.uploadVideoCover).toMatchObject({
+      __typename: 'UploadVideoCoverError',
+      reason: 'FILE_TOO_LARGE',
+      canRetry: false,
+    });
     expect(h.emulator.callCount).toBe(0);
   });
 
   it('refuses bytes that are not the type the extension names with CONTENT_MISMATCH', async () => {
     const answer = await fetchUpload(uploadForm({ bytes: images.png, filename: 'cover.jpg' }));
-    expect(answer.body.data?.uploadVideoCover).toMatchObject({ __typename: 'UploadVideoCoverError', reason: 'CONTENT_MISMATCH', canRetry: false });
+    expect(answer.body.data?.uploadVideoCover).toMatchObject({
+      __typename: 'UploadVideoCoverError',
+      reason: 'CONTENT_MISMATCH',
+      canRetry: false,
+    });
     expect(h.emulator.callCount).toBe(0);
   });
 
   it('refuses a multipart body longer than any upload can be with 413, before Yoga reads it whole', async () => {
     const body = multipartBody([
-      { name: 'operations', value: JSON.stringify({ query: UPLOAD, variables: { fileId: VIDEO_FILE_ID, file: null } }) },
+      {
+        name: 'operations',
+        value: JSON.stringify({ query: UPLOAD, variables: { fileId: VIDEO_FILE_ID, file: null } }),
+      },
       { name: 'map', value: JSON.stringify({ 0: ['variables.file'] }) },
       { name: '0', filename: 'cover.jpg', bytes: jpegOfSize(2 * 1024 * 1024), contentType: 'image/jpeg' },
     ]);
     const res = await h.gateway.yoga.fetch('http://localhost/graphql', {
       method: 'POST',
       body,
-      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': String(body.length), 'x-graphql-yoga-csrf': '1' },
+      headers: {
+        'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+        'content-length': String(body.length),
+        'x-graphql-yoga-csrf': '1',
+      },
     });
     expect(res.status).toBe(413);
-    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('REQUEST_TOO_LARGE');
+    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe(
+      'REQUEST_TOO_LARGE',
+    );
     expect(h.emulator.callCount).toBe(0);
   });
 
@@ -222,10 +284,10 @@ describe('uploads through yoga.fetch (no socket: Yoga parses the multipart body 
   });
 });
 
-describe('useStreamingUploads in a Yoga server of your own, with Yoga\'s defaults', () => {
+describe("useStreamingUploads in a Yoga server of your own, with Yoga's defaults", () => {
   const emulator = useEmulator();
 
-  it('streams an upload intact, and the Node request has one reader only (Yoga\'s own body limit does not read it too)', async () => {
+  it("streams an upload intact, and the Node request has one reader only (Yoga's own body limit does not read it too)", async () => {
     const vod = createVodClient({ ...DEV_CREDENTIAL, baseUrl: emulator().url });
     const ledger = openSqliteCoverStore(':memory:');
     const readers: number[] = [];
@@ -245,7 +307,10 @@ describe('useStreamingUploads in a Yoga server of your own, with Yoga\'s default
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const bytes = jpegOfSize(900 * 1024);
-      const answer = await sendUpload(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, { bytes, filename: 'big.jpg' });
+      const answer = await sendUpload(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, {
+        bytes,
+        filename: 'big.jpg',
+      });
       expect(resultOf(answer)).toMatchObject({ __typename: 'UploadVideoCoverSuccess', sha1: sha1(bytes) });
       expect(readers).toEqual([1]);
     } finally {

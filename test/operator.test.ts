@@ -84,13 +84,18 @@ describe('structured logs', () => {
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
         raw += chunk.toString();
-        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+        for (const line of chunk.toString().split('\n').filter(Boolean))
+          lines.push(JSON.parse(line) as Record<string, unknown>);
         done();
       },
     });
     const h = await startGateway({ gateway: { logger: pino({ level: 'info' }, sink) } });
     try {
-      const ok = await sendUpload(h.url, { bytes: images.jpg, filename: 'a.jpg', headers: { 'x-graphql-yoga-csrf': '1', 'x-request-id': 'req-42' } });
+      const ok = await sendUpload(h.url, {
+        bytes: images.jpg,
+        filename: 'a.jpg',
+        headers: { 'x-graphql-yoga-csrf': '1', 'x-request-id': 'req-42' },
+      });
       expect(resultOf(ok).__typename).toBe('UploadVideoCoverSuccess');
       h.emulator.inject({ kind: 'answer', code: -10002, canRetry: 0 });
       await sendUpload(h.url, { bytes: images.png, filename: 'b.png' });
@@ -106,7 +111,13 @@ describe('structured logs', () => {
         attempts: 1,
         durationMs: expect.any(Number),
       });
-      expect(lines[1]).toMatchObject({ outcome: 'error', reason: 'VOD_REJECTED', vodCode: -10002, attempts: 1, requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+      expect(lines[1]).toMatchObject({
+        outcome: 'error',
+        reason: 'VOD_REJECTED',
+        vodCode: -10002,
+        attempts: 1,
+        requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
       expect(raw).not.toContain(DEV_CREDENTIAL.secretKey);
       expect(raw).not.toContain(images.jpg.subarray(100, 140).toString('base64'));
     } finally {

@@ -27,7 +27,13 @@ async function npmStart() {
   const port = await freePort();
   const npm = spawn('npm', ['start'], {
     cwd: project,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: mkdtempSync(join(tmpdir(), 'vod-cover-npm-start-')) },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'vod-cover-npm-start-')),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let printed = '';
@@ -35,10 +41,15 @@ async function npmStart() {
   npm.stderr.on('data', (chunk) => (printed += chunk));
   const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
   // The first start may build dist/ (prestart), a few seconds.
-  for (let i = 0; i < 600 && npm.exitCode === null && !printed.includes('GraphQL and GraphiQL'); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 600 && npm.exitCode === null && !printed.includes('GraphQL and GraphiQL'); i++)
+    await new Promise((r) => setTimeout(r, 100));
   expect(printed).toContain('GraphQL and GraphiQL');
   // npm runs `exec node dist/main.js`: the service is npm's only child.
-  const children = readFileSync(`/proc/${npm.pid}/task/${npm.pid}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number);
+  const children = readFileSync(`/proc/${npm.pid}/task/${npm.pid}/children`, 'utf8')
+    .trim()
+    .split(' ')
+    .filter(Boolean)
+    .map(Number);
   return { npm, port, url: `http://127.0.0.1:${port}/graphql`, service: children, exited, printed: () => printed };
 }
 
@@ -57,10 +68,16 @@ describe('npm start', () => {
     try {
       expect(started.service).toHaveLength(1);
       // Not a shell in between: a shell would take npm's signal and leave the service running.
-      expect(readFileSync(`/proc/${started.service[0]}/cmdline`, 'utf8').split('\0').slice(1, 2)).toEqual(['dist/main.js']);
+      expect(readFileSync(`/proc/${started.service[0]}/cmdline`, 'utf8').split('\0').slice(1, 2)).toEqual([
+        'dist/main.js',
+      ]);
       // On a Node that engines admits: the machine's when it is one, else the one npm ci brought (Node 24).
-      const runtime = execFileSync(readlinkSync(`/proc/${started.service[0]}/exe`), ['--version'], { encoding: 'utf8' }).trim();
-      expect(semver.satisfies(runtime, JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).engines.node)).toBe(true);
+      const runtime = execFileSync(readlinkSync(`/proc/${started.service[0]}/exe`), ['--version'], {
+        encoding: 'utf8',
+      }).trim();
+      expect(
+        semver.satisfies(runtime, JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).engines.node),
+      ).toBe(true);
       const health = await request(`http://127.0.0.1:${started.port}/health`);
       expect(health.statusCode).toBe(200);
       await health.body.dump();
@@ -73,48 +90,79 @@ describe('npm start', () => {
   it.each([
     ['to npm', (s: Awaited<ReturnType<typeof npmStart>>) => s.npm.pid!],
     ['to the service', (s: Awaited<ReturnType<typeof npmStart>>) => s.service[0]!],
-  ])('stops the service with exit code 0 on SIGTERM sent %s, letting an upload in flight finish', async (_name, target) => {
-    const started = await npmStart();
-    const body = multipartBody([
-      { name: 'operations', value: UPLOAD_OPERATIONS() },
-      { name: 'map', value: '{"0":["variables.file"]}' },
-      { name: '0', filename: 'a.jpg', bytes: images.jpg, contentType: 'image/jpeg' },
-    ]);
-    // The body arrives over ~1 s; SIGTERM comes while it does.
-    const answer = rawPost(started.url, body, { trickle: { pieceBytes: Math.ceil(body.length / 10), everyMs: 100 } });
-    await new Promise((r) => setTimeout(r, 300));
-    const signalledAt = Date.now();
-    process.kill(target(started), 'SIGTERM');
-    const result = (await answer).json?.data?.['uploadVideoCover'] as { __typename: string } | undefined;
-    expect(result?.__typename).toBe('UploadVideoCoverSuccess');
-    expect(await started.exited).toBe(0);
-    // shutdownGraceMs (10 s) + 5 s at most; an idle service takes far less.
-    expect(Date.now() - signalledAt).toBeLessThan(15_000);
-    expect(isAlive(started.service[0]!)).toBe(false);
-    expect(started.printed()).toContain('SIGTERM: closing');
-  });
+  ])(
+    'stops the service with exit code 0 on SIGTERM sent %s, letting an upload in flight finish',
+    async (_name, target) => {
+      const started = await npmStart();
+      const body = multipartBody([
+        { name: 'operations', value: UPLOAD_OPERATIONS() },
+        { name: 'map', value: '{"0":["variables.file"]}' },
+        { name: '0', filename: 'a.jpg', bytes: images.jpg, contentType: 'image/jpeg' },
+      ]);
+      // The body arrives over ~1 s; SIGTERM comes while it does.
+      const answer = rawPost(started.url, body, { trickle: { pieceBytes: Math.ceil(body.length / 10), everyMs: 100 } });
+      await new Promise((r) => setTimeout(r, 300));
+      const signalledAt = Date.now();
+      process.kill(target(started), 'SIGTERM');
+      const result = (await answer).json?.data?.['uploadVideoCover'] as { __typename: string } | undefined;
+      expect(result?.__typename).toBe('UploadVideoCoverSuccess');
+      expect(await started.exited).toBe(0);
+      // shutdownGraceMs (10 s) + 5 s at most; an idle service takes far less.
+      expect(Date.now() - signalledAt).toBeLessThan(15_000);
+      expect(isAlive(started.service[0]!)).toBe(false);
+      expect(started.printed()).toContain('SIGTERM: closing');
+    },
+  );
 });
 
 describe('the package', () => {
   it('installs from its tarball with --omit=dev elsewhere: its vod-cover-gateway bin serves an upload, and createGateway imports', async () => {
     const packs = mkdtempSync(join(tmpdir(), 'vod-cover-pack-'));
     // dist/ is fresh (beforeAll): pack it as it is, without prepack building it again.
-    const packed = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', packs], { cwd: project, encoding: 'utf8' })) as { filename: string; files: { path: string }[] }[];
+    const packed = JSON.parse(
+      execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', packs], {
+        cwd: project,
+        encoding: 'utf8',
+      }),
+    ) as { filename: string; files: { path: string }[] }[];
     const paths = packed[0]!.files.map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(['dist/main.js', 'dist/index.js', 'dist/index.d.ts', 'dist/ledger/migrations/001-create-cover-uploads.sql', 'dist/graphiql/assets/yoga-graphiql.umd.js', '.env.example']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'dist/main.js',
+        'dist/index.js',
+        'dist/index.d.ts',
+        'dist/ledger/migrations/001-create-cover-uploads.sql',
+        'dist/graphiql/assets/yoga-graphiql.umd.js',
+        '.env.example',
+      ]),
+    );
     expect(paths.filter((p) => p.startsWith('src/') || p.startsWith('test/'))).toEqual([]);
 
     const host = mkdtempSync(join(tmpdir(), 'vod-cover-host-'));
     writeFileSync(join(host, 'package.json'), JSON.stringify({ name: 'host', private: true, type: 'module' }));
     // As a host app installs it: better-sqlite3 13 brings its prebuilt N-API binary, nothing is built.
-    const install = spawnSync('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', join(packs, packed[0]!.filename)], { cwd: host, encoding: 'utf8' });
+    const install = spawnSync(
+      'npm',
+      ['install', '--omit=dev', '--no-audit', '--no-fund', join(packs, packed[0]!.filename)],
+      { cwd: host, encoding: 'utf8' },
+    );
     expect(install.status).toBe(0);
     // npm prints its warnings (engines, peers, deprecations) on stderr: none.
     expect(install.stderr).toBe('');
-    const installed = JSON.parse(readFileSync(join(host, 'node_modules/vod-cover-gateway/package.json'), 'utf8')) as { name: string };
+    const installed = JSON.parse(readFileSync(join(host, 'node_modules/vod-cover-gateway/package.json'), 'utf8')) as {
+      name: string;
+    };
     expect(installed.name).toBe('vod-cover-gateway');
 
-    const imported = execFileSync(process.execPath, ['--input-type=module', '-e', "import { createGateway, useStreamingUploads, startVodEmulator, createVodClient } from 'vod-cover-gateway'; console.log([createGateway, useStreamingUploads, startVodEmulator, createVodClient].map((f) => typeof f).join())"], { cwd: host, encoding: 'utf8' });
+    const imported = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "import { createGateway, useStreamingUploads, startVodEmulator, createVodClient } from 'vod-cover-gateway'; console.log([createGateway, useStreamingUploads, startVodEmulator, createVodClient].map((f) => typeof f).join())",
+      ],
+      { cwd: host, encoding: 'utf8' },
+    );
     expect(imported.trim()).toBe('function,function,function,function');
 
     const port = await freePort();
@@ -128,7 +176,8 @@ describe('the package', () => {
     service.stderr.on('data', (chunk) => (printed += chunk));
     const exited = new Promise<number | null>((resolve) => service.once('exit', resolve));
     try {
-      for (let i = 0; i < 150 && service.exitCode === null && !printed.includes('GraphQL and GraphiQL'); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 150 && service.exitCode === null && !printed.includes('GraphQL and GraphiQL'); i++)
+        await new Promise((r) => setTimeout(r, 100));
       expect(printed).toContain('GraphQL and GraphiQL');
       const answer = await sendUpload(`http://127.0.0.1:${port}/graphql`, { bytes: images.jpg, filename: 'cover.jpg' });
       expect(resultOf(answer)).toMatchObject({ __typename: 'UploadVideoCoverSuccess', size: images.jpg.length });

@@ -7,10 +7,16 @@ import { FORBIDDEN_FILE_NAME_CHARS, VodCode } from '../src/vod/protocol.js';
 import { encodeQuery, signQuery, toSigningKey } from '../src/vod/sign.js';
 
 const forbidden = new Set<string>([...FORBIDDEN_FILE_NAME_CHARS, '/']);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const isControl = (c: string) => /[\u0000-\u001f\u007f]/.test(c);
 /** A code point a valid name may hold: any but the forbidden ones and controls. */
-const nameChar = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }).filter((c) => [...c].every((p) => !forbidden.has(p) && !isControl(p)));
-const stem = fc.array(nameChar, { minLength: 1, maxLength: 40 }).map((cs) => cs.join('')).filter((s) => [...s].length <= 40 && s !== '' && !s.endsWith('.'));
+const nameChar = fc
+  .string({ unit: 'grapheme', minLength: 1, maxLength: 1 })
+  .filter((c) => [...c].every((p) => !forbidden.has(p) && !isControl(p)));
+const stem = fc
+  .array(nameChar, { minLength: 1, maxLength: 40 })
+  .map((cs) => cs.join(''))
+  .filter((s) => [...s].length <= 40 && s !== '' && !s.endsWith('.'));
 
 describe('file-name rules (property)', () => {
   it('splits any valid stem with an accepted extension back into that stem', () => {
@@ -33,7 +39,13 @@ describe('file-name rules (property)', () => {
 
   it('refuses any name holding a forbidden character or a control character', () => {
     // `/` and `\` separate the client's path (dropped), so they never reach the rules.
-    const bad = fc.constantFrom(...FORBIDDEN_FILE_NAME_CHARS.filter((c) => c !== '\\' && c !== '/'), '\u0000', '\r', '\n', '\u007f');
+    const bad = fc.constantFrom(
+      ...FORBIDDEN_FILE_NAME_CHARS.filter((c) => c !== '\\' && c !== '/'),
+      '\u0000',
+      '\r',
+      '\n',
+      '\u007f',
+    );
     fc.assert(
       fc.property(stem, bad, stem, (before, c, after) => {
         expect(splitFileName(`${before}${c}${after}.png`)).toMatchObject({ ok: false, reason: 'INVALID_FILE_NAME' });
@@ -80,7 +92,12 @@ describe('signer ↔ emulator round trip (property)', () => {
   it('verifies what it signs, through the wire encoding, for any Unicode file name', () => {
     fc.assert(
       fc.property(stem, fc.constantFrom('HmacSHA1', 'HmacSHA256'), (fileName, method) => {
-        const signed = signQuery(params(fileName, method), { method: 'POST', host: 'vod2.qcloud.com', path: '/v2/index.php', secretKey });
+        const signed = signQuery(params(fileName, method), {
+          method: 'POST',
+          host: 'vod2.qcloud.com',
+          path: '/v2/index.php',
+          secretKey,
+        });
         const parsed = parseQuery(encodeQuery(signed));
         expect(parsed?.get('fileName')).toBe(fileName);
         expect(checkQuery(parsed, ctx(1_700_000_000))).toMatchObject({ ok: true, upload: { fileName } });
@@ -91,9 +108,20 @@ describe('signer ↔ emulator round trip (property)', () => {
   it('refuses the same request with any one parameter value changed after signing', () => {
     fc.assert(
       fc.property(stem, fc.constantFrom('Nonce', 'fileName', 'extra.fileId', 'Region'), (fileName, changed) => {
-        const signed = signQuery(params(fileName, 'HmacSHA1'), { method: 'POST', host: 'vod2.qcloud.com', path: '/v2/index.php', secretKey });
-        const tampered = { ...signed, [changed]: changed === 'Nonce' ? '54321' : changed === 'Region' ? 'sh' : `${signed[changed]}x` };
-        expect(checkQuery(parseQuery(encodeQuery(tampered)), ctx(1_700_000_000))).toMatchObject({ ok: false, code: VodCode.SIGNATURE });
+        const signed = signQuery(params(fileName, 'HmacSHA1'), {
+          method: 'POST',
+          host: 'vod2.qcloud.com',
+          path: '/v2/index.php',
+          secretKey,
+        });
+        const tampered = {
+          ...signed,
+          [changed]: changed === 'Nonce' ? '54321' : changed === 'Region' ? 'sh' : `${signed[changed]}x`,
+        };
+        expect(checkQuery(parseQuery(encodeQuery(tampered)), ctx(1_700_000_000))).toMatchObject({
+          ok: false,
+          code: VodCode.SIGNATURE,
+        });
       }),
     );
   });

@@ -22,11 +22,18 @@ type Framing = 'length' | 'chunked';
  * Sends `head`, then body bytes as fast as the connection takes them, until the server closes it
  * (or 5 s, or 200 MB). Resolves with the status, the bytes sent, and the time the close took.
  */
-function sendEndlessly(url: string, head: string, framing: Framing): Promise<{ status: number; sentBytes: number; ms: number; closedByServer: boolean }> {
+function sendEndlessly(
+  url: string,
+  head: string,
+  framing: Framing,
+): Promise<{ status: number; sentBytes: number; ms: number; closedByServer: boolean }> {
   const { socket, received, closed } = rawConnection(url);
   const started = performance.now();
   const piece = Buffer.alloc(64 * 1024, 0x7b);
-  const framed = framing === 'chunked' ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]) : piece;
+  const framed =
+    framing === 'chunked'
+      ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')])
+      : piece;
   let sent = 0;
   let closedByServer = false;
   socket.on('end', () => (closedByServer = true));
@@ -42,11 +49,26 @@ function sendEndlessly(url: string, head: string, framing: Framing): Promise<{ s
   pump();
   return closed.then(() => {
     clearTimeout(giveUp);
-    return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(received())?.[1] ?? 0), sentBytes: sent, ms: performance.now() - started, closedByServer };
+    return {
+      status: Number(/^HTTP\/1\.1 (\d{3})/.exec(received())?.[1] ?? 0),
+      sentBytes: sent,
+      ms: performance.now() - started,
+      closedByServer,
+    };
   });
 }
 
-function head(url: string, options: { method?: string; path?: string; type: string; framing: Framing; headers?: Record<string, string>; length?: number }): string {
+function head(
+  url: string,
+  options: {
+    method?: string;
+    path?: string;
+    type: string;
+    framing: Framing;
+    headers?: Record<string, string>;
+    length?: number;
+  },
+): string {
   const { host, pathname } = new URL(url);
   return [
     `${options.method ?? 'POST'} ${options.path ?? pathname} HTTP/1.1`,
@@ -80,8 +102,18 @@ describe.each<[Framing]>([['length'], ['chunked']])('a refused request with a bo
       expect(answer).toMatchObject({ status: 401, closedByServer: true });
       expect(h.bytesRead()).toBeLessThan(READ_BOUND);
       expect(answer.ms).toBeLessThan(2000);
-      const token = await new SignJWT({ scope: 'covers:write', exp: Math.floor(Date.now() / 1000) + 60 }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET));
-      expect(resultOf(await sendUpload(h.url, { bytes: images.jpg, filename: 'a.jpg', headers: { 'x-graphql-yoga-csrf': '1', authorization: `Bearer ${token}` } })).__typename).toBe('UploadVideoCoverSuccess');
+      const token = await new SignJWT({ scope: 'covers:write', exp: Math.floor(Date.now() / 1000) + 60 })
+        .setProtectedHeader({ alg: 'HS256' })
+        .sign(new TextEncoder().encode(SECRET));
+      expect(
+        resultOf(
+          await sendUpload(h.url, {
+            bytes: images.jpg,
+            filename: 'a.jpg',
+            headers: { 'x-graphql-yoga-csrf': '1', authorization: `Bearer ${token}` },
+          }),
+        ).__typename,
+      ).toBe('UploadVideoCoverSuccess');
     });
   });
 
@@ -102,13 +134,23 @@ describe.each<[Framing]>([['length'], ['chunked']])('a refused request with a bo
       ['a POST to /metrics (an operator path, which takes GET)', 404, { path: '/metrics', type: JSON_TYPE, framing }],
       ['a POST of application/xml', 415, { type: 'application/xml', framing, headers: { 'x-graphql-yoga-csrf': '1' } }],
       // A chunked body declares no length: the next test is its case.
-      ...(framing === 'length' ? [['a JSON POST that declares 200 MB', 413, { type: JSON_TYPE, framing }] as [string, number, Parameters<typeof head>[1]]] : []),
+      ...(framing === 'length'
+        ? [
+            ['a JSON POST that declares 200 MB', 413, { type: JSON_TYPE, framing }] as [
+              string,
+              number,
+              Parameters<typeof head>[1],
+            ],
+          ]
+        : []),
     ])('answers %s %i, reads at most 128 KiB of it, and closes the connection', async (_name, status, options) => {
       const answer = await sendEndlessly(h.url, head(h.url, options), framing);
       expect(answer).toMatchObject({ status, closedByServer: true });
       expect(h.bytesRead()).toBeLessThan(READ_BOUND);
       expect(answer.ms).toBeLessThan(2000);
-      expect(resultOf(await sendUpload(h.url, { bytes: images.jpg, filename: 'a.jpg' })).__typename).toBe('UploadVideoCoverSuccess');
+      expect(resultOf(await sendUpload(h.url, { bytes: images.jpg, filename: 'a.jpg' })).__typename).toBe(
+        'UploadVideoCoverSuccess',
+      );
     });
   });
 });
@@ -127,6 +169,8 @@ describe('a chunked JSON body, which declares no length', () => {
     expect(answer).toMatchObject({ status: 413, closedByServer: true });
     expect(h.bytesRead()).toBeLessThan(1_048_576 + READ_BOUND);
     expect(answer.ms).toBeLessThan(2000);
-    expect(resultOf(await sendUpload(h.url, { bytes: images.jpg, filename: 'a.jpg' })).__typename).toBe('UploadVideoCoverSuccess');
+    expect(resultOf(await sendUpload(h.url, { bytes: images.jpg, filename: 'a.jpg' })).__typename).toBe(
+      'UploadVideoCoverSuccess',
+    );
   });
 });

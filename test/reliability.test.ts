@@ -14,8 +14,10 @@ describe('reused read buffers', () => {
       // buffer, while the others take and give back buffers of the same size class around it.
       h.emulator.inject({ kind: 'drop' });
       const files = Array.from({ length: 12 }, (_, i) => jpegOfSize(300_000 + i));
-      files.forEach((file, i) => file.fill(i + 1, 100));
-      const results = await Promise.all(files.map((bytes, i) => sendUpload(h.url, { bytes, filename: 'a.jpg', fileId: `video-${i}` }).then(resultOf)));
+      for (const [i, file] of files.entries()) file.fill(i + 1, 100);
+      const results = await Promise.all(
+        files.map((bytes, i) => sendUpload(h.url, { bytes, filename: 'a.jpg', fileId: `video-${i}` }).then(resultOf)),
+      );
       expect(results.map((r) => r.__typename)).toEqual(files.map(() => 'UploadVideoCoverSuccess'));
       expect(h.emulator.calls.filter((c) => c.fault === 'drop')).toHaveLength(1);
       for (const [i, file] of files.entries()) {
@@ -24,7 +26,9 @@ describe('reused read buffers', () => {
       }
       // Later, smaller files in the same buffers: nothing of the earlier ones comes along.
       const small = jpegOfSize(200_000).fill(0x77, 100);
-      expect(resultOf(await sendUpload(h.url, { bytes: small, filename: 'b.jpg', fileId: 'video-small' }))).toMatchObject({ size: 200_000, sha1: sha1(small) });
+      expect(
+        resultOf(await sendUpload(h.url, { bytes: small, filename: 'b.jpg', fileId: 'video-small' })),
+      ).toMatchObject({ size: 200_000, sha1: sha1(small) });
     } finally {
       await h.close();
     }
@@ -36,12 +40,18 @@ describe('exactly-once under concurrency', () => {
     const h = await startGateway();
     try {
       h.emulator.inject({ kind: 'delay', ms: 300 });
-      const results = await Promise.all(Array.from({ length: 6 }, () => sendUpload(h.url, { bytes: images.jpg, filename: 'same.jpg' })).map((p) => p.then(resultOf)));
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => sendUpload(h.url, { bytes: images.jpg, filename: 'same.jpg' })).map((p) =>
+          p.then(resultOf),
+        ),
+      );
       expect(h.emulator.callCount).toBe(1);
       expect(new Set(results.map((r) => JSON.stringify(r))).size).toBe(1);
       expect(results[0]).toMatchObject({ __typename: 'UploadVideoCoverSuccess', instant: false });
       // Settled, the key is forgotten: the next upload is a call of its own (and an instant one).
-      expect(resultOf(await sendUpload(h.url, { bytes: images.jpg, filename: 'same.jpg' }))).toMatchObject({ instant: true });
+      expect(resultOf(await sendUpload(h.url, { bytes: images.jpg, filename: 'same.jpg' }))).toMatchObject({
+        instant: true,
+      });
       expect(h.emulator.callCount).toBe(2);
     } finally {
       await h.close();
@@ -75,7 +85,11 @@ describe('deadlines and back-pressure', () => {
       const started = Date.now();
       const answer = await rawPost(h.url, body, { trickle: { pieceBytes: 200, everyMs: 20 } });
       expect(Date.now() - started).toBeLessThan(3000);
-      expect(answer.json?.data?.['uploadVideoCover']).toMatchObject({ reason: 'UPLOAD_ABORTED', canRetry: true, code: -10006 });
+      expect(answer.json?.data?.['uploadVideoCover']).toMatchObject({
+        reason: 'UPLOAD_ABORTED',
+        canRetry: true,
+        code: -10006,
+      });
       expect(h.emulator.callCount).toBe(0);
       await expect.poll(() => h.openSockets()).toBe(0);
     } finally {
@@ -90,7 +104,12 @@ describe('deadlines and back-pressure', () => {
       const first = sendUpload(h.url, { bytes: images.jpg, filename: 'a.jpg', fileId: 'first' });
       await expect.poll(() => h.emulator.callCount).toBe(1);
       const second = resultOf(await sendUpload(h.url, { bytes: images.png, filename: 'b.png', fileId: 'second' }));
-      expect(second).toMatchObject({ __typename: 'UploadVideoCoverError', reason: 'VOD_UNAVAILABLE', code: -20006, canRetry: true });
+      expect(second).toMatchObject({
+        __typename: 'UploadVideoCoverError',
+        reason: 'VOD_UNAVAILABLE',
+        code: -20006,
+        canRetry: true,
+      });
       expect(resultOf(await first).__typename).toBe('UploadVideoCoverSuccess');
       expect(h.emulator.callCount).toBe(1);
     } finally {
@@ -106,7 +125,10 @@ describe('deadlines and back-pressure', () => {
         sendUpload(h.url, { bytes: images.jpg, filename: 'a.jpg', fileId: 'first' }),
         sendUpload(h.url, { bytes: images.png, filename: 'b.png', fileId: 'second' }),
       ]);
-      expect(results.map((r) => resultOf(r).__typename)).toEqual(['UploadVideoCoverSuccess', 'UploadVideoCoverSuccess']);
+      expect(results.map((r) => resultOf(r).__typename)).toEqual([
+        'UploadVideoCoverSuccess',
+        'UploadVideoCoverSuccess',
+      ]);
       const [first, second] = h.emulator.calls;
       expect(first!.fault).toBe('delay');
       // The gate: the second call reached VOD only once the first had its answer.
@@ -169,7 +191,10 @@ describe('graceful shutdown', () => {
       () => 'refused',
     );
     expect([503, 'refused']).toContain(later);
-    expect(resultOf(await inFlight)).toMatchObject({ __typename: 'UploadVideoCoverSuccess', videoFileId: VIDEO_FILE_ID });
+    expect(resultOf(await inFlight)).toMatchObject({
+      __typename: 'UploadVideoCoverSuccess',
+      videoFileId: VIDEO_FILE_ID,
+    });
     await closing;
     await h.emulator.close();
   });
@@ -181,7 +206,9 @@ describe('graceful shutdown', () => {
     const ready = await request(`${origin}/ready`);
     expect(ready.statusCode).toBe(503);
     expect(await ready.body.json()).toMatchObject({ status: 'not ready', checks: { accepting: false } });
-    expect(resultOf(await sendUpload(h.url, { bytes: images.jpg, filename: 'a.jpg' })).__typename).toBe('UploadVideoCoverSuccess');
+    expect(resultOf(await sendUpload(h.url, { bytes: images.jpg, filename: 'a.jpg' })).__typename).toBe(
+      'UploadVideoCoverSuccess',
+    );
     expect(h.gateway.server.listening).toBe(true);
     await closing;
     expect(h.gateway.server.listening).toBe(false);

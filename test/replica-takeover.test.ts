@@ -41,7 +41,12 @@ describe.skipIf('missing' in postgres)('a replica killed between VOD answering a
       VOD_BASE_URL: emulator.url,
     });
     store = await openPostgresCoverStore({ connectionString: database.url, claimLeaseMs: LEASE_MS });
-    survivor = createGateway({ vod: { ...DEV_CREDENTIAL, baseUrl: emulator.url, ...TEST_VOD_OPTIONS }, ledger: store, logging: false, logger: false });
+    survivor = createGateway({
+      vod: { ...DEV_CREDENTIAL, baseUrl: emulator.url, ...TEST_VOD_OPTIONS },
+      ledger: store,
+      logging: false,
+      logger: false,
+    });
     survivorUrl = await survivor.listen(0, '127.0.0.1');
     locker = new pg.Client({ connectionString: database.url });
     await locker.connect();
@@ -59,8 +64,20 @@ describe.skipIf('missing' in postgres)('a replica killed between VOD answering a
     const first = images.jpg;
     // The doomed replica claims the upload and calls VOD, which holds its answer back a while.
     emulator.inject({ kind: 'delay', ms: 800 });
-    const lost = sendUpload(doomed.url, { bytes: first, filename: 'first.jpg', fileId: VIDEO }).catch(() => 'connection lost');
-    await expect.poll(async () => (await queryRows(database.url, 'SELECT count(*)::int AS n FROM upload_claims WHERE video_file_id = $1', [VIDEO]))[0]?.n, { timeout: 5000, interval: 20 }).toBe(1);
+    const lost = sendUpload(doomed.url, { bytes: first, filename: 'first.jpg', fileId: VIDEO }).catch(
+      () => 'connection lost',
+    );
+    await expect
+      .poll(
+        async () =>
+          (
+            await queryRows(database.url, 'SELECT count(*)::int AS n FROM upload_claims WHERE video_file_id = $1', [
+              VIDEO,
+            ])
+          )[0]?.n,
+        { timeout: 5000, interval: 20 },
+      )
+      .toBe(1);
     // Whatever the replica writes to its claim from now on waits behind this lock.
     await locker.query('BEGIN');
     await locker.query('SELECT 1 FROM upload_claims WHERE video_file_id = $1 FOR UPDATE', [VIDEO]);
@@ -68,19 +85,29 @@ describe.skipIf('missing' in postgres)('a replica killed between VOD answering a
     await expect.poll(() => waitingOnTheClaim(), { timeout: 5000, interval: 20 }).toContain('SET result');
 
     // A newer cover of the same video, through the other replica.
-    expect(resultOf(await sendUpload(survivorUrl, { bytes: images.png, filename: 'newer.png', fileId: VIDEO })).__typename).toBe('UploadVideoCoverSuccess');
+    expect(
+      resultOf(await sendUpload(survivorUrl, { bytes: images.png, filename: 'newer.png', fileId: VIDEO })).__typename,
+    ).toBe('UploadVideoCoverSuccess');
 
     // The replica dies there: no statement of it may finish after this.
     process.kill(doomed.pid, 'SIGKILL');
     await doomed.exited;
-    await locker.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()");
+    await locker.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+    );
     await locker.query('COMMIT');
     expect(await lost).toBe('connection lost');
 
     // The client sends the upload again; the survivor waits out the dead replica's lease and takes over.
     const again = resultOf(await sendUpload(survivorUrl, { bytes: first, filename: 'first.jpg', fileId: VIDEO }));
     expect(again).toMatchObject({ __typename: 'UploadVideoCoverSuccess', sha1: sha1(first) });
-    expect(await queryRows(database.url, 'SELECT sha1, count(*)::int AS n FROM cover_uploads WHERE video_file_id = $1 GROUP BY sha1 ORDER BY sha1', [VIDEO])).toEqual(
+    expect(
+      await queryRows(
+        database.url,
+        'SELECT sha1, count(*)::int AS n FROM cover_uploads WHERE video_file_id = $1 GROUP BY sha1 ORDER BY sha1',
+        [VIDEO],
+      ),
+    ).toEqual(
       [
         { sha1: sha1(first), n: 1 },
         { sha1: sha1(images.png), n: 1 },
@@ -92,7 +119,10 @@ describe.skipIf('missing' in postgres)('a replica killed between VOD answering a
 
   /** The text of the statements that wait for the test's lock on the claim. */
   async function waitingOnTheClaim(): Promise<string> {
-    const rows = await queryRows<{ query: string }>(database.url, "SELECT query FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+    const rows = await queryRows<{ query: string }>(
+      database.url,
+      "SELECT query FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+    );
     return rows.map((r) => r.query).join('\n');
   }
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { VodAbortedError, VodBadResponseError, VodConnectionError, VodHttpStatusError, VodTimeoutError } from '../src/vod/errors.js';
+import {
+  VodAbortedError,
+  VodBadResponseError,
+  VodConnectionError,
+  VodHttpStatusError,
+  VodTimeoutError,
+} from '../src/vod/errors.js';
 import { DEFAULT_RETRY_OPTIONS, backoff, shouldRetry, type AttemptOutcome } from '../src/vod/retry.js';
 
 const limits = { maxAttempts: 3 };

@@ -18,9 +18,14 @@ import { VIDEOS_SDL, composeSupergraph, startHiveGateway, startVideosSubgraph } 
 const JWT_SECRET = 'a-test-secret-of-at-least-32-bytes!';
 const ROUTER_SECRET = 'router-to-subgraph-secret-32-bytes';
 const token = (scope: string) =>
-  new SignJWT({ sub: 'editor-1', scope, exp: Math.floor(Date.now() / 1000) + 300 }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(JWT_SECRET));
+  new SignJWT({ sub: 'editor-1', scope, exp: Math.floor(Date.now() / 1000) + 300 })
+    .setProtectedHeader({ alg: 'HS256' })
+    .sign(new TextEncoder().encode(JWT_SECRET));
 
-type Answer = { data?: { uploadVideoCover?: Record<string, unknown> | null } | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+type Answer = {
+  data?: { uploadVideoCover?: Record<string, unknown> | null } | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+};
 const QUERY = print(UploadVideoCoverDocument).replace('instant', 'instant video { fileId title }');
 
 /** Sends the upload through `url` (the router or the subgraph itself). */
@@ -39,7 +44,10 @@ async function stack(auth: Partial<GatewayOptions>, hive: Parameters<typeof star
   const covers = await startGateway({ gateway: auth });
   const videos = await startVideosSubgraph();
   const { printGatewaySchema } = await import('../src/schema/index.js');
-  const composed = composeSupergraph({ covers: { sdl: printGatewaySchema(), url: covers.url }, videos: { sdl: VIDEOS_SDL, url: videos.url } });
+  const composed = composeSupergraph({
+    covers: { sdl: printGatewaySchema(), url: covers.url },
+    videos: { sdl: VIDEOS_SDL, url: videos.url },
+  });
   if (!composed.ok) throw new Error(composed.errors.join('\n'));
   const router = await startHiveGateway(composed.supergraphSdl, hive);
   return {
@@ -53,7 +61,7 @@ async function stack(auth: Partial<GatewayOptions>, hive: Parameters<typeof star
   };
 }
 
-describe('Hive Gateway forwards the client\'s bearer token to the subgraph', () => {
+describe("Hive Gateway forwards the client's bearer token to the subgraph", () => {
   let s: Awaited<ReturnType<typeof stack>>;
   beforeAll(async () => {
     s = await stack({ auth: { jwt: { secret: JWT_SECRET } } }, { propagate: ['authorization'] });
@@ -85,12 +93,17 @@ describe('Hive Gateway forwards the client\'s bearer token to the subgraph', () 
   it('a token without covers:write gets the FORBIDDEN member through the router, and VOD is never called', async () => {
     s.covers.reset();
     const answer = await upload(s.router.url, { authorization: `Bearer ${await token('covers:read')}` });
-    expect(answer.body.data?.uploadVideoCover).toMatchObject({ __typename: 'UploadVideoCoverError', reason: 'FORBIDDEN', code: -20007, canRetry: false });
+    expect(answer.body.data?.uploadVideoCover).toMatchObject({
+      __typename: 'UploadVideoCoverError',
+      reason: 'FORBIDDEN',
+      code: -20007,
+      canRetry: false,
+    });
     expect(s.covers.emulator.callCount).toBe(0);
   });
 });
 
-describe("Hive Gateway signs its requests (HMAC upstream signature) and the subgraph takes only signed ones", () => {
+describe('Hive Gateway signs its requests (HMAC upstream signature) and the subgraph takes only signed ones', () => {
   let s: Awaited<ReturnType<typeof stack>>;
   let unsignedRouter: Awaited<ReturnType<typeof stack>>;
   let defaultSerializerRouter: Awaited<ReturnType<typeof stack>>;
@@ -99,7 +112,8 @@ describe("Hive Gateway signs its requests (HMAC upstream signature) and the subg
     s = await stack(auth, {
       hmacSignature: {
         secret: ROUTER_SECRET,
-        serializeExecutionRequest: (request) => defaultExecutionRequestSerializer({ ...request, variables: withFilesAsEmpty(request.variables) }) ?? '',
+        serializeExecutionRequest: (request) =>
+          defaultExecutionRequestSerializer({ ...request, variables: withFilesAsEmpty(request.variables) }) ?? '',
       },
     });
     unsignedRouter = await stack(auth, {});
@@ -113,21 +127,36 @@ describe("Hive Gateway signs its requests (HMAC upstream signature) and the subg
     s.covers.reset();
     const answer = await upload(s.router.url);
     expect(answer.body.errors).toBeUndefined();
-    expect(answer.body.data?.uploadVideoCover).toMatchObject({ __typename: 'UploadVideoCoverSuccess', sha1: sha1(images.jpg) });
+    expect(answer.body.data?.uploadVideoCover).toMatchObject({
+      __typename: 'UploadVideoCoverSuccess',
+      sha1: sha1(images.jpg),
+    });
     const [stored] = s.covers.emulator.covers.list();
     expect(sha1(stored!.bytes)).toBe(sha1(images.jpg));
   });
 
   it('a query signed by the router (no file) goes through', async () => {
-    const res = await fetch(s.router.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ uploadLimits { maxFileSize } }' }) });
+    const res = await fetch(s.router.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ uploadLimits { maxFileSize } }' }),
+    });
     expect(await res.json()).toEqual({ data: { uploadLimits: { maxFileSize: 1_048_576 } } });
   });
 
   it.each<[string, () => Promise<{ status: number; body: Answer }>, () => Awaited<ReturnType<typeof stack>>]>([
     ['a client calling the subgraph directly', () => upload(s.covers.url), () => s],
-    ['a client forging the signature', () => upload(s.covers.url, {}, { 'hmac-signature': Buffer.alloc(32, 7).toString('base64') }), () => s],
+    [
+      'a client forging the signature',
+      () => upload(s.covers.url, {}, { 'hmac-signature': Buffer.alloc(32, 7).toString('base64') }),
+      () => s,
+    ],
     ['a router that does not sign', () => upload(unsignedRouter.router.url), () => unsignedRouter],
-    ["a router signing with Hive Gateway's default serializer (it signs the file object's internals)", () => upload(defaultSerializerRouter.router.url), () => defaultSerializerRouter],
+    [
+      "a router signing with Hive Gateway's default serializer (it signs the file object's internals)",
+      () => upload(defaultSerializerRouter.router.url),
+      () => defaultSerializerRouter,
+    ],
   ])('refuses %s: FORBIDDEN, and VOD is never called', async (_name, send, which) => {
     which().covers.reset();
     const answer = await send();

@@ -22,7 +22,8 @@ describe('schema.graphql', () => {
   it('describes every type and field of ours (GraphiQL shows these)', () => {
     const schema = getSchema();
     // Built-ins, and what the federation spec adds (_service, _entities, _Any, link__Import, …).
-    const theirs = (name: string) => name.startsWith('_') || name.includes('__') || ['String', 'Boolean', 'Int', 'ID', 'Float'].includes(name);
+    const theirs = (name: string) =>
+      name.startsWith('_') || name.includes('__') || ['String', 'Boolean', 'Int', 'ID', 'Float'].includes(name);
     for (const type of Object.values(schema.getTypeMap())) {
       if (theirs(type.name)) continue;
       expect(type.description, type.name).toBeTruthy();
@@ -35,7 +36,7 @@ describe('schema.graphql', () => {
   });
 });
 
-describe('the schema under yoga.fetch, with Yoga\'s own multipart parser (WHATWG File)', () => {
+describe("the schema under yoga.fetch, with Yoga's own multipart parser (WHATWG File)", () => {
   const emulator = useEmulator();
 
   function yoga() {
@@ -52,7 +53,11 @@ describe('the schema under yoga.fetch, with Yoga\'s own multipart parser (WHATWG
     const form = uploadForm({ bytes: images.png, filename: 'cover.png', fileId: 'v1', type: 'image/png' });
     const res = await yoga().fetch('http://yoga/graphql', { method: 'POST', body: form });
     const body = (await res.json()) as { data: { uploadVideoCover: Record<string, unknown> } };
-    expect(body.data.uploadVideoCover).toMatchObject({ __typename: 'UploadVideoCoverSuccess', sha1: sha1(images.png), size: images.png.length });
+    expect(body.data.uploadVideoCover).toMatchObject({
+      __typename: 'UploadVideoCoverSuccess',
+      sha1: sha1(images.png),
+      size: images.png.length,
+    });
     expect(emulator().covers.list()[0]!.bytes.equals(images.png)).toBe(true);
   });
 
@@ -71,7 +76,13 @@ describe('the schema under yoga.fetch, with Yoga\'s own multipart parser (WHATWG
       body: JSON.stringify({ query: print(UploadLimitsDocument) }),
     });
     expect(await res.json()).toEqual({
-      data: { uploadLimits: { maxFileSize: 1048576, maxFileNameLength: 40, fileExtensions: ['jpg', 'jpeg', 'png', 'gif', 'webp', 'bmp'] } },
+      data: {
+        uploadLimits: {
+          maxFileSize: 1048576,
+          maxFileNameLength: 40,
+          fileExtensions: ['jpg', 'jpeg', 'png', 'gif', 'webp', 'bmp'],
+        },
+      },
     });
   });
 

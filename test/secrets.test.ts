@@ -26,11 +26,22 @@ function freePort(): Promise<number> {
   });
 }
 
-async function runService(env: Record<string, string>, exercise: (url: string) => Promise<string[]>): Promise<{ printed: string; answers: string[] }> {
+async function runService(
+  env: Record<string, string>,
+  exercise: (url: string) => Promise<string[]>,
+): Promise<{ printed: string; answers: string[] }> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'vod-cover-secrets-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, VOD_SECRET_ID: 'AKIDsecretstest', VOD_SECRET_KEY: SECRET },
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      VOD_SECRET_ID: 'AKIDsecretstest',
+      VOD_SECRET_KEY: SECRET,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let printed = '';
@@ -41,7 +52,8 @@ async function runService(env: Record<string, string>, exercise: (url: string) =
   void exited.then(() => (gone = true));
   try {
     const url = `http://127.0.0.1:${port}/graphql`;
-    for (let i = 0; i < 100 && !gone && !printed.includes('GraphQL and GraphiQL'); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100 && !gone && !printed.includes('GraphQL and GraphiQL'); i++)
+      await new Promise((r) => setTimeout(r, 100));
     const answers = await exercise(url);
     child.kill('SIGTERM');
     await exited;
@@ -58,15 +70,32 @@ async function provoke(url: string): Promise<string[]> {
   await keep(sendUpload(url, { bytes: images.jpg, filename: 'cover.jpg' }));
   await keep(sendUpload(url, { bytes: images.png, filename: 'a:b.png' }));
   await keep(rawPost(url, multipartBody([{ name: 'operations', value: '{bad json' }])));
-  await keep(rawPost(url, multipartBody([{ name: 'operations', value: UPLOAD_OPERATIONS() }, { name: 'map', value: '{"0":["variables.file"]}' }], { close: false })));
-  const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ nope }"}' });
+  await keep(
+    rawPost(
+      url,
+      multipartBody(
+        [
+          { name: 'operations', value: UPLOAD_OPERATIONS() },
+          { name: 'map', value: '{"0":["variables.file"]}' },
+        ],
+        { close: false },
+      ),
+    ),
+  );
+  const res = await request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"query":"{ nope }"}',
+  });
   answers.push(await res.body.text());
   return answers;
 }
 
 describe('the SecretKey never shows', () => {
   it('when VOD rejects every signature (another key)', async () => {
-    const emulator = await startVodEmulator({ credentials: [{ secretId: 'AKIDsecretstest', secretKey: 'the-emulators-own-key' }] });
+    const emulator = await startVodEmulator({
+      credentials: [{ secretId: 'AKIDsecretstest', secretKey: 'the-emulators-own-key' }],
+    });
     try {
       const { printed, answers } = await runService({ VOD_BASE_URL: emulator.url }, provoke);
       expect(answers[0]).toContain('VOD_REJECTED');

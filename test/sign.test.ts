@@ -85,7 +85,12 @@ describe('computeSignature: the test vectors of §2', () => {
     ['TV3', 'GET', TV2_PARAMS, '5HAq1BOKNLEE2/uauWnp6Zv9Z3c='],
     ['TV4', 'POST', { ...TV2_PARAMS, SignatureMethod: 'HmacSHA256' }, 'B2T37FRSP6Fk0/q/cdfrTE0p3zX5ooB/2BPWZUFpsj4='],
   ])('%s (SDK tests, %s)', (_name, method, params, expected) => {
-    const signed = signQuery(params, { method, host: 'cvm.api.qcloud.com', path: '/v2/index.php', secretKey: 'secretKeyBar' });
+    const signed = signQuery(params, {
+      method,
+      host: 'cvm.api.qcloud.com',
+      path: '/v2/index.php',
+      secretKey: 'secretKeyBar',
+    });
     expect(signed['Signature']).toBe(expected);
   });
 
@@ -94,14 +99,19 @@ describe('computeSignature: the test vectors of §2', () => {
     ['GET', 'test', 'pLUF1aEFkx1sPItxbrKUzA3v3Ok='],
     ['POST', '封面 1', 'V1LQ1iWu+/7wwLdnOBCng1L5J/E='],
   ])('TV5 (SmallFileUpload, %s, fileName %s)', (method, fileName, expected) => {
-    const signed = signQuery({ ...TV5_PARAMS, fileName }, { method, host: 'vod2.qcloud.com', path: '/v2/index.php', secretKey: TV1_KEY });
+    const signed = signQuery(
+      { ...TV5_PARAMS, fileName },
+      { method, host: 'vod2.qcloud.com', path: '/v2/index.php', secretKey: TV1_KEY },
+    );
     expect(signed['Signature']).toBe(expected);
   });
 });
 
 describe('encodeQuery', () => {
   it('percent-encodes the signature for the wire (TV1)', () => {
-    expect(encodeQuery({ Signature: 'NSI3UqqD99b/UJb4tbG/xZpRW64=' })).toBe('Signature=NSI3UqqD99b%2FUJb4tbG%2FxZpRW64%3D');
+    expect(encodeQuery({ Signature: 'NSI3UqqD99b/UJb4tbG/xZpRW64=' })).toBe(
+      'Signature=NSI3UqqD99b%2FUJb4tbG%2FxZpRW64%3D',
+    );
   });
 
   it('encodes a non-ASCII name once, as UTF-8 (TV5)', () => {

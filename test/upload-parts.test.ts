@@ -23,7 +23,11 @@ describe('splitFileName', () => {
   it.each<[string, string, string]>([
     ['a name of 41 characters', `${'a'.repeat(41)}.jpg`, 'INVALID_FILE_NAME'],
     ['a name of 41 CJK characters', `${'封'.repeat(41)}.jpg`, 'INVALID_FILE_NAME'],
-    ...[':', '*', '?', '"', '<', '>', '|'].map((c): [string, string, string] => [`a name with ${c}`, `a${c}b.jpg`, 'INVALID_FILE_NAME']),
+    ...[':', '*', '?', '"', '<', '>', '|'].map((c): [string, string, string] => [
+      `a name with ${c}`,
+      `a${c}b.jpg`,
+      'INVALID_FILE_NAME',
+    ]),
     ['a NUL', 'a\u0000b.jpg', 'INVALID_FILE_NAME'],
     ['a line feed', 'a\nb.jpg', 'INVALID_FILE_NAME'],
     ['a carriage return', 'a\rb.jpg', 'INVALID_FILE_NAME'],
@@ -118,13 +122,20 @@ describe('readUpload', () => {
   });
 
   it('calls an empty stream EMPTY_FILE', async () => {
-    expect(await readUpload(Readable.from([]), { expectedKind: 'JPEG' })).toMatchObject({ ok: false, reason: 'EMPTY_FILE' });
+    expect(await readUpload(Readable.from([]), { expectedKind: 'JPEG' })).toMatchObject({
+      ok: false,
+      reason: 'EMPTY_FILE',
+    });
   });
 
   it('calls a stream that errors UPLOAD_ABORTED', async () => {
     const source = new Readable({ read() {} });
     source.push(images.jpg.subarray(0, 100));
     setTimeout(() => source.destroy(new Error('Unexpected end of form')), 10);
-    expect(await readUpload(source, { expectedKind: 'JPEG' })).toMatchObject({ ok: false, reason: 'UPLOAD_ABORTED', bytesRead: 100 });
+    expect(await readUpload(source, { expectedKind: 'JPEG' })).toMatchObject({
+      ok: false,
+      reason: 'UPLOAD_ABORTED',
+      bytesRead: 100,
+    });
   });
 });

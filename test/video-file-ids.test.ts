@@ -18,14 +18,33 @@ const ENTITIES = 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on
 /** Representations a router would never send, each with the error it must get, between two valid ones. */
 const BAD_REPRESENTATIONS: [name: string, representation: unknown, message: string][] = [
   ['no fileId', { __typename: 'Video' }, `Representation 1 is refused: it has no fileId (${RULE}).`],
-  ['a NUL in the fileId', { __typename: 'Video', fileId: 'a\u0000b' }, `Representation 2 is refused: its fileId is not valid (${RULE}).`],
-  ['a nested array as fileId', { __typename: 'Video', fileId: [['x']] }, `Representation 3 is refused: its fileId is not valid (${RULE}).`],
-  ['65 characters', { __typename: 'Video', fileId: 'v'.repeat(65) }, `Representation 4 is refused: its fileId is not valid (${RULE}).`],
-  ['an unknown type', { __typename: 'Nope', fileId: 'v1' }, 'Representation 5 is refused: "Nope" is not an entity of this subgraph (Video is).'],
+  [
+    'a NUL in the fileId',
+    { __typename: 'Video', fileId: 'a\u0000b' },
+    `Representation 2 is refused: its fileId is not valid (${RULE}).`,
+  ],
+  [
+    'a nested array as fileId',
+    { __typename: 'Video', fileId: [['x']] },
+    `Representation 3 is refused: its fileId is not valid (${RULE}).`,
+  ],
+  [
+    '65 characters',
+    { __typename: 'Video', fileId: 'v'.repeat(65) },
+    `Representation 4 is refused: its fileId is not valid (${RULE}).`,
+  ],
+  [
+    'an unknown type',
+    { __typename: 'Nope', fileId: 'v1' },
+    'Representation 5 is refused: "Nope" is not an entity of this subgraph (Video is).',
+  ],
   ['a number', 5, 'Representation 6 is refused: it is not an object with __typename and fileId.'],
 ];
 
-function describeOn(ledgerName: string, openLedger: () => Promise<{ ledger?: Awaited<ReturnType<typeof openPostgresCoverStore>>; close(): Promise<void> }>) {
+function describeOn(
+  ledgerName: string,
+  openLedger: () => Promise<{ ledger?: Awaited<ReturnType<typeof openPostgresCoverStore>>; close(): Promise<void> }>,
+) {
   describe(`on ${ledgerName}`, () => {
     let h: Awaited<ReturnType<typeof startGateway>>;
     let opened: Awaited<ReturnType<typeof openLedger>>;
@@ -33,7 +52,9 @@ function describeOn(ledgerName: string, openLedger: () => Promise<{ ledger?: Awa
     beforeAll(async () => {
       opened = await openLedger();
       h = await startGateway({ gateway: opened.ledger ? { ledger: opened.ledger } : {} });
-      uploadedUrl = (resultOf(await sendUpload(h.url, { bytes: images.png, filename: 'ok.png', fileId: 'ok-1' })) as { url: string }).url;
+      uploadedUrl = (
+        resultOf(await sendUpload(h.url, { bytes: images.png, filename: 'ok.png', fileId: 'ok-1' })) as { url: string }
+      ).url;
     });
     afterAll(async () => {
       await h?.close();
@@ -41,12 +62,27 @@ function describeOn(ledgerName: string, openLedger: () => Promise<{ ledger?: Awa
     });
 
     it('answers each bad representation with its own error, and resolves the valid ones around them', async () => {
-      const r = [{ __typename: 'Video', fileId: 'ok-1' }, ...BAD_REPRESENTATIONS.map(([, representation]) => representation), { __typename: 'Video', fileId: 'ok-2' }];
+      const r = [
+        { __typename: 'Video', fileId: 'ok-1' },
+        ...BAD_REPRESENTATIONS.map(([, representation]) => representation),
+        { __typename: 'Video', fileId: 'ok-2' },
+      ];
       const { status, body } = await postGraphql(h.url, ENTITIES, { r });
       expect(status).toBe(200);
       expect(body).toEqual({
-        data: { _entities: [{ fileId: 'ok-1', cover: { url: uploadedUrl } }, ...BAD_REPRESENTATIONS.map(() => null), { fileId: 'ok-2', cover: null }] },
-        errors: BAD_REPRESENTATIONS.map(([, , message], i) => ({ message, locations: [{ line: 1, column: 24 }], path: ['_entities', i + 1], extensions: { code: 'BAD_USER_INPUT' } })),
+        data: {
+          _entities: [
+            { fileId: 'ok-1', cover: { url: uploadedUrl } },
+            ...BAD_REPRESENTATIONS.map(() => null),
+            { fileId: 'ok-2', cover: null },
+          ],
+        },
+        errors: BAD_REPRESENTATIONS.map(([, , message], i) => ({
+          message,
+          locations: [{ line: 1, column: 24 }],
+          path: ['_entities', i + 1],
+          extensions: { code: 'BAD_USER_INPUT' },
+        })),
       });
     });
 
@@ -56,10 +92,21 @@ function describeOn(ledgerName: string, openLedger: () => Promise<{ ledger?: Awa
       ['65 characters', 'v'.repeat(65)],
       ['nothing', ''],
     ])('refuses videoCover(fileId:) with %s, and still answers the other fields', async (_name, fileId) => {
-      const { body } = await postGraphql(h.url, 'query ($id: ID!) { videoCover(fileId: $id) { url } ok: videoCover(fileId: "ok-1") { url } }', { id: fileId });
+      const { body } = await postGraphql(
+        h.url,
+        'query ($id: ID!) { videoCover(fileId: $id) { url } ok: videoCover(fileId: "ok-1") { url } }',
+        { id: fileId },
+      );
       expect(body).toEqual({
         data: { videoCover: null, ok: { url: uploadedUrl } },
-        errors: [{ message: `The fileId is not valid (${RULE}).`, locations: [{ line: 1, column: 20 }], path: ['videoCover'], extensions: { code: 'BAD_USER_INPUT' } }],
+        errors: [
+          {
+            message: `The fileId is not valid (${RULE}).`,
+            locations: [{ line: 1, column: 20 }],
+            path: ['videoCover'],
+            extensions: { code: 'BAD_USER_INPUT' },
+          },
+        ],
       });
     });
   });

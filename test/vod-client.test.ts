@@ -3,7 +3,13 @@ import { Agent } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEV_CREDENTIAL } from '../src/emulator/server.js';
 import { createVodClient, parseAnswer, type VodClientOptions } from '../src/vod/client.js';
-import { VodBadResponseError, VodConnectionError, VodHttpStatusError, VodTimeoutError, VodTransportError } from '../src/vod/errors.js';
+import {
+  VodBadResponseError,
+  VodConnectionError,
+  VodHttpStatusError,
+  VodTimeoutError,
+  VodTransportError,
+} from '../src/vod/errors.js';
 import { VodCode } from '../src/vod/protocol.js';
 import { sha1 as sha1Of } from './fixtures/images.js';
 import { useEmulator } from './helpers/emulator.js';
@@ -12,7 +18,14 @@ const emulator = useEmulator();
 const SECRET_KEY = DEV_CREDENTIAL.secretKey;
 const bytes = Buffer.from('\x89PNG\r\n\x1a\n client test cover', 'latin1');
 const sha1 = sha1Of(bytes);
-const input = { videoFileId: '9031868222807461771', fileName: 'cover', fileType: 'png', body: bytes, sha1, size: bytes.length };
+const input = {
+  videoFileId: '9031868222807461771',
+  fileName: 'cover',
+  fileType: 'png',
+  body: bytes,
+  sha1,
+  size: bytes.length,
+};
 
 const clients: { close(): Promise<void> }[] = [];
 afterAll(async () => {
@@ -124,7 +137,9 @@ describe('retries', () => {
   it('uses a fresh Nonce and Timestamp per attempt (the emulator would otherwise see a replay)', async () => {
     emulator().inject({ kind: 'status', status: 503 }, 1);
     let t = 1_700_000_000_000;
-    const result = await client({ now: () => (t += 1000) }).smallFileUpload(input).catch((e: unknown) => e);
+    const result = await client({ now: () => (t += 1000) })
+      .smallFileUpload(input)
+      .catch((e: unknown) => e);
     // The injected clock is far from the emulator's: both attempts are signed, and both rejected as stale.
     expect(result).toMatchObject({ ok: false, code: VodCode.COMMON_PARAMS, attempts: 2 });
   });
@@ -133,19 +148,25 @@ describe('retries', () => {
 describe('transport failures are typed errors', () => {
   it('a 502 is retried, then thrown as VodHttpStatusError', async () => {
     emulator().inject({ kind: 'status', status: 502 }, 3);
-    const error = await client().smallFileUpload(input).catch((e: unknown) => e);
+    const error = await client()
+      .smallFileUpload(input)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VodHttpStatusError);
     expect(error).toMatchObject({ code: 'VOD_HTTP_STATUS', status: 502, canRetry: true, attempts: 3 });
   });
 
   it('a 404 is not retried', async () => {
-    const error = await client({ path: '/nowhere.php' }).smallFileUpload(input).catch((e: unknown) => e);
+    const error = await client({ path: '/nowhere.php' })
+      .smallFileUpload(input)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'VOD_HTTP_STATUS', status: 404, canRetry: false, attempts: 1 });
   });
 
   it('a dropped connection → VodConnectionError after the retries', async () => {
     emulator().inject({ kind: 'drop' }, 3);
-    const error = await client().smallFileUpload(input).catch((e: unknown) => e);
+    const error = await client()
+      .smallFileUpload(input)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VodConnectionError);
     expect(error).toMatchObject({ code: 'VOD_CONNECTION', attempts: 3 });
     expect(emulator().callCount).toBe(3);
@@ -158,7 +179,9 @@ describe('transport failures are typed errors', () => {
 
   it('malformed JSON → VodBadResponseError', async () => {
     emulator().inject({ kind: 'malformed' }, 3);
-    const error = await client().smallFileUpload(input).catch((e: unknown) => e);
+    const error = await client()
+      .smallFileUpload(input)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VodBadResponseError);
     expect(error).toMatchObject({ code: 'VOD_BAD_RESPONSE', attempts: 3 });
   });
@@ -178,7 +201,9 @@ describe('transport failures are typed errors', () => {
   it('the overall deadline ends the call even between long attempts', async () => {
     emulator().inject({ kind: 'delay', ms: 2000 }, 3);
     const started = Date.now();
-    const error = await client({ retry: { deadlineMs: 300 } }).smallFileUpload(input).catch((e: unknown) => e);
+    const error = await client({ retry: { deadlineMs: 300 } })
+      .smallFileUpload(input)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'VOD_TIMEOUT', phase: 'deadline', attempts: 1 });
     expect(Date.now() - started).toBeLessThan(1500);
   });
@@ -193,7 +218,9 @@ describe('transport failures are typed errors', () => {
 
   it('an abort by the caller stops at once, without retries', async () => {
     emulator().inject({ kind: 'delay', ms: 2000 }, 3);
-    const error = await client().smallFileUpload({ ...input, signal: AbortSignal.timeout(100) }).catch((e: unknown) => e);
+    const error = await client()
+      .smallFileUpload({ ...input, signal: AbortSignal.timeout(100) })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'VOD_ABORTED', attempts: 1 });
   });
 });
@@ -203,12 +230,18 @@ describe('the SecretKey stays secret', () => {
     ['a 502', () => emulator().inject({ kind: 'status', status: 502 }, 3), {}],
     ['a drop', () => emulator().inject({ kind: 'drop' }, 3), {}],
     ['malformed JSON', () => emulator().inject({ kind: 'malformed' }, 3), {}],
-    ['a timeout', () => emulator().inject({ kind: 'delay', ms: 1000 }, 3), { headersTimeoutMs: 50, retry: { maxAttempts: 1 } }],
+    [
+      'a timeout',
+      () => emulator().inject({ kind: 'delay', ms: 1000 }, 3),
+      { headersTimeoutMs: 50, retry: { maxAttempts: 1 } },
+    ],
     ['a refused connection', () => undefined, { baseUrl: 'http://127.0.0.1:1' }],
   ];
   it.each(failures)('is absent from the error of %s, however it is printed', async (_name, arrange, options) => {
     arrange();
-    const error = (await client(options).smallFileUpload(input).catch((e: unknown) => e)) as VodTransportError;
+    const error = (await client(options)
+      .smallFileUpload(input)
+      .catch((e: unknown) => e)) as VodTransportError;
     expect(error).toBeInstanceOf(VodTransportError);
     const printed = [
       String(error),
@@ -222,7 +255,7 @@ describe('the SecretKey stays secret', () => {
   });
 
   it('is absent from the client object and a rejection result', async () => {
-    const vod = client({ secretKey: SECRET_KEY + 'x' });
+    const vod = client({ secretKey: `${SECRET_KEY}x` });
     const result = await vod.smallFileUpload(input);
     const printed = inspect(vod, { depth: 10, showHidden: true }) + JSON.stringify(result) + inspect(result);
     expect(printed).not.toContain(SECRET_KEY);
@@ -268,7 +301,10 @@ describe('parseAnswer', () => {
   });
 
   it('tolerates unknown fields', () => {
-    expect(parseAnswer('{"code":0,"fileId":"1","url":"http://x/y.jpg","extra":{"a":1,"fileId":2}}')).toMatchObject({ ok: true, fileId: '1' });
+    expect(parseAnswer('{"code":0,"fileId":"1","url":"http://x/y.jpg","extra":{"a":1,"fileId":2}}')).toMatchObject({
+      ok: true,
+      fileId: '1',
+    });
   });
 
   it.each([

@@ -11,7 +11,11 @@ import { images } from './fixtures/images.js';
 import { resultOf, sendUpload } from './helpers/multipart.js';
 
 const TOKEN = 'tmp-sts-token-3f9a7c1e5b2d4f60a8c9';
-const CREDENTIAL = { secretId: 'AKIDredactionTest000000000000000', secretKey: 'redaction-test-secret-key-0000', token: TOKEN };
+const CREDENTIAL = {
+  secretId: 'AKIDredactionTest000000000000000',
+  secretKey: 'redaction-test-secret-key-0000',
+  token: TOKEN,
+};
 
 /** What the echoing VOD said, with the request's secrets marked so the expected text can be built. */
 interface Echo {
@@ -57,14 +61,25 @@ describe.each([
   it('reaches the client with the signature and the token redacted wherever VOD quoted them', async () => {
     const vod = await echoingVod(api);
     opened.push({ close: () => new Promise((resolve) => vod.server.close(resolve)) });
-    const gateway: Gateway = createGateway({ vod: { ...CREDENTIAL, baseUrl: vod.url }, vodApi: api, logging: false, logger: false });
+    const gateway: Gateway = createGateway({
+      vod: { ...CREDENTIAL, baseUrl: vod.url },
+      vodApi: api,
+      logging: false,
+      logger: false,
+    });
     opened.push(gateway);
     const result = resultOf(await sendUpload(await gateway.listen(0), { bytes: images.png, filename: 'cover.png' }));
     const [echo] = vod.echoes;
     let expected = echo!.said;
     for (const secret of echo!.secrets) expected = expected.replaceAll(secret, '[redacted]');
     expect(expected).not.toContain(TOKEN);
-    expect(result).toEqual({ __typename: 'UploadVideoCoverError', code, reason: 'VOD_REJECTED', canRetry: false, message: `VOD rejected the cover (${expected} / ${codeDesc}).` });
+    expect(result).toEqual({
+      __typename: 'UploadVideoCoverError',
+      code,
+      reason: 'VOD_REJECTED',
+      canRetry: false,
+      message: `VOD rejected the cover (${expected} / ${codeDesc}).`,
+    });
     for (const secret of echo!.secrets) expect(JSON.stringify(result)).not.toContain(secret);
   });
 });

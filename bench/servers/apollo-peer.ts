@@ -17,7 +17,8 @@ await apollo.start();
 const server = createServer(async (req, res) => {
   try {
     const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    for (const [name, value] of Object.entries(req.headers))
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     let body: unknown;
     if (req.method === 'POST' && headers.get('content-type')?.startsWith('multipart/form-data')) {
       body = await processRequest(req, res, PEER_UPLOAD_OPTIONS);

@@ -21,7 +21,13 @@ export const PEER_TYPE_DEFS = /* GraphQL */ `
 
 const vod = createVodClient({ ...DEV_CREDENTIAL, baseUrl: process.env['VOD_BASE_URL']! });
 
-const failure = (reason: string, message: string, code = -10006) => ({ __typename: 'UploadVideoCoverError', code, message, canRetry: false, reason });
+const failure = (reason: string, message: string, code = -10006) => ({
+  __typename: 'UploadVideoCoverError',
+  code,
+  message,
+  canRetry: false,
+  reason,
+});
 
 async function uploadVideoCover(_root: unknown, args: { fileId: string; file: Promise<FileUpload> }) {
   const { filename, createReadStream } = await args.file;
@@ -51,7 +57,15 @@ async function uploadVideoCover(_root: unknown, args: { fileId: string; file: Pr
       size,
     });
     if (!result.ok) return failure('VOD_REJECTED', result.message, result.code);
-    return { __typename: 'UploadVideoCoverSuccess', fileId: result.fileId, url: result.url, videoFileId: args.fileId, sha1, size, instant: result.instant };
+    return {
+      __typename: 'UploadVideoCoverSuccess',
+      fileId: result.fileId,
+      url: result.url,
+      videoFileId: args.fileId,
+      sha1,
+      size,
+      instant: result.instant,
+    };
   } catch (error) {
     return { ...failure('VOD_UNAVAILABLE', (error as Error).message, -20002), canRetry: true };
   }

@@ -63,7 +63,18 @@ export class TokenRefused extends Error {
 
 export const MIN_SECRET_BYTES = 32;
 export const MAX_CLOCK_TOLERANCE_SECONDS = 300;
-const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+const ASYMMETRIC_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
 
 /** Errors that say the token is wrong; any other failure is the key source's (JWKS down, timeout, bad JSON). */
 const TOKEN_FAULTS: ReadonlySet<string> = new Set([
@@ -84,11 +95,22 @@ const TOKEN_FAULTS: ReadonlySet<string> = new Set([
  * with the claims, or rejects with a {@link TokenRefused} whose message never holds the token.
  */
 export function createJwtVerifier(options: JwtOptions): (token: string) => Promise<JWTPayload> {
-  const { secret, jwksUrl, issuer, audience, clockToleranceSeconds = 30, jwksTimeoutMs = 5000, jwksMaxBytes = 1_048_576, jwksCooldownMs = 30_000 } = options;
-  if (secret === undefined && jwksUrl === undefined) throw new TypeError('JWT authentication needs a secret or a JWKS URL');
+  const {
+    secret,
+    jwksUrl,
+    issuer,
+    audience,
+    clockToleranceSeconds = 30,
+    jwksTimeoutMs = 5000,
+    jwksMaxBytes = 1_048_576,
+    jwksCooldownMs = 30_000,
+  } = options;
+  if (secret === undefined && jwksUrl === undefined)
+    throw new TypeError('JWT authentication needs a secret or a JWKS URL');
   const urlProblem = jwksUrl === undefined ? undefined : keySetUrlProblem(jwksUrl);
   if (urlProblem) throw new TypeError(`jwksUrl ${urlProblem}`);
-  if (secret !== undefined && Buffer.byteLength(secret) < MIN_SECRET_BYTES) throw new RangeError(`The HS256 secret must be at least ${MIN_SECRET_BYTES} bytes`);
+  if (secret !== undefined && Buffer.byteLength(secret) < MIN_SECRET_BYTES)
+    throw new RangeError(`The HS256 secret must be at least ${MIN_SECRET_BYTES} bytes`);
   if (!(clockToleranceSeconds >= 0 && clockToleranceSeconds <= MAX_CLOCK_TOLERANCE_SECONDS)) {
     throw new RangeError(`clockToleranceSeconds must be 0 to ${MAX_CLOCK_TOLERANCE_SECONDS}`);
   }
@@ -100,7 +122,11 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
           // Our fetch holds the deadline; jose's own timeout is only a backstop behind it.
           timeoutDuration: jwksTimeoutMs + 1000,
           cooldownDuration: jwksCooldownMs,
-          [customFetch]: createKeySetFetch({ timeoutMs: jwksTimeoutMs, maxBytes: jwksMaxBytes, cooldownMs: jwksCooldownMs }),
+          [customFetch]: createKeySetFetch({
+            timeoutMs: jwksTimeoutMs,
+            maxBytes: jwksMaxBytes,
+            cooldownMs: jwksCooldownMs,
+          }),
         });
   // The key follows the token's `alg`: HS256 only ever meets the secret, the rest only the JWKS.
   const keyFor: JWTVerifyGetKey = (header, token) => {
@@ -122,7 +148,8 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
       return payload;
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      if (typeof code === 'string' && TOKEN_FAULTS.has(code)) throw new TokenRefused('invalid', describeFault(error as Error));
+      if (typeof code === 'string' && TOKEN_FAULTS.has(code))
+        throw new TokenRefused('invalid', describeFault(error as Error));
       const retryAfterMs = error instanceof KeySetUnavailable ? error.retryAfterMs : undefined;
       throw new TokenRefused('unavailable', 'The keys that verify tokens cannot be fetched right now.', retryAfterMs);
     }
@@ -133,7 +160,8 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
 function describeFault(error: Error): string {
   if (error instanceof errors.JWTExpired) return 'The token has expired.';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'The token signature is not valid.';
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return 'The token is not a well-formed JWT.';
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid)
+    return 'The token is not a well-formed JWT.';
   if (error instanceof errors.JWKSNoMatchingKey) return 'No key of the key set matches the token.';
   return `The token is not accepted: ${error.message}.`;
 }

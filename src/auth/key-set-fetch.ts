@@ -34,7 +34,8 @@ export function createKeySetFetch(options: KeySetFetchOptions): (url: string, in
   let lastFailure = '';
 
   return async (url, init) => {
-    if (now() < failedUntil) throw new KeySetUnavailable(`the key set failed a moment ago (${lastFailure})`, failedUntil - now());
+    if (now() < failedUntil)
+      throw new KeySetUnavailable(`the key set failed a moment ago (${lastFailure})`, failedUntil - now());
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
     try {
@@ -82,9 +83,10 @@ async function readAtMost(response: Response, maxBytes: number): Promise<string>
  * at once for a URL on one of them, so a key set there could never be fetched.
  */
 const BLOCKED_PORTS: ReadonlySet<number> = new Set([
-  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135,
-  137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719,
-  1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110,
+  111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532,
+  540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061,
+  6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
 ]);
 
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -105,6 +107,7 @@ export function keySetUrlProblem(text: string): string | undefined {
     return `must be https:, or http: on loopback (127.0.0.1, ::1, localhost), got ${JSON.stringify(text)}`;
   }
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  if (BLOCKED_PORTS.has(port)) return `port ${port} is one that fetch() refuses to connect to (the Fetch standard's blocked ports): the key set could never be fetched`;
+  if (BLOCKED_PORTS.has(port))
+    return `port ${port} is one that fetch() refuses to connect to (the Fetch standard's blocked ports): the key set could never be fetched`;
   return undefined;
 }

@@ -11,13 +11,23 @@ export const ROUTER_SIGNATURE_EXTENSION = 'hmac-signature';
  * A file is signed as `{}`: the router cannot sign bytes it is still streaming, so the signature
  * covers the operation and every other variable, not the file's contents.
  */
-export function routerSignedText(params: { query?: string | null; variables?: Record<string, unknown> | null }): string {
-  const variables = params.variables != null && Object.keys(params.variables).length > 0 ? withFilesAsEmpty(params.variables) : undefined;
+export function routerSignedText(params: {
+  query?: string | null;
+  variables?: Record<string, unknown> | null;
+}): string {
+  const variables =
+    params.variables != null && Object.keys(params.variables).length > 0
+      ? withFilesAsEmpty(params.variables)
+      : undefined;
   return stableStringify({ query: params.query ?? undefined, variables });
 }
 
 /** Whether `signature` (base64) is the HMAC-SHA256 of the signed text with `secret`; compared in constant time. */
-export function isRouterSignatureValid(secret: string, params: Parameters<typeof routerSignedText>[0], signature: unknown): boolean {
+export function isRouterSignatureValid(
+  secret: string,
+  params: Parameters<typeof routerSignedText>[0],
+  signature: unknown,
+): boolean {
   if (typeof signature !== 'string') return false;
   const expected = createHmac('sha256', secret).update(routerSignedText(params)).digest();
   const given = Buffer.from(signature, 'base64');

@@ -4,7 +4,10 @@ import type { JWTPayload } from 'jose';
 export const UPLOAD_SCOPE = 'covers:write';
 
 /** A per-video rule: may the caller with these claims change this video's cover? */
-export type AuthorizeUpload = (input: { claims: JWTPayload | undefined; videoFileId: string }) => boolean | Promise<boolean>;
+export type AuthorizeUpload = (input: {
+  claims: JWTPayload | undefined;
+  videoFileId: string;
+}) => boolean | Promise<boolean>;
 
 /** Why an upload was not allowed, and whether asking again may help. */
 export interface UploadRefusal {
@@ -49,7 +52,10 @@ export function createUploadPolicy(options: UploadPolicyOptions = {}): UploadPol
   const { requiredScope = UPLOAD_SCOPE, authorizeUpload, onRuleError } = options;
   return async (claims, videoFileId) => {
     if (claims && requiredScope !== false && !scopesOf(claims).includes(requiredScope)) {
-      return { message: `The token does not grant the scope ${requiredScope}, which changing a cover needs.`, canRetry: false };
+      return {
+        message: `The token does not grant the scope ${requiredScope}, which changing a cover needs.`,
+        canRetry: false,
+      };
     }
     if (!authorizeUpload) return undefined;
     let allowed: boolean;
@@ -59,6 +65,8 @@ export function createUploadPolicy(options: UploadPolicyOptions = {}): UploadPol
       onRuleError?.(error);
       return { message: 'The authorization check failed; try again.', canRetry: true };
     }
-    return allowed === true ? undefined : { message: `You may not change the cover of video ${videoFileId}.`, canRetry: false };
+    return allowed === true
+      ? undefined
+      : { message: `You may not change the cover of video ${videoFileId}.`, canRetry: false };
   };
 }

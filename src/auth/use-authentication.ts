@@ -45,7 +45,9 @@ export function useAuthentication(options: AuthenticationOptions): Plugin<Authen
   const routerSecret = options.routerSignatureSecret;
   // The same floor as for the JWT secret: HMAC-SHA256 with a short key is guessable offline from one signed request.
   if (routerSecret !== undefined && Buffer.byteLength(routerSecret) < MIN_SECRET_BYTES) {
-    throw new RangeError(`useAuthentication: option "routerSignatureSecret" must be at least ${MIN_SECRET_BYTES} bytes`);
+    throw new RangeError(
+      `useAuthentication: option "routerSignatureSecret" must be at least ${MIN_SECRET_BYTES} bytes`,
+    );
   }
   const claimsOf = new WeakMap<Request, JWTPayload>();
 
@@ -56,10 +58,17 @@ export function useAuthentication(options: AuthenticationOptions): Plugin<Authen
       try {
         claimsOf.set(request, await verify(token));
       } catch (error) {
-        if (error instanceof TokenRefused && error.kind === 'invalid') throw unauthenticated(error.message, 'invalid_token');
+        if (error instanceof TokenRefused && error.kind === 'invalid')
+          throw unauthenticated(error.message, 'invalid_token');
         const retryAfterMs = error instanceof TokenRefused ? error.retryAfterMs : undefined;
         throw createGraphQLError('Authentication is unavailable for a moment: the token keys cannot be fetched.', {
-          extensions: { code: 'AUTHENTICATION_UNAVAILABLE', http: { status: 503, headers: { 'retry-after': String(Math.max(1, Math.ceil((retryAfterMs ?? 5000) / 1000))) } } },
+          extensions: {
+            code: 'AUTHENTICATION_UNAVAILABLE',
+            http: {
+              status: 503,
+              headers: { 'retry-after': String(Math.max(1, Math.ceil((retryAfterMs ?? 5000) / 1000))) },
+            },
+          },
         });
       }
     },
@@ -67,9 +76,12 @@ export function useAuthentication(options: AuthenticationOptions): Plugin<Authen
     onParams({ params }) {
       if (routerSecret === undefined) return;
       if (!isRouterSignatureValid(routerSecret, params, params.extensions?.[ROUTER_SIGNATURE_EXTENSION])) {
-        throw createGraphQLError('Only the federation router may call this service: the request carries no valid router signature.', {
-          extensions: { code: 'FORBIDDEN', http: { status: 403 } },
-        });
+        throw createGraphQLError(
+          'Only the federation router may call this service: the request carries no valid router signature.',
+          {
+            extensions: { code: 'FORBIDDEN', http: { status: 403 } },
+          },
+        );
       }
     },
 
@@ -82,7 +94,8 @@ export function useAuthentication(options: AuthenticationOptions): Plugin<Authen
 
 /** The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1), or a 401. */
 function bearerToken(header: string | null): string {
-  if (header === null || header.trim() === '') throw unauthenticated('Authentication required: send Authorization: Bearer <token>.');
+  if (header === null || header.trim() === '')
+    throw unauthenticated('Authentication required: send Authorization: Bearer <token>.');
   const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
   if (!match) throw unauthenticated('The Authorization header is not "Bearer <token>".', 'invalid_request');
   return match[1]!;
@@ -90,6 +103,10 @@ function bearerToken(header: string | null): string {
 
 /** 401 with the challenge RFC 6750 §3 asks for; the description never holds the token. */
 function unauthenticated(message: string, error?: 'invalid_request' | 'invalid_token') {
-  const challenge = error ? `Bearer realm="${REALM}", error="${error}", error_description="${message.replace(/["\\]/g, '')}"` : `Bearer realm="${REALM}"`;
-  return createGraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'www-authenticate': challenge } } } });
+  const challenge = error
+    ? `Bearer realm="${REALM}", error="${error}", error_description="${message.replace(/["\\]/g, '')}"`
+    : `Bearer realm="${REALM}"`;
+  return createGraphQLError(message, {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'www-authenticate': challenge } } },
+  });
 }

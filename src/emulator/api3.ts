@@ -44,14 +44,27 @@ export async function handleApi3(req: IncomingMessage, res: ServerResponse, ctx:
   }
   recordWhatItSends(call, body.bytes);
   if (fault?.kind === 'drop' && !fault.afterStore) return drop(req, call);
-  if (fault?.kind === 'status') return send(res, call, fault.status, 'upstream fault injected by the emulator\n', 'text/plain');
+  if (fault?.kind === 'status')
+    return send(res, call, fault.status, 'upstream fault injected by the emulator\n', 'text/plain');
   if (fault?.kind === 'malformed') return send(res, call, 200, '<html>not json', 'application/json');
   if (fault?.kind === 'body') return send(res, call, 200, fault.body, 'application/json');
-  if (fault?.kind === 'answer') return error(res, call, fault.canRetry === 1 ? 'InternalError' : 'FailedOperation', fault.message ?? 'fault injected by the emulator');
-  if (fault?.kind === 'api3-error') return error(res, call, fault.code, fault.message ?? 'fault injected by the emulator');
+  if (fault?.kind === 'answer')
+    return error(
+      res,
+      call,
+      fault.canRetry === 1 ? 'InternalError' : 'FailedOperation',
+      fault.message ?? 'fault injected by the emulator',
+    );
+  if (fault?.kind === 'api3-error')
+    return error(res, call, fault.code, fault.message ?? 'fault injected by the emulator');
 
-  const outcome = body.overflow ? { error: ['InvalidParameterValue.CoverData', 'The request body is too large.'] as const } : process(req, body.bytes, call, ctx);
-  const answer = (): void => ('error' in outcome ? error(res, call, outcome.error[0], outcome.error[1]) : success(res, call, outcome.coverUrl, outcome.again));
+  const outcome = body.overflow
+    ? { error: ['InvalidParameterValue.CoverData', 'The request body is too large.'] as const }
+    : process(req, body.bytes, call, ctx);
+  const answer = (): void =>
+    'error' in outcome
+      ? error(res, call, outcome.error[0], outcome.error[1])
+      : success(res, call, outcome.coverUrl, outcome.again);
   if (fault?.kind === 'drop') return drop(req, call);
   if (fault?.kind === 'delay') {
     const timer = setTimeout(() => {
@@ -76,18 +89,36 @@ function process(req: IncomingMessage, bytes: Buffer, call: EmulatorCall, ctx: A
   const timestamp = Number(header('x-tc-timestamp'));
   if (!Number.isSafeInteger(timestamp)) return { error: ['MissingParameter', 'X-TC-Timestamp is missing.'] };
   if (Math.abs(timestamp - Math.floor(ctx.now() / 1000)) > (ctx.clockSkewSeconds ?? API3_CLOCK_SKEW_SECONDS)) {
-    return { error: ['AuthFailure.SignatureExpire', 'The signature expired: X-TC-Timestamp is more than 5 minutes from the server time.'] };
+    return {
+      error: [
+        'AuthFailure.SignatureExpire',
+        'The signature expired: X-TC-Timestamp is more than 5 minutes from the server time.',
+      ],
+    };
   }
   // Signed without the port, as the vendor's SDK signs it. The SDK names the service after the
   // first label of the host it was given ("127" for 127.0.0.1), the vendor's own hosts say "vod".
   const host = header('host').replace(/:\d+$/, '');
-  if (auth.date !== tc3Date(timestamp) || (auth.service !== API3_SERVICE && auth.service !== host.split('.')[0]) || auth.signedHeaders !== 'content-type;host') {
+  if (
+    auth.date !== tc3Date(timestamp) ||
+    (auth.service !== API3_SERVICE && auth.service !== host.split('.')[0]) ||
+    auth.signedHeaders !== 'content-type;host'
+  ) {
     return { error: ['AuthFailure.SignatureFailure', 'The credential scope does not match the request.'] };
   }
-  const expected = tc3Signature(secretKey, { host, contentType: header('content-type'), payload: bytes, timestamp, service: auth.service });
-  if (!sameSignature(expected, auth.signature)) return { error: ['AuthFailure.SignatureFailure', 'The provided credentials could not be validated.'] };
-  if (header('x-tc-action') !== API3_ACTION) return { error: ['InvalidAction', `The action ${header('x-tc-action')} is not served here.`] };
-  if (header('x-tc-version') !== API3_VERSION) return { error: ['NoSuchVersion', `The version ${header('x-tc-version')} does not exist.`] };
+  const expected = tc3Signature(secretKey, {
+    host,
+    contentType: header('content-type'),
+    payload: bytes,
+    timestamp,
+    service: auth.service,
+  });
+  if (!sameSignature(expected, auth.signature))
+    return { error: ['AuthFailure.SignatureFailure', 'The provided credentials could not be validated.'] };
+  if (header('x-tc-action') !== API3_ACTION)
+    return { error: ['InvalidAction', `The action ${header('x-tc-action')} is not served here.`] };
+  if (header('x-tc-version') !== API3_VERSION)
+    return { error: ['NoSuchVersion', `The version ${header('x-tc-version')} does not exist.`] };
 
   let params: { FileId?: unknown; CoverData?: unknown; SubAppId?: unknown };
   try {
@@ -95,12 +126,14 @@ function process(req: IncomingMessage, bytes: Buffer, call: EmulatorCall, ctx: A
   } catch {
     return { error: ['InvalidParameter', 'The body is not JSON.'] };
   }
-  if (typeof params.FileId !== 'string' || !VIDEO_FILE_ID_PATTERN.test(params.FileId)) return { error: ['InvalidParameterValue.FileId', 'FileId is not a valid media id.'] };
+  if (typeof params.FileId !== 'string' || !VIDEO_FILE_ID_PATTERN.test(params.FileId))
+    return { error: ['InvalidParameterValue.FileId', 'FileId is not a valid media id.'] };
   call.videoFileId = params.FileId;
   if (params.SubAppId !== undefined && !(Number.isSafeInteger(params.SubAppId) && (params.SubAppId as number) > 0)) {
     return { error: ['InvalidParameterValue.SubAppId', 'SubAppId is not a valid sub-application id.'] };
   }
-  if (typeof params.CoverData !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(params.CoverData)) return { error: ['InvalidParameterValue.CoverData', 'CoverData is not base64.'] };
+  if (typeof params.CoverData !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(params.CoverData))
+    return { error: ['InvalidParameterValue.CoverData', 'CoverData is not base64.'] };
   const cover = Buffer.from(params.CoverData, 'base64');
   const type = imageTypeOf(cover);
   if (!type) return { error: ['InvalidParameterValue.CoverData', 'CoverData must be a gif, jpeg or png image.'] };
@@ -109,7 +142,8 @@ function process(req: IncomingMessage, bytes: Buffer, call: EmulatorCall, ctx: A
   const store = ctx.covers();
   const existing = store.get(params.FileId, sha1);
   // The call record says 2, as the legacy side's answer would, when these bytes were already set.
-  const stored = existing ?? store.add({ videoFileId: params.FileId, fileName: 'cover', fileType: type, sha1, bytes: cover });
+  const stored =
+    existing ?? store.add({ videoFileId: params.FileId, fileName: 'cover', fileType: type, sha1, bytes: cover });
   return { coverUrl: stored.url, again: existing !== undefined };
 }
 
@@ -118,7 +152,8 @@ function recordWhatItSends(call: EmulatorCall, bytes: Buffer): void {
   try {
     const { FileId, CoverData } = JSON.parse(bytes.toString('utf8')) as { FileId?: unknown; CoverData?: unknown };
     if (typeof FileId === 'string') call.videoFileId = FileId;
-    if (typeof CoverData === 'string') call.sha1 = createHash('sha1').update(Buffer.from(CoverData, 'base64')).digest('hex');
+    if (typeof CoverData === 'string')
+      call.sha1 = createHash('sha1').update(Buffer.from(CoverData, 'base64')).digest('hex');
   } catch {
     // Not JSON: the checks say so.
   }
@@ -134,13 +169,25 @@ function imageTypeOf(bytes: Buffer): 'gif' | 'jpg' | 'png' | undefined {
 
 function success(res: ServerResponse, call: EmulatorCall, coverUrl: string, again: boolean): void {
   call.code = again ? 2 : 0;
-  send(res, call, 200, JSON.stringify({ Response: { CoverUrl: coverUrl, RequestId: randomUUID() } }), 'application/json');
+  send(
+    res,
+    call,
+    200,
+    JSON.stringify({ Response: { CoverUrl: coverUrl, RequestId: randomUUID() } }),
+    'application/json',
+  );
 }
 
 function error(res: ServerResponse, call: EmulatorCall, code: string, message: string): void {
   call.code = -1;
   call.why = code;
-  send(res, call, 200, JSON.stringify({ Response: { Error: { Code: code, Message: message }, RequestId: randomUUID() } }), 'application/json');
+  send(
+    res,
+    call,
+    200,
+    JSON.stringify({ Response: { Error: { Code: code, Message: message }, RequestId: randomUUID() } }),
+    'application/json',
+  );
 }
 
 function send(res: ServerResponse, call: EmulatorCall, status: number, text: string, type: string): void {
@@ -154,7 +201,10 @@ function drop(req: IncomingMessage, call: EmulatorCall): void {
   req.socket.destroy();
 }
 
-function readAll(req: IncomingMessage, cap: number): Promise<{ bytes: Buffer; size: number; overflow: boolean; aborted: boolean }> {
+function readAll(
+  req: IncomingMessage,
+  cap: number,
+): Promise<{ bytes: Buffer; size: number; overflow: boolean; aborted: boolean }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;

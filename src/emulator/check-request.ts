@@ -78,14 +78,17 @@ export function checkQuery(params: Map<string, string> | undefined, ctx: CheckCo
   if (action === undefined) return fail(VodCode.COMMON_PARAMS, 'Action is missing');
   if (action !== SMALL_FILE_UPLOAD) return fail(VodCode.COMMON_PARAMS, `unknown Action ${JSON.stringify(action)}`);
   const region = params.get('Region');
-  if (region === undefined || !REGION_PATTERN.test(region)) return fail(VodCode.COMMON_PARAMS, 'Region is missing or malformed');
+  if (region === undefined || !REGION_PATTERN.test(region))
+    return fail(VodCode.COMMON_PARAMS, 'Region is missing or malformed');
   const timestamp = params.get('Timestamp');
-  if (timestamp === undefined || !/^[0-9]{1,12}$/.test(timestamp)) return fail(VodCode.COMMON_PARAMS, 'Timestamp is missing or malformed');
+  if (timestamp === undefined || !/^[0-9]{1,12}$/.test(timestamp))
+    return fail(VodCode.COMMON_PARAMS, 'Timestamp is missing or malformed');
   if (Math.abs(Number(timestamp) - ctx.nowSeconds) > ctx.clockSkewSeconds) {
     return fail(VodCode.COMMON_PARAMS, 'Timestamp is too far from server time');
   }
   const nonce = params.get('Nonce');
-  if (nonce === undefined || !/^[1-9][0-9]{0,18}$/.test(nonce)) return fail(VodCode.COMMON_PARAMS, 'Nonce is missing or malformed');
+  if (nonce === undefined || !/^[1-9][0-9]{0,18}$/.test(nonce))
+    return fail(VodCode.COMMON_PARAMS, 'Nonce is missing or malformed');
   const secretId = params.get('SecretId');
   if (secretId === undefined || secretId === '') return fail(VodCode.COMMON_PARAMS, 'SecretId is missing');
   const signatureMethod = params.get('SignatureMethod') ?? 'HmacSHA1';
@@ -105,22 +108,28 @@ export function checkQuery(params: Map<string, string> | undefined, ctx: CheckCo
   const nameProblem = fileName === undefined ? 'is missing' : fileNameProblem(fileName);
   if (nameProblem !== undefined) return fail(VodCode.PROTOCOL_PARAMS, `fileName ${nameProblem}`);
   const fileSha = params.get('fileSha');
-  if (fileSha === undefined || !FILE_SHA_PATTERN.test(fileSha)) return fail(VodCode.PROTOCOL_PARAMS, 'fileSha is missing or not 40 hex characters');
+  if (fileSha === undefined || !FILE_SHA_PATTERN.test(fileSha))
+    return fail(VodCode.PROTOCOL_PARAMS, 'fileSha is missing or not 40 hex characters');
   const fileSize = parseSize(params.get('fileSize'));
   if (fileSize === undefined || fileSize < 1 || fileSize > ctx.maxFileSize) {
     return fail(VodCode.PROTOCOL_PARAMS, `fileSize is missing or outside 1..${ctx.maxFileSize}`);
   }
   const dataSize = parseSize(params.get('dataSize'));
-  if (dataSize === undefined || dataSize !== fileSize) return fail(VodCode.PROTOCOL_PARAMS, 'dataSize is missing or differs from fileSize');
+  if (dataSize === undefined || dataSize !== fileSize)
+    return fail(VodCode.PROTOCOL_PARAMS, 'dataSize is missing or differs from fileSize');
   const fileType = params.get('fileType');
-  if (fileType === undefined || !FILE_TYPE_PATTERN.test(fileType)) return fail(VodCode.PROTOCOL_PARAMS, 'fileType is missing or malformed');
+  if (fileType === undefined || !FILE_TYPE_PATTERN.test(fileType))
+    return fail(VodCode.PROTOCOL_PARAMS, 'fileType is missing or malformed');
   if (params.get('extra.usage') !== '1') return fail(VodCode.PROTOCOL_PARAMS, 'extra.usage is missing or not 1');
   const videoFileId = params.get('extra.fileId');
   if (videoFileId === undefined || !isValidVideoFileId(videoFileId)) {
     return fail(VodCode.PROTOCOL_PARAMS, 'extra.fileId is missing or malformed');
   }
 
-  return { ok: true, upload: { secretId, videoFileId, fileName: fileName!, fileType, fileSha: fileSha.toLowerCase(), dataSize } };
+  return {
+    ok: true,
+    upload: { secretId, videoFileId, fileName: fileName!, fileType, fileSha: fileSha.toLowerCase(), dataSize },
+  };
 }
 
 function parseSize(value: string | undefined): number | undefined {

@@ -139,7 +139,8 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
     faultPolicy,
     maxCallRecords = 10_000,
   } = options;
-  if (credentials.length === 0) throw new TypeError('startVodEmulator: option "credentials" must hold at least one pair');
+  if (credentials.length === 0)
+    throw new TypeError('startVodEmulator: option "credentials" must hold at least one pair');
   const keys = new Map<string, KeyObject>(credentials.map((c) => [c.secretId, toSigningKey(c.secretKey)]));
   const faults = new FaultQueue();
   const calls: EmulatorCall[] = [];
@@ -152,7 +153,8 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
     res.on('error', () => undefined);
     const [path = '/', rawQuery = ''] = (req.url ?? '/').split('?', 2) as [string, string?];
     // API 3.0: every action is a POST to / with X-TC-Action.
-    if (path === '/' && req.method === 'POST' && req.headers['x-tc-action'] !== undefined) return void handleApi3(req, res, api3);
+    if (path === '/' && req.method === 'POST' && req.headers['x-tc-action'] !== undefined)
+      return void handleApi3(req, res, api3);
     if ((VOD_PATHS as readonly string[]).includes(path)) {
       if (req.method !== 'POST') return plain(res, 405, 'SmallFileUpload takes POST\n', { allow: 'POST' });
       return void handleUpload(req, res, path, rawQuery);
@@ -167,7 +169,14 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
 
   /** A new record in `calls`, for either API. */
   function newCall(path: string): EmulatorCall {
-    const call: EmulatorCall = { seq: ++callCount, path, outcome: 'answered', status: 0, bytesReceived: 0, receivedAt: performance.now() };
+    const call: EmulatorCall = {
+      seq: ++callCount,
+      path,
+      outcome: 'answered',
+      status: 0,
+      bytesReceived: 0,
+      receivedAt: performance.now(),
+    };
     calls.push(call);
     // Trimmed in steps, so that a full record list costs one shift per maxCallRecords / 2 calls.
     if (calls.length > maxCallRecords * 1.5) calls.splice(0, calls.length - maxCallRecords);
@@ -184,7 +193,12 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
     ...(options.api3ClockSkewSeconds === undefined ? {} : { clockSkewSeconds: options.api3ClockSkewSeconds }),
   };
 
-  async function handleUpload(req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string): Promise<void> {
+  async function handleUpload(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    rawQuery: string,
+  ): Promise<void> {
     const call = newCall(path);
     res.once('close', () => (call.endedAt = performance.now()));
     const fault = faultFor(call);
@@ -214,11 +228,17 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
     if (body.overflow) res.setHeader('connection', 'close');
 
     if (fault?.kind === 'drop' && !fault.afterStore) return drop(req, call);
-    if (fault?.kind === 'status') return plain(res, fault.status, 'upstream fault injected by the emulator\n', {}, call);
-    if (fault?.kind === 'malformed') return plain(res, 200, '<html>not json', { 'content-type': 'application/json' }, call);
+    if (fault?.kind === 'status')
+      return plain(res, fault.status, 'upstream fault injected by the emulator\n', {}, call);
+    if (fault?.kind === 'malformed')
+      return plain(res, 200, '<html>not json', { 'content-type': 'application/json' }, call);
     if (fault?.kind === 'body') return plain(res, 200, fault.body, { 'content-type': 'application/json' }, call);
     if (fault?.kind === 'answer') {
-      return answer(res, call, { code: fault.code, canRetry: fault.canRetry, message: fault.message ?? 'fault injected by the emulator' });
+      return answer(res, call, {
+        code: fault.code,
+        canRetry: fault.canRetry,
+        message: fault.message ?? 'fault injected by the emulator',
+      });
     }
 
     const result = check.ok ? settle(check.upload, body) : { code: check.code };
@@ -332,7 +352,13 @@ interface ReadBody {
  * `cap` bytes (or at once when Content-Length already says more) instead of reading on.
  */
 function readBody(req: IncomingMessage, keep: number, cap: number): Promise<ReadBody> {
-  const body: ReadBody = { size: 0, chunks: [], hash: keep > 0 ? createHash('sha1') : undefined, overflow: false, aborted: false };
+  const body: ReadBody = {
+    size: 0,
+    chunks: [],
+    hash: keep > 0 ? createHash('sha1') : undefined,
+    overflow: false,
+    aborted: false,
+  };
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > cap) {
     body.overflow = true;
@@ -374,7 +400,11 @@ function plain(
 ): void {
   if (res.destroyed) return;
   if (call) call.status = status;
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers, 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    ...headers,
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
   // A response sent before the body was read whole: hang up instead of draining the rest.
   if (res.getHeader('connection') === 'close') res.once('finish', () => res.socket?.destroySoon());

@@ -61,7 +61,11 @@ export function createGraphiqlAssets() {
       body = readFileSync(files[name]!);
       cache.set(name, body);
     }
-    res.writeHead(200, { 'content-type': type, 'content-length': body.length, 'cache-control': 'public, max-age=3600' });
+    res.writeHead(200, {
+      'content-type': type,
+      'content-length': body.length,
+      'cache-control': 'public, max-age=3600',
+    });
     res.end(req.method === 'HEAD' ? undefined : body);
     return true;
   };

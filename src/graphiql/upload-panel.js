@@ -1,10 +1,8 @@
 // GraphiQL with files: a panel to choose a file for an `Upload` variable, and a fetcher that sends
 // the operation as a GraphQL multipart request (operations, map, file part) when that variable is
 // used, with the CSRF header; plain JSON otherwise. Served as-is to the browser.
-(function () {
-  'use strict';
-
-  var panel = document.createElement('form');
+(() => {
+  const panel = document.createElement('form');
   panel.id = 'upload-panel';
   panel.setAttribute('aria-label', 'File upload');
   panel.innerHTML =
@@ -15,73 +13,73 @@
     '<span id="upload-status" role="status"></span>';
   document.body.insertBefore(panel, document.body.firstChild);
 
-  var fileInput = panel.querySelector('#upload-file');
-  var pathInput = panel.querySelector('#upload-path');
-  var status = panel.querySelector('#upload-status');
+  const fileInput = panel.querySelector('#upload-file');
+  const pathInput = panel.querySelector('#upload-path');
+  const status = panel.querySelector('#upload-status');
 
   function describe() {
-    var file = fileInput.files && fileInput.files[0];
+    const file = fileInput.files?.[0];
     status.textContent = file
-      ? file.name + ' (' + file.size + ' bytes) goes to $' + pathInput.value.trim() + ' as a multipart request'
+      ? `${file.name} (${file.size} bytes) goes to $${pathInput.value.trim()} as a multipart request`
       : 'no file chosen: operations go as JSON';
   }
   fileInput.addEventListener('change', describe);
   pathInput.addEventListener('input', describe);
-  panel.querySelector('#upload-clear').addEventListener('click', function () {
+  panel.querySelector('#upload-clear').addEventListener('click', () => {
     fileInput.value = '';
     describe();
   });
-  panel.addEventListener('submit', function (event) {
+  panel.addEventListener('submit', (event) => {
     event.preventDefault();
   });
   describe();
 
   /** Sets `value` at a dotted path (`file`, `input.files.0`) of `target`, making objects on the way. */
   function setPath(target, path, value) {
-    var keys = path.split('.');
-    var node = target;
-    for (var i = 0; i < keys.length - 1; i++) {
-      if (node[keys[i]] === null || typeof node[keys[i]] !== 'object') node[keys[i]] = /^\d+$/.test(keys[i + 1]) ? [] : {};
+    const keys = path.split('.');
+    let node = target;
+    for (let i = 0; i < keys.length - 1; i++) {
+      if (node[keys[i]] === null || typeof node[keys[i]] !== 'object')
+        node[keys[i]] = /^\d+$/.test(keys[i + 1]) ? [] : {};
       node = node[keys[i]];
     }
     node[keys[keys.length - 1]] = value;
   }
 
   function withoutContentType(headers) {
-    var copy = {};
-    Object.keys(headers || {}).forEach(function (name) {
+    const copy = {};
+    Object.keys(headers || {}).forEach((name) => {
       if (name.toLowerCase() !== 'content-type') copy[name] = headers[name];
     });
     return copy;
   }
 
   window.VodCoverUpload = {
-    fetcher: function (endpoint) {
-      return function (params, options) {
-        var headers = withoutContentType(options && options.headers);
-        var file = fileInput.files && fileInput.files[0];
-        var path = pathInput.value.trim();
-        var variable = path.split('.')[0];
-        var usesFile = Boolean(file && variable && new RegExp('\\$' + variable + '\\b').test(params.query || ''));
-        var request;
-        if (usesFile) {
-          var variables = JSON.parse(JSON.stringify(params.variables || {}));
-          setPath(variables, path, null);
-          var form = new FormData();
-          form.append('operations', JSON.stringify({ query: params.query, operationName: params.operationName, variables: variables }));
-          form.append('map', JSON.stringify({ 0: ['variables.' + path] }));
-          form.append('0', file, file.name);
-          headers['x-graphql-yoga-csrf'] = 'graphiql';
-          request = { method: 'POST', body: form, headers: headers, credentials: 'same-origin' };
-        } else {
-          headers['content-type'] = 'application/json';
-          headers.accept = 'application/graphql-response+json, application/json';
-          request = { method: 'POST', body: JSON.stringify(params), headers: headers, credentials: 'same-origin' };
-        }
-        return fetch(endpoint, request).then(function (response) {
-          return response.json();
-        });
-      };
+    fetcher: (endpoint) => (params, options) => {
+      const headers = withoutContentType(options?.headers);
+      const file = fileInput.files?.[0];
+      const path = pathInput.value.trim();
+      const variable = path.split('.')[0];
+      const usesFile = Boolean(file && variable && new RegExp(`\\$${variable}\\b`).test(params.query || ''));
+      let request;
+      if (usesFile) {
+        const variables = JSON.parse(JSON.stringify(params.variables || {}));
+        setPath(variables, path, null);
+        const form = new FormData();
+        form.append(
+          'operations',
+          JSON.stringify({ query: params.query, operationName: params.operationName, variables: variables }),
+        );
+        form.append('map', JSON.stringify({ 0: [`variables.${path}`] }));
+        form.append('0', file, file.name);
+        headers['x-graphql-yoga-csrf'] = 'graphiql';
+        request = { method: 'POST', body: form, headers: headers, credentials: 'same-origin' };
+      } else {
+        headers['content-type'] = 'application/json';
+        headers.accept = 'application/graphql-response+json, application/json';
+        request = { method: 'POST', body: JSON.stringify(params), headers: headers, credentials: 'same-origin' };
+      }
+      return fetch(endpoint, request).then((response) => response.json());
     },
   };
 })();

@@ -8,7 +8,12 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
  * request arriving on an open connection is answered 503), waits up to `graceMs` for the requests
  * in flight (uploads on their way to VOD included) to finish, then ends every connection.
  */
-export function drainable(handler: Handler): { handler: Handler; inFlight(): number; draining(): boolean; drain(server: Server, graceMs: number): Promise<void> } {
+export function drainable(handler: Handler): {
+  handler: Handler;
+  inFlight(): number;
+  draining(): boolean;
+  drain(server: Server, graceMs: number): Promise<void>;
+} {
   let inFlight = 0;
   let draining = false;
   let settled: (() => void) | undefined;

@@ -73,15 +73,24 @@ export function guardMultipartParser(req: IncomingMessage, options: { maxFiles: 
         stream.on('error', () => undefined);
         if (!declared) {
           stream.resume();
-          return refuse(400, `Missing multipart field 'map': 'operations', then 'map', must come before the file parts (${SPEC}).`);
+          return refuse(
+            400,
+            `Missing multipart field 'map': 'operations', then 'map', must come before the file parts (${SPEC}).`,
+          );
         }
         if (!declared.has(name)) {
           stream.resume();
-          return refuse(413, `Only the file parts that 'map' declares are accepted; part ${JSON.stringify(name)} is not one of them.`);
+          return refuse(
+            413,
+            `Only the file parts that 'map' declares are accepted; part ${JSON.stringify(name)} is not one of them.`,
+          );
         }
       } else if (event === 'filesLimit') {
         // busboy skips a file part past the limit without a 'file' event: the request sends more than it declared.
-        return refuse(413, `Only the file parts that 'map' declares are accepted (at most ${options.maxFiles}); this request sends more.`);
+        return refuse(
+          413,
+          `Only the file parts that 'map' declares are accepted (at most ${options.maxFiles}); this request sends more.`,
+        );
       } else if (event === 'error') {
         failed = true;
       } else if (event === 'close') {

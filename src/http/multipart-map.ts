@@ -22,7 +22,10 @@ export function checkMultipartMap(operations: unknown, map: unknown, maxFiles: n
   const taken = new Set<string>();
   for (const [part, paths] of entries) {
     if (!Array.isArray(paths) || paths.length === 0) {
-      return { status: 400, message: `The 'map' entry of part ${JSON.stringify(part)} must be a non-empty array of paths.` };
+      return {
+        status: 400,
+        message: `The 'map' entry of part ${JSON.stringify(part)} must be a non-empty array of paths.`,
+      };
     }
     for (const path of paths as unknown[]) {
       if (typeof path !== 'string' || !leadsToNull(operations, path)) {

@@ -22,7 +22,15 @@ export function createOperatorRoutes(options: { registry: Registry; readiness: R
     }
     if (path === '/ready') {
       void Promise.all(
-        Object.entries(readiness).map(async ([name, check]) => [name, await Promise.resolve().then(check).catch(() => false)] as const),
+        Object.entries(readiness).map(
+          async ([name, check]) =>
+            [
+              name,
+              await Promise.resolve()
+                .then(check)
+                .catch(() => false),
+            ] as const,
+        ),
       ).then((results) => {
         const checks = Object.fromEntries(results);
         const ready = results.every(([, ok]) => ok);
@@ -33,7 +41,11 @@ export function createOperatorRoutes(options: { registry: Registry; readiness: R
     if (path === '/metrics') {
       void registry.metrics().then(
         (text) => {
-          res.writeHead(200, { 'content-type': registry.contentType, 'content-length': Buffer.byteLength(text), ...NO_STORE });
+          res.writeHead(200, {
+            'content-type': registry.contentType,
+            'content-length': Buffer.byteLength(text),
+            ...NO_STORE,
+          });
           res.end(req.method === 'HEAD' ? undefined : text);
         },
         () => sendJson(res, 503, JSON.stringify({ error: 'metrics unavailable' }), NO_STORE),

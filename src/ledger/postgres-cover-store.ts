@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
-import { IDEMPOTENCY_KEY_TTL_MS, coverRecordOf, type CoverRecord, type CoverRow, type CoverStore } from './cover-store.js';
+import {
+  IDEMPOTENCY_KEY_TTL_MS,
+  coverRecordOf,
+  type CoverRecord,
+  type CoverRow,
+  type CoverStore,
+} from './cover-store.js';
 import type { ClaimOutcome, ClaimedAnswer, UploadClaims } from './upload-claims.js';
 
 const MIGRATIONS = new URL('./migrations/postgres/', import.meta.url);
@@ -101,7 +107,10 @@ export async function openPostgresCoverStore(options: PostgresLedgerOptions): Pr
   // its error would end the process.
   pool.on('error', () => health.failed(Date.now()));
   /** Every query, within the deadline (waiting for a connection included); its outcome is the database's health (/ready). */
-  const query = async <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> => {
+  const query = async <R extends pg.QueryResultRow = pg.QueryResultRow>(
+    text: string,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<R>> => {
     const startedAt = Date.now();
     try {
       const result = await withinDeadline(pool.query<R>(text, values), deadlineMs);
@@ -134,14 +143,20 @@ export async function openPostgresCoverStore(options: PostgresLedgerOptions): Pr
   ping.unref();
   // Keys past their time to live are looked past at once, and deleted every ten minutes.
   const forgetting = setInterval(() => {
-    void query('DELETE FROM upload_keys WHERE kept_at < now() - make_interval(secs => $1::double precision / 1000)', [idempotencyKeyTtlMs]).catch(() => undefined);
+    void query('DELETE FROM upload_keys WHERE kept_at < now() - make_interval(secs => $1::double precision / 1000)', [
+      idempotencyKeyTtlMs,
+    ]).catch(() => undefined);
   }, 600_000);
   forgetting.unref();
 
   const replica = randomUUID();
   let claimNumber = 0;
   const claims: UploadClaims = {
-    async runOnce<Result>(videoFileId: string, sha1: string, call: () => Promise<ClaimedAnswer<Result>>): Promise<ClaimOutcome<Result>> {
+    async runOnce<Result>(
+      videoFileId: string,
+      sha1: string,
+      call: () => Promise<ClaimedAnswer<Result>>,
+    ): Promise<ClaimOutcome<Result>> {
       const owner = `${replica}:${++claimNumber}`;
       const giveUpAt = Date.now() + claimWaitMs;
       let pause = 10;
@@ -152,18 +167,28 @@ export async function openPostgresCoverStore(options: PostgresLedgerOptions): Pr
       let waiting = false;
       for (;;) {
         if (waiting) {
-          const [held] = (await query<{ result: Result | null; lease_expired: boolean }>(LOOK, [videoFileId, sha1])).rows;
+          const [held] = (await query<{ result: Result | null; lease_expired: boolean }>(LOOK, [videoFileId, sha1]))
+            .rows;
           if (held?.result) return { result: held.result, ran: false };
           if (!held || held.lease_expired) waiting = false;
         }
         if (!waiting) {
-          const [row] = (await query<{ won_by: string | null; result: Result | null }>(CLAIM, [videoFileId, sha1, owner, claimLeaseMs, claimReuseMs])).rows;
+          const [row] = (
+            await query<{ won_by: string | null; result: Result | null }>(CLAIM, [
+              videoFileId,
+              sha1,
+              owner,
+              claimLeaseMs,
+              claimReuseMs,
+            ])
+          ).rows;
           if (row?.won_by === owner) return runClaimed(videoFileId, sha1, owner, call);
           // An answer CLAIM did not take over is one it may reuse.
           if (row?.result) return { result: row.result, ran: false };
           waiting = true;
         }
-        if (Date.now() > giveUpAt) throw new Error(`another replica held the upload of ${videoFileId} for more than ${claimWaitMs} ms`);
+        if (Date.now() > giveUpAt)
+          throw new Error(`another replica held the upload of ${videoFileId} for more than ${claimWaitMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, pause));
         pause = Math.min(pause * 2, 100);
       }
@@ -171,10 +196,18 @@ export async function openPostgresCoverStore(options: PostgresLedgerOptions): Pr
   };
 
   /** Runs the VOD call under the claim (renewing its lease), then publishes its answer and writes its record, in one statement. */
-  async function runClaimed<Result>(videoFileId: string, sha1: string, owner: string, call: () => Promise<ClaimedAnswer<Result>>): Promise<ClaimOutcome<Result>> {
-    const renew = setInterval(() => {
-      void query(RENEW, [videoFileId, sha1, owner, claimLeaseMs]).catch(() => undefined);
-    }, Math.max(1, Math.floor(claimLeaseMs / 3)));
+  async function runClaimed<Result>(
+    videoFileId: string,
+    sha1: string,
+    owner: string,
+    call: () => Promise<ClaimedAnswer<Result>>,
+  ): Promise<ClaimOutcome<Result>> {
+    const renew = setInterval(
+      () => {
+        void query(RENEW, [videoFileId, sha1, owner, claimLeaseMs]).catch(() => undefined);
+      },
+      Math.max(1, Math.floor(claimLeaseMs / 3)),
+    );
     let answer: ClaimedAnswer<Result>;
     try {
       answer = await call();
@@ -220,7 +253,17 @@ export async function openPostgresCoverStore(options: PostgresLedgerOptions): Pr
           WHERE NOT EXISTS (SELECT 1 FROM (SELECT sha1, cover_file_id FROM cover_uploads
                                             WHERE video_file_id = $1 ORDER BY id DESC LIMIT 1) AS latest
                              WHERE latest.sha1 = $4 AND latest.cover_file_id = $2)`,
-        [cover.videoFileId, cover.coverFileId, cover.url, cover.sha1, cover.size, cover.fileType, cover.uploadedAt, cover.kept?.key ?? null, cover.kept ? JSON.stringify(cover.kept.result) : null],
+        [
+          cover.videoFileId,
+          cover.coverFileId,
+          cover.url,
+          cover.sha1,
+          cover.size,
+          cover.fileType,
+          cover.uploadedAt,
+          cover.kept?.key ?? null,
+          cover.kept ? JSON.stringify(cover.kept.result) : null,
+        ],
       );
     },
     async answerFor(key) {
@@ -232,12 +275,10 @@ export async function openPostgresCoverStore(options: PostgresLedgerOptions): Pr
       return row ? { key, videoFileId: row.video_file_id, sha1: row.sha1, result: row.result } : undefined;
     },
     async keepAnswer(answer) {
-      await query('INSERT INTO upload_keys (key, video_file_id, sha1, result) VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (key) DO NOTHING', [
-        answer.key,
-        answer.videoFileId,
-        answer.sha1,
-        JSON.stringify(answer.result),
-      ]);
+      await query(
+        'INSERT INTO upload_keys (key, video_file_id, sha1, result) VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (key) DO NOTHING',
+        [answer.key, answer.videoFileId, answer.sha1, JSON.stringify(answer.result)],
+      );
     },
     async latestCovers(videoFileIds) {
       const covers = new Map<string, CoverRecord>();
@@ -336,7 +377,11 @@ async function migrate(pool: pg.Pool): Promise<void> {
       await client.query(
         'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
       );
-      const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version));
+      const applied = new Set(
+        (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map(
+          (row) => row.version,
+        ),
+      );
       for (const name of files) {
         const version = Number(name.slice(0, 3));
         if (applied.has(version)) continue;
@@ -362,7 +407,12 @@ async function migrate(pool: pg.Pool): Promise<void> {
  * Whether the database answers: the outcome of the latest query, except that a query that started
  * before the latest answer and fails later (lost in a silence that has ended) says nothing new.
  */
-function createHealth(): { ok(): boolean; answered(): void; failed(startedAt: number): void; onRecovered(listener: () => void): void } {
+function createHealth(): {
+  ok(): boolean;
+  answered(): void;
+  failed(startedAt: number): void;
+  onRecovered(listener: () => void): void;
+} {
   let healthy = true;
   let lastAnswerAt = 0;
   const listeners: (() => void)[] = [];
@@ -385,7 +435,10 @@ function createHealth(): { ok(): boolean; answered(): void; failed(startedAt: nu
 function withinDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`PostgreSQL did not answer within ${ms} ms`), { code: 'LEDGER_DEADLINE' })), ms);
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(`PostgreSQL did not answer within ${ms} ms`), { code: 'LEDGER_DEADLINE' })),
+      ms,
+    );
   });
   promise.catch(() => undefined);
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
@@ -396,5 +449,11 @@ function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code !== 'string') return true;
   // Node's socket errors, and PostgreSQL's connection exceptions (08…), shutdown (57P…) and timeouts.
-  return /^E[A-Z]+$/.test(code) || code.startsWith('08') || code.startsWith('57P') || code === '57014' || code === 'LEDGER_DEADLINE';
+  return (
+    /^E[A-Z]+$/.test(code) ||
+    code.startsWith('08') ||
+    code.startsWith('57P') ||
+    code === '57014' ||
+    code === 'LEDGER_DEADLINE'
+  );
 }

@@ -43,7 +43,15 @@ export interface RetryingCoverStore extends CoverStore {
  * not writable, so `/ready` turns 503.
  */
 export function withWriteRetries(store: CoverStore, options: WriteRetryOptions = {}): RetryingCoverStore {
-  const { maxPending = 10_000, retryDelayMs = 1000, maxRetryDelayMs = 30_000, onWriteFailed, onPendingChange, onRecovered, onDropped } = options;
+  const {
+    maxPending = 10_000,
+    retryDelayMs = 1000,
+    maxRetryDelayMs = 30_000,
+    onWriteFailed,
+    onPendingChange,
+    onRecovered,
+    onDropped,
+  } = options;
   const held: CoverRecord[] = [];
   let timer: NodeJS.Timeout | undefined;
   let delay = retryDelayMs;
@@ -130,7 +138,13 @@ export function withWriteRetries(store: CoverStore, options: WriteRetryOptions =
           async answerFor(key: string) {
             // A held record's answer counts as kept: it will be written.
             const heldRecord = held.findLast((record) => record.kept?.key === key);
-            if (heldRecord) return { key, videoFileId: heldRecord.videoFileId, sha1: heldRecord.sha1, result: heldRecord.kept!.result };
+            if (heldRecord)
+              return {
+                key,
+                videoFileId: heldRecord.videoFileId,
+                sha1: heldRecord.sha1,
+                result: heldRecord.kept!.result,
+              };
             return store.answerFor!(key);
           },
           keepAnswer: (answer: Parameters<NonNullable<CoverStore['keepAnswer']>>[0]) => store.keepAnswer!(answer),

@@ -1,7 +1,14 @@
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { IDEMPOTENCY_KEY_TTL_MS, coverRecordOf, type CoverRecord, type CoverRow, type CoverStore, type KeptAnswer } from './cover-store.js';
+import {
+  IDEMPOTENCY_KEY_TTL_MS,
+  coverRecordOf,
+  type CoverRecord,
+  type CoverRow,
+  type CoverStore,
+  type KeptAnswer,
+} from './cover-store.js';
 
 const MIGRATIONS = new URL('./migrations/', import.meta.url);
 
@@ -48,10 +55,15 @@ export function openSqliteCoverStore(file: string, options: { idempotencyKeyTtlM
                     GROUP BY video_file_id)`,
   );
 
-  const keep = db.prepare<[string, string, string, string, number]>('INSERT OR IGNORE INTO upload_keys (key, video_file_id, sha1, result, kept_at) VALUES (?, ?, ?, ?, ?)');
-  const keptFor = db.prepare<[string, number], { video_file_id: string; sha1: string; result: string }>('SELECT video_file_id, sha1, result FROM upload_keys WHERE key = ? AND kept_at >= ?');
+  const keep = db.prepare<[string, string, string, string, number]>(
+    'INSERT OR IGNORE INTO upload_keys (key, video_file_id, sha1, result, kept_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const keptFor = db.prepare<[string, number], { video_file_id: string; sha1: string; result: string }>(
+    'SELECT video_file_id, sha1, result FROM upload_keys WHERE key = ? AND kept_at >= ?',
+  );
   const forget = db.prepare<[number]>('DELETE FROM upload_keys WHERE kept_at < ?');
-  const keepNow = (answer: KeptAnswer): void => void keep.run(answer.key, answer.videoFileId, answer.sha1, JSON.stringify(answer.result), Date.now());
+  const keepNow = (answer: KeptAnswer): void =>
+    void keep.run(answer.key, answer.videoFileId, answer.sha1, JSON.stringify(answer.result), Date.now());
   // Keys past their time to live are looked past at once, and deleted every ten minutes.
   const forgetting = setInterval(() => forget.run(Date.now() - idempotencyKeyTtlMs), 600_000);
   forgetting.unref();
@@ -72,7 +84,8 @@ export function openSqliteCoverStore(file: string, options: { idempotencyKeyTtlM
     batch = [];
     let failure: unknown;
     try {
-      if (!isStillOpenedFile()) throw new Error(`the ledger file ${file} is no longer the one opened (deleted or replaced)`);
+      if (!isStillOpenedFile())
+        throw new Error(`the ledger file ${file} is no longer the one opened (deleted or replaced)`);
       insertAll(committing.map((entry) => entry.cover));
     } catch (error) {
       failure = error;
@@ -98,7 +111,9 @@ export function openSqliteCoverStore(file: string, options: { idempotencyKeyTtlM
     },
     async answerFor(key) {
       const row = keptFor.get(key, Date.now() - idempotencyKeyTtlMs);
-      return row ? { key, videoFileId: row.video_file_id, sha1: row.sha1, result: JSON.parse(row.result) as unknown } : undefined;
+      return row
+        ? { key, videoFileId: row.video_file_id, sha1: row.sha1, result: JSON.parse(row.result) as unknown }
+        : undefined;
     },
     async keepAnswer(answer) {
       keepNow(answer);

@@ -34,5 +34,9 @@ export interface UploadClaims {
    * otherwise waits for that answer (kept as JSON: a result of the same call, by anyone). Rejects
    * when the shared store cannot be reached.
    */
-  runOnce<Result>(videoFileId: string, sha1: string, call: () => Promise<ClaimedAnswer<Result>>): Promise<ClaimOutcome<Result>>;
+  runOnce<Result>(
+    videoFileId: string,
+    sha1: string,
+    call: () => Promise<ClaimedAnswer<Result>>,
+  ): Promise<ClaimOutcome<Result>>;
 }

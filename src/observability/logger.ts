@@ -22,12 +22,18 @@ export interface LoggerOptions {
  * ever passed to it; `redact` is a second line of defence for fields that could hold credentials.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const { level = process.env['LOG_LEVEL'] ?? 'info', pretty = Boolean(process.stdout.isTTY) && hasPinoPretty() } = options;
+  const { level = process.env['LOG_LEVEL'] ?? 'info', pretty = Boolean(process.stdout.isTTY) && hasPinoPretty() } =
+    options;
   return pino({
     level,
     base: { service: 'vod-cover-gateway' },
-    redact: { paths: ['secretKey', '*.secretKey', 'headers.authorization', '*.headers.authorization'], censor: '[redacted]' },
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } } : {}),
+    redact: {
+      paths: ['secretKey', '*.secretKey', 'headers.authorization', '*.headers.authorization'],
+      censor: '[redacted]',
+    },
+    ...(pretty
+      ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } }
+      : {}),
   });
 }
 

@@ -26,7 +26,11 @@ export function createMetrics(): GatewayMetrics {
       labelNames: ['outcome', 'reason'],
       registers: [registry],
     }),
-    bytesReceived: new Counter({ name: 'vod_cover_upload_bytes_received_total', help: 'File bytes read from clients.', registers: [registry] }),
+    bytesReceived: new Counter({
+      name: 'vod_cover_upload_bytes_received_total',
+      help: 'File bytes read from clients.',
+      registers: [registry],
+    }),
     uploadSize: new Histogram({
       name: 'vod_cover_upload_size_bytes',
       help: 'Size of the files read whole.',
@@ -40,8 +44,16 @@ export function createMetrics(): GatewayMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
-    vodRetries: new Counter({ name: 'vod_cover_vod_retries_total', help: 'SmallFileUpload attempts beyond the first.', registers: [registry] }),
-    uploadsInFlight: new Gauge({ name: 'vod_cover_uploads_in_flight', help: 'Uploads being read or sent right now.', registers: [registry] }),
+    vodRetries: new Counter({
+      name: 'vod_cover_vod_retries_total',
+      help: 'SmallFileUpload attempts beyond the first.',
+      registers: [registry],
+    }),
+    uploadsInFlight: new Gauge({
+      name: 'vod_cover_uploads_in_flight',
+      help: 'Uploads being read or sent right now.',
+      registers: [registry],
+    }),
     singleFlightJoins: new Counter({
       name: 'vod_cover_single_flight_joins_total',
       help: 'Uploads that shared a VOD call already in flight for the same video and bytes.',

@@ -23,9 +23,12 @@ export interface BodyLimitOptions {
 export function useBodyLimit(options: BodyLimitOptions): Plugin<object, NodeServerContext> {
   const { maxBodySize, maxMultipartSize } = options;
   const tooLarge = (maxBytes: number, size?: number) =>
-    createGraphQLError(`The request body ${size === undefined ? 'is' : `declares ${size} bytes, which is`} larger than the ${maxBytes} bytes accepted.`, {
-      extensions: { http: { status: 413, headers: { connection: 'close' } }, code: 'REQUEST_TOO_LARGE' },
-    });
+    createGraphQLError(
+      `The request body ${size === undefined ? 'is' : `declares ${size} bytes, which is`} larger than the ${maxBytes} bytes accepted.`,
+      {
+        extensions: { http: { status: 413, headers: { connection: 'close' } }, code: 'REQUEST_TOO_LARGE' },
+      },
+    );
   return {
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI, serverContext }) {
       if (request.method !== 'POST' || !requestParser || isStreamedUpload(request, serverContext)) return;
@@ -45,7 +48,13 @@ export function useBodyLimit(options: BodyLimitOptions): Plugin<object, NodeServ
       setRequestParser(async (original) => {
         const body = await readAtMost(original, maxBytes);
         if (body === undefined) throw tooLarge(maxBytes);
-        return requestParser(new fetchAPI.Request(original.url, { method: original.method, headers: original.headers, body: body as unknown as BodyInit }));
+        return requestParser(
+          new fetchAPI.Request(original.url, {
+            method: original.method,
+            headers: original.headers,
+            body: body as unknown as BodyInit,
+          }),
+        );
       });
     },
   };

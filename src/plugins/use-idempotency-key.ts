@@ -26,9 +26,12 @@ export function useIdempotencyKey(): Plugin<IdempotencyKeyContext> {
       const text = header.trim();
       const key = text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
       if (!KEY.test(key)) {
-        throw createGraphQLError('The Idempotency-Key header must be 1–255 visible ASCII characters, without " or \\ inside (a quoted string or a bare token).', {
-          extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-        });
+        throw createGraphQLError(
+          'The Idempotency-Key header must be 1–255 visible ASCII characters, without " or \\ inside (a quoted string or a bare token).',
+          {
+            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+          },
+        );
       }
       keys.set(request, key);
     },

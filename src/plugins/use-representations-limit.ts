@@ -1,4 +1,11 @@
-import { GraphQLError, Kind, getOperationAST, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  getOperationAST,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /**
@@ -14,9 +21,12 @@ export function useRepresentationsLimit(max: number): Plugin {
       if (count > max) {
         setResultAndStopExecution({
           errors: [
-            new GraphQLError(`At most ${max} representations are resolved per request; this one asks for ${count}. Split it into batches.`, {
-              extensions: { code: 'TOO_MANY_REPRESENTATIONS' },
-            }),
+            new GraphQLError(
+              `At most ${max} representations are resolved per request; this one asks for ${count}. Split it into batches.`,
+              {
+                extensions: { code: 'TOO_MANY_REPRESENTATIONS' },
+              },
+            ),
           ],
         });
       }
@@ -24,7 +34,11 @@ export function useRepresentationsLimit(max: number): Plugin {
   };
 }
 
-function countRepresentations(document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number {
+function countRepresentations(
+  document: DocumentNode,
+  operationName: string | undefined,
+  variables: Record<string, unknown>,
+): number {
   const operation = getOperationAST(document, operationName);
   if (!operation) return 0;
   const fragments = new Map<string, FragmentDefinitionNode>();

@@ -56,7 +56,9 @@ export interface StreamingUploadsContext {
  * `onRequestParse`, a user's `onRequest`) is sent before a byte of the body is read, and
  * `useHangUpOnUnreadBody` then closes the connection rather than the body being read.
  */
-export function useStreamingUploads(options: StreamingUploadsOptions = {}): Plugin<StreamingUploadsContext, NodeServerContext> {
+export function useStreamingUploads(
+  options: StreamingUploadsOptions = {},
+): Plugin<StreamingUploadsContext, NodeServerContext> {
   const { maxFieldSize = 100_000, maxRequestSize = Infinity, maxFiles = 1 } = options;
   const streamed = new WeakMap<Request, { uploadRequest: UploadRequest; guard: MultipartGuard; stop(): void }>();
 
@@ -66,19 +68,25 @@ export function useStreamingUploads(options: StreamingUploadsOptions = {}): Plug
       // The body is read from the Node request. Yoga's view of the request gets none, so that no one
       // else reads it too: Yoga's own body-size limit (`maxRequestBodySize`) pipes any body it sees
       // through a second stream.
-      setRequest(new fetchAPI.Request(request.url, { method: request.method, headers: request.headers, signal: request.signal }));
+      setRequest(
+        new fetchAPI.Request(request.url, { method: request.method, headers: request.headers, signal: request.signal }),
+      );
     },
 
     onRequestParse({ request, serverContext, setRequestParser }) {
       if (!isStreamedUpload(request, serverContext)) return;
       const { req, res } = serverContext as Required<NodeServerContext>;
 
-      const declaredSize = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+      const declaredSize =
+        req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
       if (req.headers.expect !== undefined && declaredSize !== undefined && declaredSize > maxRequestSize) {
         // The client waits for `100 Continue` before sending the body: say no before it sends anything.
         stopReadingAndHangUp(req, res);
         setRequestParser(() => {
-          throw requestRefused(413, `The request declares ${declaredSize} bytes; an upload needs at most ${maxRequestSize}.`);
+          throw requestRefused(
+            413,
+            `The request declares ${declaredSize} bytes; an upload needs at most ${maxRequestSize}.`,
+          );
         });
         return;
       }
@@ -136,13 +144,21 @@ export function useStreamingUploads(options: StreamingUploadsOptions = {}): Plug
  * bounds it part by part. Otherwise Yoga's own parser runs.
  */
 export function isStreamedUpload(request: Request, { req, res }: NodeServerContext): boolean {
-  return request.method === 'POST' && isMultipart(request.headers.get('content-type')) && req !== undefined && res !== undefined && !req.readableDidRead;
+  return (
+    request.method === 'POST' &&
+    isMultipart(request.headers.get('content-type')) &&
+    req !== undefined &&
+    res !== undefined &&
+    !req.readableDidRead
+  );
 }
 
 function requestRefused(status: number, message: string) {
-  return createGraphQLError(message, { extensions: { http: { status }, code: status === 413 ? 'REQUEST_TOO_LARGE' : 'BAD_REQUEST' } });
+  return createGraphQLError(message, {
+    extensions: { http: { status }, code: status === 413 ? 'REQUEST_TOO_LARGE' : 'BAD_REQUEST' },
+  });
 }
 
 function isMultipart(contentType: string | null): boolean {
-  return contentType !== null && contentType.toLowerCase().startsWith('multipart/form-data');
+  return contentType?.toLowerCase().startsWith('multipart/form-data') ?? false;
 }

@@ -21,7 +21,8 @@ export function guardEntityRepresentations(schema: GraphQLSchema, entityTypes: r
 }
 
 function representationProblem(representation: unknown, entityTypes: readonly string[]): string | undefined {
-  if (typeof representation !== 'object' || representation === null || Array.isArray(representation)) return 'it is not an object with __typename and fileId';
+  if (typeof representation !== 'object' || representation === null || Array.isArray(representation))
+    return 'it is not an object with __typename and fileId';
   const { __typename: typename, fileId } = representation as { __typename?: unknown; fileId?: unknown };
   if (typeof typename !== 'string' || !entityTypes.includes(typename)) {
     return `${JSON.stringify(typename ?? null)} is not an entity of this subgraph (${entityTypes.join(', ')} ${entityTypes.length === 1 ? 'is' : 'are'})`;

@@ -24,7 +24,10 @@ export const FEDERATION_LINK = 'https://specs.apollo.dev/federation/v2.6';
 /** The gateway's schema, a Federation v2 subgraph (`_service`, `_entities`), built once. */
 export function getSchema(): GraphQLSchema {
   if (!schema) {
-    schema = builder.toSubGraphSchema({ linkUrl: FEDERATION_LINK, federationDirectives: ['@key', '@authenticated', '@requiresScopes'] });
+    schema = builder.toSubGraphSchema({
+      linkUrl: FEDERATION_LINK,
+      federationDirectives: ['@key', '@authenticated', '@requiresScopes'],
+    });
     guardEntityRepresentations(schema, ['Video']);
   }
   return schema;

@@ -5,7 +5,10 @@ const UploadLimits = builder.objectRef<Record<string, never>>('UploadLimits').im
   description: 'What `uploadVideoCover` accepts, so a client can check before sending.',
   fields: (t) => ({
     maxFileSize: t.int({ description: 'Largest file, in bytes.', resolve: () => MAX_FILE_SIZE }),
-    maxFileNameLength: t.int({ description: 'Longest file name without its extension, in characters.', resolve: () => MAX_FILE_NAME_LENGTH }),
+    maxFileNameLength: t.int({
+      description: 'Longest file name without its extension, in characters.',
+      resolve: () => MAX_FILE_NAME_LENGTH,
+    }),
     fileExtensions: t.stringList({
       description: 'Accepted extensions, lower-case, without the dot (API 3.0 takes only gif, jpeg, jpg and png).',
       resolve: (_limits, _args, ctx) => [...ctx.covers.fileExtensions],

@@ -11,7 +11,9 @@ export const UploadScalar = builder.scalarType('Upload', {
   },
   parseValue(value) {
     if (!isUploadValue(value)) {
-      throw new GraphQLError('Upload variables take a file part of a multipart request (see the GraphQL multipart request spec).');
+      throw new GraphQLError(
+        'Upload variables take a file part of a multipart request (see the GraphQL multipart request spec).',
+      );
     }
     return value;
   },

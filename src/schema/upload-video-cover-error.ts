@@ -3,7 +3,8 @@ import { builder } from './builder.js';
 import { UploadErrorReasonEnum } from './upload-error-reason.js';
 
 export const UploadVideoCoverError = builder.objectRef<UploadCoverError>('UploadVideoCoverError').implement({
-  description: 'The cover was not stored. Nothing was stored at VOD unless `reason` is VOD_UNAVAILABLE after a timeout (then sending again is safe: VOD answers `instant`).',
+  description:
+    'The cover was not stored. Nothing was stored at VOD unless `reason` is VOD_UNAVAILABLE after a timeout (then sending again is safe: VOD answers `instant`).',
   fields: (t) => ({
     code: t.exposeInt('code', {
       description:
@@ -11,7 +12,8 @@ export const UploadVideoCoverError = builder.objectRef<UploadCoverError>('Upload
     }),
     vodErrorCode: t.string({
       nullable: true,
-      description: "API 3.0's own error code, such as InvalidParameterValue.FileId; null for the legacy API and for faults found before calling VOD.",
+      description:
+        "API 3.0's own error code, such as InvalidParameterValue.FileId; null for the legacy API and for faults found before calling VOD.",
       resolve: (result) => result.vodErrorCode ?? null,
     }),
     message: t.exposeString('message', { description: 'What went wrong, for people.' }),

@@ -13,9 +13,12 @@ export const UploadVideoCoverSuccess = builder.objectRef<UploadCoverSuccess>('Up
     videoFileId: t.exposeID('videoFileId', { description: 'The video the cover belongs to, as sent.' }),
     sha1: t.exposeString('sha1', { description: 'SHA-1 of the bytes received, 40 lower-case hex characters.' }),
     size: t.exposeInt('size', { description: 'Bytes received.' }),
-    instant: t.exposeBoolean('instant', { description: 'True when VOD already had these bytes for this video (VOD code 2): nothing new was stored.' }),
+    instant: t.exposeBoolean('instant', {
+      description: 'True when VOD already had these bytes for this video (VOD code 2): nothing new was stored.',
+    }),
     video: t.field({
-      description: 'The video, to read its new cover (and, through a federation gateway, the rest of it) in the same response.',
+      description:
+        'The video, to read its new cover (and, through a federation gateway, the rest of it) in the same response.',
       type: Video,
       resolve: (result) => ({ fileId: result.videoFileId }),
     }),

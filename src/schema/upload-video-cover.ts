@@ -14,7 +14,12 @@ builder.mutationField('uploadVideoCover', (t) =>
     requiresScopes: [[UPLOAD_SCOPE]],
     args: {
       fileId: t.arg.id({ required: true, description: `The video's VOD fileId: ${VIDEO_FILE_ID_RULE}.` }),
-      file: t.arg({ type: 'Upload', required: true, description: 'The image; its file name (without extension, at most 40 characters) becomes the cover\'s name at VOD.' }),
+      file: t.arg({
+        type: 'Upload',
+        required: true,
+        description:
+          "The image; its file name (without extension, at most 40 characters) becomes the cover's name at VOD.",
+      }),
     },
     resolve: (_root, args, ctx) =>
       ctx.covers.upload({
@@ -23,7 +28,9 @@ builder.mutationField('uploadVideoCover', (t) =>
         file: args.file,
         ...(ctx.uploadRequest ? { request: ctx.uploadRequest } : {}),
         ...(ctx.idempotencyKey === undefined ? {} : { idempotencyKey: ctx.idempotencyKey }),
-        ...(ctx.uploadPolicy ? { authorize: (videoFileId: string) => ctx.uploadPolicy!(ctx.auth?.claims, videoFileId) } : {}),
+        ...(ctx.uploadPolicy
+          ? { authorize: (videoFileId: string) => ctx.uploadPolicy!(ctx.auth?.claims, videoFileId) }
+          : {}),
       }),
   }),
 );

@@ -10,7 +10,8 @@ export class ConcurrencyGate {
     readonly limit: number,
     readonly maxWaitMs: number,
   ) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError('ConcurrencyGate: limit must be a whole number ≥ 1');
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError('ConcurrencyGate: limit must be a whole number ≥ 1');
   }
 
   /** Resolves `true` once the caller holds a place (call `leave` after), `false` if the wait ran out. */

@@ -14,6 +14,7 @@ export type FileNameCheck =
   | { ok: false; reason: 'INVALID_FILE_NAME' | 'UNSUPPORTED_FILE_TYPE'; message: string };
 
 /** Characters no file name may hold: C0 controls and DEL (NUL, CR, LF, …). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 /**

@@ -59,9 +59,15 @@ export type ReadUploadResult = ReadUploadDone | ReadUploadStopped;
  * mismatch (the caller then stops reading the request). Takes a Node stream
  * (graphql-upload-minimal) or a WHATWG stream (`File.stream()`).
  */
-export function readUpload(stream: Readable | ReadableStream<Uint8Array>, options: ReadUploadOptions): Promise<ReadUploadResult> {
+export function readUpload(
+  stream: Readable | ReadableStream<Uint8Array>,
+  options: ReadUploadOptions,
+): Promise<ReadUploadResult> {
   const maxBytes = options.maxBytes ?? MAX_FILE_SIZE;
-  const hint = options.sizeHint !== undefined && Number.isSafeInteger(options.sizeHint) && options.sizeHint > 0 ? options.sizeHint : 65_536;
+  const hint =
+    options.sizeHint !== undefined && Number.isSafeInteger(options.sizeHint) && options.sizeHint > 0
+      ? options.sizeHint
+      : 65_536;
   const sink = new UploadSink(options.expectedKind, maxBytes, Math.min(hint, maxBytes), options.buffers ?? UNPOOLED);
   if (options.signal?.aborted) return Promise.resolve(sink.deadline());
   return isWebStream(stream) ? readWeb(stream, sink, options.signal) : readNode(stream, sink, options.signal);
@@ -112,7 +118,13 @@ class UploadSink {
       released = true;
       this.buffers.release(buffer);
     };
-    return { ok: true, bytes: buffer.subarray(0, this.#size), size: this.#size, sha1: this.#hash.digest('hex'), release };
+    return {
+      ok: true,
+      bytes: buffer.subarray(0, this.#size),
+      size: this.#size,
+      sha1: this.#hash.digest('hex'),
+      release,
+    };
   }
 
   /** The size hint was short: double (within maxBytes), keeping what was read. */
@@ -190,7 +202,11 @@ function readNode(stream: Readable, sink: UploadSink, signal: AbortSignal | unde
   });
 }
 
-async function readWeb(stream: ReadableStream<Uint8Array>, sink: UploadSink, signal: AbortSignal | undefined): Promise<ReadUploadResult> {
+async function readWeb(
+  stream: ReadableStream<Uint8Array>,
+  sink: UploadSink,
+  signal: AbortSignal | undefined,
+): Promise<ReadUploadResult> {
   const reader = stream.getReader();
   const onDeadline = (): void => void reader.cancel().catch(() => undefined);
   signal?.addEventListener('abort', onDeadline, { once: true });

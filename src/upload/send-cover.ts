@@ -92,15 +92,20 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
   const flights = new SingleFlight<{ result: UploadCoverResult; keptKey?: string }>();
 
   /** One VOD call: its answer as the result union, and for a success the record to keep of it (with the answer kept under the caller's key). */
-  async function callVod(cover: CheckedCover, idempotencyKey: string | undefined): Promise<ClaimedAnswer<UploadCoverResult>> {
+  async function callVod(
+    cover: CheckedCover,
+    idempotencyKey: string | undefined,
+  ): Promise<ClaimedAnswer<UploadCoverResult>> {
     if (!(await gate.enter())) {
-      return { result: {
-        ok: false,
-        code: GATEWAY_CODES.GATEWAY_BUSY,
-        message: `Too many uploads are on their way to VOD (${maxConcurrentVodCalls}); try again shortly.`,
-        canRetry: true,
-        reason: 'VOD_UNAVAILABLE',
-      } };
+      return {
+        result: {
+          ok: false,
+          code: GATEWAY_CODES.GATEWAY_BUSY,
+          message: `Too many uploads are on their way to VOD (${maxConcurrentVodCalls}); try again shortly.`,
+          canRetry: true,
+          reason: 'VOD_UNAVAILABLE',
+        },
+      };
     }
     let answer: SmallFileUploadResult;
     const started = performance.now();
@@ -109,14 +114,16 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
     } catch (error) {
       if (!(error instanceof VodTransportError)) throw error;
       onVodCall?.({ result: error.code, durationMs: performance.now() - started, attempts: error.attempts });
-      return { result: {
-        ok: false,
-        code: GATEWAY_CODES[error.code as keyof typeof GATEWAY_CODES] ?? GATEWAY_CODES.VOD_CONNECTION,
-        message: `VOD could not be reached: ${error.message}.`,
-        canRetry: error.canRetry,
-        reason: 'VOD_UNAVAILABLE',
-        attempts: error.attempts,
-      } };
+      return {
+        result: {
+          ok: false,
+          code: GATEWAY_CODES[error.code as keyof typeof GATEWAY_CODES] ?? GATEWAY_CODES.VOD_CONNECTION,
+          message: `VOD could not be reached: ${error.message}.`,
+          canRetry: error.canRetry,
+          reason: 'VOD_UNAVAILABLE',
+          attempts: error.attempts,
+        },
+      };
     } finally {
       gate.leave();
     }
@@ -128,16 +135,53 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
     });
     const { videoFileId, sha1, size, fileType } = cover;
     if (answer.ok) {
-      const result: UploadCoverResult = { ok: true, fileId: answer.fileId, url: answer.url, videoFileId, sha1, size, instant: answer.instant, attempts };
+      const result: UploadCoverResult = {
+        ok: true,
+        fileId: answer.fileId,
+        url: answer.url,
+        videoFileId,
+        sha1,
+        size,
+        instant: answer.instant,
+        attempts,
+      };
       const kept = idempotencyKey === undefined ? {} : { kept: { key: idempotencyKey, result } };
-      return { result, record: { videoFileId, coverFileId: answer.fileId, url: answer.url, sha1, size, fileType, uploadedAt: new Date(), ...kept } };
+      return {
+        result,
+        record: {
+          videoFileId,
+          coverFileId: answer.fileId,
+          url: answer.url,
+          sha1,
+          size,
+          fileType,
+          uploadedAt: new Date(),
+          ...kept,
+        },
+      };
     }
     const detail = [answer.message, answer.codeDesc].filter(Boolean).join(' / ') || 'no message';
     const vodErrorCode = answer.vodErrorCode === undefined ? {} : { vodErrorCode: answer.vodErrorCode };
     return {
       result: answer.canRetry
-        ? { ok: false, code: answer.code, message: `VOD failed for now (${detail}).`, canRetry: true, reason: 'VOD_UNAVAILABLE', ...vodErrorCode, attempts }
-        : { ok: false, code: answer.code, message: `VOD rejected the cover (${detail}).`, canRetry: false, reason: 'VOD_REJECTED', ...vodErrorCode, attempts },
+        ? {
+            ok: false,
+            code: answer.code,
+            message: `VOD failed for now (${detail}).`,
+            canRetry: true,
+            reason: 'VOD_UNAVAILABLE',
+            ...vodErrorCode,
+            attempts,
+          }
+        : {
+            ok: false,
+            code: answer.code,
+            message: `VOD rejected the cover (${detail}).`,
+            canRetry: false,
+            reason: 'VOD_REJECTED',
+            ...vodErrorCode,
+            attempts,
+          },
     };
   }
 
@@ -146,7 +190,10 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
    * answer), and the record written here otherwise, or when the claim could not. VOD has the cover
    * whatever happens to this write; losing it loses only the record.
    */
-  async function callOnce(cover: CheckedCover, idempotencyKey: string | undefined): Promise<{ result: UploadCoverResult; keptKey?: string }> {
+  async function callOnce(
+    cover: CheckedCover,
+    idempotencyKey: string | undefined,
+  ): Promise<{ result: UploadCoverResult; keptKey?: string }> {
     let outcome: ClaimOutcome<UploadCoverResult>;
     if (claims) {
       try {
@@ -161,12 +208,14 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
     }
     if (outcome.unrecorded) await ledger?.record(outcome.unrecorded).catch(onLedgerError);
     // The key this call's answer was kept under, with its record.
-    return outcome.ran && idempotencyKey !== undefined ? { result: outcome.result, keptKey: idempotencyKey } : { result: outcome.result };
+    return outcome.ran && idempotencyKey !== undefined
+      ? { result: outcome.result, keptKey: idempotencyKey }
+      : { result: outcome.result };
   }
 
   /** The answer an earlier upload with this Idempotency-Key got, or a refusal when it was another upload. */
   async function keptAnswer(cover: CheckedCover, idempotencyKey: string): Promise<UploadCoverResult | undefined> {
-    let kept;
+    let kept: Awaited<ReturnType<NonNullable<CoverStore['answerFor']>>>;
     try {
       kept = await ledger?.answerFor?.(idempotencyKey);
     } catch (error) {
@@ -196,7 +245,9 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
       const { result, keptKey } = await flight.result;
       // A caller that shared another's call keeps the answer under its own key too.
       if (idempotencyKey !== undefined && keptKey !== idempotencyKey && result.ok) {
-        await ledger?.keepAnswer?.({ key: idempotencyKey, videoFileId: cover.videoFileId, sha1: cover.sha1, result }).catch(onLedgerError);
+        await ledger
+          ?.keepAnswer?.({ key: idempotencyKey, videoFileId: cover.videoFileId, sha1: cover.sha1, result })
+          .catch(onLedgerError);
       }
       return result;
     },

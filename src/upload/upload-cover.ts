@@ -7,7 +7,7 @@ import { createCoverSender, type CoverSenderOptions } from './send-cover.js';
 import { GATEWAY_CODES, UPLOAD_ERROR_REASONS, localError, type UploadCoverResult } from './upload-result.js';
 import type { UploadRefusal } from '../auth/upload-policy.js';
 import type { UploadRequest } from '../http/upload-request.js';
-import { discardUpload, openUpload, type UploadValue } from './upload-value.js';
+import { discardUpload, openUpload, type OpenedUpload, type UploadValue } from './upload-value.js';
 
 /** Options of {@link createCoverUploader}; the VOD side's are those of `createCoverSender`. */
 export interface CoverUploaderOptions extends CoverSenderOptions {
@@ -84,7 +84,14 @@ export interface CoverUploader {
  * checked) → VOD → result union. Nothing reaches VOD unless every check passed.
  */
 export function createCoverUploader(options: CoverUploaderOptions): CoverUploader {
-  const { maxFileSize = MAX_FILE_SIZE, maxRequestOverhead = 2 * 100_000 + 64 * 1024, uploadDeadlineMs = 60_000, onUploadDone, onUploadStart, fileExtensions = IMAGE_EXTENSIONS } = options;
+  const {
+    maxFileSize = MAX_FILE_SIZE,
+    maxRequestOverhead = 2 * 100_000 + 64 * 1024,
+    uploadDeadlineMs = 60_000,
+    onUploadDone,
+    onUploadStart,
+    fileExtensions = IMAGE_EXTENSIONS,
+  } = options;
   const sender = createCoverSender(options);
   // Files are read into reused buffers (see buffer-pool.ts).
   const buffers = createBufferPool({ maxBufferSize: maxFileSize });
@@ -95,14 +102,23 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     const facts: Facts = { bytesRead: 0 };
     // The file must arrive within the deadline; its timer goes as soon as the upload settles.
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DOMException('upload deadline', 'TimeoutError')), uploadDeadlineMs);
+    const timer = setTimeout(
+      () => deadline.abort(new DOMException('upload deadline', 'TimeoutError')),
+      uploadDeadlineMs,
+    );
     let result: UploadCoverResult;
     try {
       result = await uploadOnce(input, facts, deadline.signal);
     } finally {
       clearTimeout(timer);
     }
-    onUploadDone?.({ requestId: input.requestId, videoFileId: input.videoFileId, result, ...facts, durationMs: performance.now() - started });
+    onUploadDone?.({
+      requestId: input.requestId,
+      videoFileId: input.videoFileId,
+      result,
+      ...facts,
+      durationMs: performance.now() - started,
+    });
     return result;
   }
   const tooLarge = () => localError('FILE_TOO_LARGE', `The file is larger than ${maxFileSize} bytes.`);
@@ -123,7 +139,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
       stopReadingRequest();
       return { ok: false, code: GATEWAY_CODES.FORBIDDEN, reason: 'FORBIDDEN', ...refusal };
     }
-    let opened;
+    let opened: OpenedUpload;
     try {
       opened = await untilAborted(openUpload(file), deadline, request?.stopped);
     } catch (error) {
@@ -179,9 +195,21 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     try {
       // A part after the file may still make the request unacceptable (an undeclared extra file).
       if (request && !(await untilAborted(request.bodyAccepted, deadline).catch(() => false))) {
-        return deadline.aborted ? localError('UPLOAD_ABORTED', `The request did not end within ${uploadDeadlineMs} ms.`) : REQUEST_REFUSED;
+        return deadline.aborted
+          ? localError('UPLOAD_ABORTED', `The request did not end within ${uploadDeadlineMs} ms.`)
+          : REQUEST_REFUSED;
       }
-      return await sender.send({ videoFileId, fileName: name.fileName, fileType: name.fileType, bytes: read.bytes, sha1: read.sha1, size: read.size }, idempotencyKey);
+      return await sender.send(
+        {
+          videoFileId,
+          fileName: name.fileName,
+          fileType: name.fileType,
+          bytes: read.bytes,
+          sha1: read.sha1,
+          size: read.size,
+        },
+        idempotencyKey,
+      );
     } finally {
       // The VOD call has settled (undici no longer writes the bytes), or never started.
       read.release();
@@ -208,16 +236,25 @@ function partMissing(error: unknown): UploadCoverResult {
   if (status === 499 || /unexpected end/i.test(message)) {
     return localError('UPLOAD_ABORTED', 'The request ended before the file part arrived.');
   }
-  const why = status === 400 ? 'holds no file part for the `file` variable' : `is not a multipart body that can be read${message ? ` (${message})` : ''}`;
+  const why =
+    status === 400
+      ? 'holds no file part for the `file` variable'
+      : `is not a multipart body that can be read${message ? ` (${message})` : ''}`;
   return { ...localError('UPLOAD_ABORTED', `The request ${why}.`), canRetry: false };
 }
 
 const NOT_READ_ANY_FURTHER: UploadCoverResult = {
-  ...localError('UPLOAD_ABORTED', 'The request is no longer read: an earlier field of it was refused, so this file part never arrives.'),
+  ...localError(
+    'UPLOAD_ABORTED',
+    'The request is no longer read: an earlier field of it was refused, so this file part never arrives.',
+  ),
   canRetry: false,
 };
 const REQUEST_REFUSED: UploadCoverResult = {
-  ...localError('UPLOAD_ABORTED', 'The request was refused after the file part (see the HTTP answer), so the cover was not sent.'),
+  ...localError(
+    'UPLOAD_ABORTED',
+    'The request was refused after the file part (see the HTTP answer), so the cover was not sent.',
+  ),
   canRetry: false,
 };
 

@@ -4,16 +4,19 @@ import { VIDEO_FILE_ID_RULE, VodCode } from '../vod/protocol.js';
 export const UPLOAD_ERROR_REASONS = {
   FILE_TOO_LARGE: 'The file is larger than VOD takes for a cover (1,048,576 bytes).',
   EMPTY_FILE: 'The file has no bytes.',
-  INVALID_FILE_NAME: 'The file name breaks VOD rules: at most 40 characters without the extension, none of \\ / : * ? " < > | or control characters.',
+  INVALID_FILE_NAME:
+    'The file name breaks VOD rules: at most 40 characters without the extension, none of \\ / : * ? " < > | or control characters.',
   UNSUPPORTED_FILE_TYPE: 'The file extension is not one of jpg, jpeg, png, gif, webp, bmp.',
   CONTENT_MISMATCH: "The file's bytes are not an image of the type its extension names.",
   INVALID_FILE_ID: `The video fileId is not ${VIDEO_FILE_ID_RULE}.`,
   UPLOAD_ABORTED: 'The upload stopped before the whole file arrived.',
-  VOD_REJECTED: 'VOD refused the cover; `code` is VOD\'s own.',
-  VOD_UNAVAILABLE: 'VOD did not answer usefully (timeout, connection, HTTP error, unreadable answer, or a passing fault after retries).',
+  VOD_REJECTED: "VOD refused the cover; `code` is VOD's own.",
+  VOD_UNAVAILABLE:
+    'VOD did not answer usefully (timeout, connection, HTTP error, unreadable answer, or a passing fault after retries).',
   LEDGER_UNAVAILABLE: 'The shared cover ledger (PostgreSQL) could not be reached, so the upload was not sent to VOD.',
   FORBIDDEN: "The caller may not change this video's cover: its token lacks the scope, or the per-video rule refused.",
-  IDEMPOTENCY_KEY_REUSED: 'The Idempotency-Key was sent with another upload (another video or other bytes) within the last day.',
+  IDEMPOTENCY_KEY_REUSED:
+    'The Idempotency-Key was sent with another upload (another video or other bytes) within the last day.',
 } as const;
 export type UploadErrorReason = keyof typeof UPLOAD_ERROR_REASONS;
 

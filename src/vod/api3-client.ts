@@ -1,4 +1,11 @@
-import { API3_ACTION, API3_CONTENT_TYPE, API3_SERVICE, API3_VERSION, DEFAULT_API3_BASE_URL, classifyApi3Error } from './api3-protocol.js';
+import {
+  API3_ACTION,
+  API3_CONTENT_TYPE,
+  API3_SERVICE,
+  API3_VERSION,
+  DEFAULT_API3_BASE_URL,
+  classifyApi3Error,
+} from './api3-protocol.js';
 import { vodBaseUrlProblem } from './base-url.js';
 import type { SmallFileUploadInput, SmallFileUploadResult, VodClient, VodClientOptions } from './client.js';
 import { VodBadResponseError } from './errors.js';
@@ -7,7 +14,8 @@ import { createVodTransport } from './http-call.js';
 import { tc3Authorization } from './tc3-sign.js';
 
 /** Options of {@link createApi3VodClient}: the legacy client's, less its path and signature method. */
-export interface Api3VodClientOptions extends Omit<VodClientOptions, 'path' | 'signatureMethod' | 'region' | 'baseUrl'> {
+export interface Api3VodClientOptions
+  extends Omit<VodClientOptions, 'path' | 'signatureMethod' | 'region' | 'baseUrl'> {
   /**
    * Scheme, host and optional port of the API 3.0 endpoint.
    * @default 'https://vod.tencentcloudapi.com'
@@ -25,7 +33,6 @@ export interface Api3VodClientOptions extends Omit<VodClientOptions, 'path' | 's
   region?: string;
 }
 
-
 /**
  * A VOD client for API 3.0: a cover is set with ModifyMediaInfo on the video (`CoverData`, base64),
  * signed with TC3-HMAC-SHA256. It answers the upload path in the legacy client's terms: the cover
@@ -34,30 +41,35 @@ export interface Api3VodClientOptions extends Omit<VodClientOptions, 'path' | 's
  * deadline and the retry loop are the legacy client's (http-call.ts).
  */
 export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
-  const {
-    secretId,
-    secretKey,
-    baseUrl = DEFAULT_API3_BASE_URL,
-    token,
-    subAppId,
-    region,
-    now = Date.now,
-  } = options;
-  if (typeof secretId !== 'string' || secretId.length === 0) throw new TypeError('createApi3VodClient: option "secretId" must be a non-empty string');
-  if (typeof secretKey !== 'string' || secretKey.length === 0) throw new TypeError('createApi3VodClient: option "secretKey" must be a non-empty string');
+  const { secretId, secretKey, baseUrl = DEFAULT_API3_BASE_URL, token, subAppId, region, now = Date.now } = options;
+  if (typeof secretId !== 'string' || secretId.length === 0)
+    throw new TypeError('createApi3VodClient: option "secretId" must be a non-empty string');
+  if (typeof secretKey !== 'string' || secretKey.length === 0)
+    throw new TypeError('createApi3VodClient: option "secretKey" must be a non-empty string');
   const problem = vodBaseUrlProblem(baseUrl);
   if (problem) throw new TypeError(`createApi3VodClient: option "baseUrl" ${problem}`);
-  if (subAppId !== undefined && !(Number.isSafeInteger(subAppId) && subAppId > 0)) throw new TypeError('createApi3VodClient: option "subAppId" must be a positive whole number');
+  if (subAppId !== undefined && !(Number.isSafeInteger(subAppId) && subAppId > 0))
+    throw new TypeError('createApi3VodClient: option "subAppId" must be a positive whole number');
   const origin = new URL(baseUrl).origin;
   const host = new URL(origin).host;
   // The vendor's SDK signs the host name without its port (sent in Host all the same); so do we.
   const signedHost = new URL(origin).hostname;
   const transport = createVodTransport('createApi3VodClient', origin, options);
 
-  async function attemptOnce(input: SmallFileUploadInput, payload: string, signal: AbortSignal): Promise<SmallFileUploadResult> {
+  async function attemptOnce(
+    input: SmallFileUploadInput,
+    payload: string,
+    signal: AbortSignal,
+  ): Promise<SmallFileUploadResult> {
     // Signed afresh for each attempt: the timestamp must be current.
     const timestamp = Math.floor(now() / 1000);
-    const authorization = tc3Authorization(secretId, secretKey, { host: signedHost, contentType: API3_CONTENT_TYPE, payload, timestamp, service: API3_SERVICE });
+    const authorization = tc3Authorization(secretId, secretKey, {
+      host: signedHost,
+      contentType: API3_CONTENT_TYPE,
+      payload,
+      timestamp,
+      service: API3_SERVICE,
+    });
     const text = await transport.post(
       {
         path: '/',
@@ -80,9 +92,19 @@ export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
 
   return {
     smallFileUpload(input) {
-      const bytes = Array.isArray(input.body) ? Buffer.concat(input.body as readonly Uint8Array[]) : Buffer.from((input.body as Uint8Array).buffer, (input.body as Uint8Array).byteOffset, (input.body as Uint8Array).byteLength);
+      const bytes = Array.isArray(input.body)
+        ? Buffer.concat(input.body as readonly Uint8Array[])
+        : Buffer.from(
+            (input.body as Uint8Array).buffer,
+            (input.body as Uint8Array).byteOffset,
+            (input.body as Uint8Array).byteLength,
+          );
       // JSON carries the cover as base64: built once, sent by every attempt.
-      const payload = JSON.stringify({ FileId: input.videoFileId, CoverData: bytes.toString('base64'), ...(subAppId === undefined ? {} : { SubAppId: subAppId }) });
+      const payload = JSON.stringify({
+        FileId: input.videoFileId,
+        CoverData: bytes.toString('base64'),
+        ...(subAppId === undefined ? {} : { SubAppId: subAppId }),
+      });
       return transport.call((signal) => attemptOnce(input, payload, signal), input.signal);
     },
     reachable: transport.reachable,
@@ -91,7 +113,11 @@ export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
 }
 
 /** Reads `{"Response": {...}}`: a CoverUrl, or an Error with its code and message. */
-export function parseApi3Answer(text: string, videoFileId: string, secrets: readonly (string | undefined)[] = []): SmallFileUploadResult {
+export function parseApi3Answer(
+  text: string,
+  videoFileId: string,
+  secrets: readonly (string | undefined)[] = [],
+): SmallFileUploadResult {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -100,15 +126,20 @@ export function parseApi3Answer(text: string, videoFileId: string, secrets: read
   }
   const response = (body as { Response?: unknown } | null)?.Response;
   if (typeof response !== 'object' || response === null) throw new VodBadResponseError('no "Response" object');
-  const { Error: error, CoverUrl: coverUrl } = response as { Error?: { Code?: unknown; Message?: unknown }; CoverUrl?: unknown };
+  const { Error: error, CoverUrl: coverUrl } = response as {
+    Error?: { Code?: unknown; Message?: unknown };
+    CoverUrl?: unknown;
+  };
   if (error !== undefined) {
-    if (typeof error !== 'object' || error === null || typeof error.Code !== 'string') throw new VodBadResponseError('an "Error" without a "Code"');
+    if (typeof error !== 'object' || error === null || typeof error.Code !== 'string')
+      throw new VodBadResponseError('an "Error" without a "Code"');
     const { code, canRetry } = classifyApi3Error(error.Code);
     // The same redaction as the legacy client's: an error may quote the request it answers.
     const message = typeof error.Message === 'string' ? redactSecrets(error.Message, secrets) : '';
     const vodErrorCode = redactSecrets(error.Code, secrets);
     return { ok: false, code, vodErrorCode, message, codeDesc: vodErrorCode, canRetry, attempts: 1 };
   }
-  if (typeof coverUrl !== 'string' || !/^https?:\/\//.test(coverUrl)) throw new VodBadResponseError('no http(s) "CoverUrl"');
+  if (typeof coverUrl !== 'string' || !/^https?:\/\//.test(coverUrl))
+    throw new VodBadResponseError('no http(s) "CoverUrl"');
   return { ok: true, code: 0, fileId: videoFileId, url: coverUrl, instant: false, attempts: 1 };
 }

@@ -31,6 +31,8 @@ export const API3_OTHER_ERROR = { code: -20100, canRetry: false } as const;
 
 /** The gateway code and retry rule of a 3.0 error code (`InvalidParameterValue.FileId` → -20102, no retry). */
 export function classifyApi3Error(vodErrorCode: string): { code: number; canRetry: boolean } {
-  const found = API3_ERROR_CLASSES.find((entry) => vodErrorCode === entry.prefix || vodErrorCode.startsWith(entry.prefix));
+  const found = API3_ERROR_CLASSES.find(
+    (entry) => vodErrorCode === entry.prefix || vodErrorCode.startsWith(entry.prefix),
+  );
   return found ? { code: found.code, canRetry: found.canRetry } : API3_OTHER_ERROR;
 }

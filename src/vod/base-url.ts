@@ -13,8 +13,10 @@ export function vodBaseUrlProblem(text: string): string | undefined {
   } catch {
     return `is not a URL: ${shown}`;
   }
-  if (url.username !== '' || url.password !== '') return `must not hold credentials (user:password@), VOD authenticates by signature: ${shown}`;
+  if (url.username !== '' || url.password !== '')
+    return `must not hold credentials (user:password@), VOD authenticates by signature: ${shown}`;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return `must be http: or https:: ${shown}`;
-  if (url.pathname !== '/' || url.search !== '') return `must be scheme://host[:port] only, with no path or query (the path is a setting of its own): ${shown}`;
+  if (url.pathname !== '/' || url.search !== '')
+    return `must be scheme://host[:port] only, with no path or query (the path is a setting of its own): ${shown}`;
   return undefined;
 }

@@ -106,7 +106,6 @@ export interface VodClient {
   close(): Promise<void>;
 }
 
-
 /**
  * Creates a client for VOD's `SmallFileUpload` action.
  *
@@ -126,11 +125,19 @@ export function createVodClient(options: VodClientOptions): VodClient {
   } = options;
 
   requireOption(typeof secretId === 'string' && secretId.length > 0, 'secretId', 'must be a non-empty string');
-  requireOption(typeof options.secretKey === 'string' && options.secretKey.length > 0, 'secretKey', 'must be a non-empty string');
+  requireOption(
+    typeof options.secretKey === 'string' && options.secretKey.length > 0,
+    'secretKey',
+    'must be a non-empty string',
+  );
   const origin = parseOrigin(baseUrl);
   requireOption(path.startsWith('/'), 'path', 'must start with "/"');
   requireOption(REGION_PATTERN.test(region), 'region', 'must be a lower-case region code such as "gz"');
-  requireOption(SIGNATURE_METHODS.includes(signatureMethod), 'signatureMethod', `must be one of ${SIGNATURE_METHODS.join(', ')}`);
+  requireOption(
+    SIGNATURE_METHODS.includes(signatureMethod),
+    'signatureMethod',
+    `must be one of ${SIGNATURE_METHODS.join(', ')}`,
+  );
   const transport = createVodTransport('createVodClient', origin, options);
 
   const key = toSigningKey(options.secretKey);
@@ -215,7 +222,8 @@ export function parseAnswer(text: string, secrets: readonly (string | undefined)
     // COVER_FILE_ID takes only as a plain integer: 1e400 or 1.5 are not ids, nor is a nested one.
     const fileId = answer['fileId'];
     const url = answer['url'];
-    if (typeof fileId !== 'string' || !COVER_FILE_ID.test(fileId)) throw new VodBadResponseError('success without an integer "fileId"');
+    if (typeof fileId !== 'string' || !COVER_FILE_ID.test(fileId))
+      throw new VodBadResponseError('success without an integer "fileId"');
     if (typeof url !== 'string' || !isHttpUrl(url)) throw new VodBadResponseError('success without an http(s) "url"');
     return { ok: true, code, fileId, url, instant: code === VodCode.ALREADY_EXISTS, attempts: 1 };
   }

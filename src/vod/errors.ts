@@ -19,7 +19,13 @@ export abstract class VodTransportError extends Error {
   }
 
   toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message, canRetry: this.canRetry, attempts: this.attempts };
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      canRetry: this.canRetry,
+      attempts: this.attempts,
+    };
   }
 }
 

@@ -1,7 +1,14 @@
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type Dispatcher } from 'undici';
-import { VodAbortedError, VodBadResponseError, VodConnectionError, VodHttpStatusError, VodTimeoutError, VodTransportError } from './errors.js';
+import {
+  VodAbortedError,
+  VodBadResponseError,
+  VodConnectionError,
+  VodHttpStatusError,
+  VodTimeoutError,
+  VodTransportError,
+} from './errors.js';
 import { DEFAULT_RETRY_OPTIONS, backoff, shouldRetry, type AttemptOutcome, type RetryOptions } from './retry.js';
 
 /**
@@ -50,9 +57,15 @@ export interface VodTransport {
    * Runs `attemptOnce` (which calls `post`) until VOD's answer or failure is final, as the retry
    * options allow. An answer is retried when it says `canRetry`.
    */
-  call<T extends { ok: boolean; code: number; canRetry?: boolean; attempts: number }>(attemptOnce: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>;
+  call<T extends { ok: boolean; code: number; canRetry?: boolean; attempts: number }>(
+    attemptOnce: (signal: AbortSignal) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T>;
   /** One POST: the answer's text on status 200, else a transport error. */
-  post(request: Omit<Dispatcher.RequestOptions, 'origin' | 'method' | 'headersTimeout' | 'bodyTimeout'>, signal: AbortSignal): Promise<string>;
+  post(
+    request: Omit<Dispatcher.RequestOptions, 'origin' | 'method' | 'headersTimeout' | 'bodyTimeout'>,
+    signal: AbortSignal,
+  ): Promise<string>;
   reachable(timeoutMs?: number): Promise<boolean>;
   /** Closes the owned pool (not an injected dispatcher). */
   close(): Promise<void>;
@@ -63,24 +76,49 @@ export interface VodTransport {
  * checked once, a keep-alive pool unless a dispatcher is given.
  */
 export function createVodTransport(client: string, origin: string, options: VodTransportOptions): VodTransport {
-  const { connections = 64, connectTimeoutMs = 5000, headersTimeoutMs = 10_000, bodyTimeoutMs = 10_000, random = Math.random } = options;
+  const {
+    connections = 64,
+    connectTimeoutMs = 5000,
+    headersTimeoutMs = 10_000,
+    bodyTimeoutMs = 10_000,
+    random = Math.random,
+  } = options;
   const retry: RetryOptions = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
   const retryEntries = Object.entries(retry).map(([name, value]) => [`retry.${name}`, value] as const);
-  for (const [name, value] of [...Object.entries({ connections, connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs }), ...retryEntries]) {
-    if (!(Number.isInteger(value) && value >= 0)) throw new TypeError(`${client}: option "${name}" must be a whole number ≥ 0`);
+  for (const [name, value] of [
+    ...Object.entries({ connections, connectTimeoutMs, headersTimeoutMs, bodyTimeoutMs }),
+    ...retryEntries,
+  ]) {
+    if (!(Number.isInteger(value) && value >= 0))
+      throw new TypeError(`${client}: option "${name}" must be a whole number ≥ 0`);
   }
   if (retry.maxAttempts < 1) throw new TypeError(`${client}: option "retry.maxAttempts" must be at least 1`);
   const ownsDispatcher = options.dispatcher === undefined;
   const dispatcher =
-    options.dispatcher ?? new Pool(origin, { connections, connect: { timeout: connectTimeoutMs }, headersTimeout: headersTimeoutMs, bodyTimeout: bodyTimeoutMs });
+    options.dispatcher ??
+    new Pool(origin, {
+      connections,
+      connect: { timeout: connectTimeoutMs },
+      headersTimeout: headersTimeoutMs,
+      bodyTimeout: bodyTimeoutMs,
+    });
   return {
     call: (attemptOnce, signal) =>
-      withRetries(attemptOnce, (answer) => ({ kind: 'answer', code: answer.code, canRetry: answer.ok ? 0 : answer.canRetry ? 1 : 0 }), {
-        retry,
-        random,
-        ...(signal ? { signal } : {}),
-      }),
-    post: (request, signal) => postForAnswer(dispatcher, { ...request, origin, method: 'POST', headersTimeout: headersTimeoutMs, bodyTimeout: bodyTimeoutMs }, signal),
+      withRetries(
+        attemptOnce,
+        (answer) => ({ kind: 'answer', code: answer.code, canRetry: answer.ok ? 0 : answer.canRetry ? 1 : 0 }),
+        {
+          retry,
+          random,
+          ...(signal ? { signal } : {}),
+        },
+      ),
+    post: (request, signal) =>
+      postForAnswer(
+        dispatcher,
+        { ...request, origin, method: 'POST', headersTimeout: headersTimeoutMs, bodyTimeout: bodyTimeoutMs },
+        signal,
+      ),
     reachable: (timeoutMs = 1000) => reachable(origin, timeoutMs),
     async close() {
       if (ownsDispatcher) await dispatcher.close();
@@ -140,7 +178,11 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
  * One POST to VOD: resolves with the answer's text when the status is 200; throws the transport
  * error otherwise (no answer, another status, a body too long or cut short).
  */
-async function postForAnswer(dispatcher: Dispatcher, request: Dispatcher.RequestOptions, signal: AbortSignal): Promise<string> {
+async function postForAnswer(
+  dispatcher: Dispatcher,
+  request: Dispatcher.RequestOptions,
+  signal: AbortSignal,
+): Promise<string> {
   let response: Dispatcher.ResponseData;
   try {
     response = await dispatcher.request({ ...request, method: 'POST', signal });
@@ -175,7 +217,9 @@ function toTransportError(error: unknown, signal: AbortSignal): VodTransportErro
   if (error instanceof VodTransportError) return error;
   if (signal.aborted) {
     const reason: unknown = signal.reason;
-    return reason instanceof DOMException && reason.name === 'TimeoutError' ? new VodTimeoutError('deadline', { cause: error }) : new VodAbortedError();
+    return reason instanceof DOMException && reason.name === 'TimeoutError'
+      ? new VodTimeoutError('deadline', { cause: error })
+      : new VodAbortedError();
   }
   switch ((error as { code?: unknown } | null)?.code) {
     case 'UND_ERR_CONNECT_TIMEOUT':
@@ -194,7 +238,11 @@ function reachable(origin: string, timeoutMs = 1000): Promise<boolean> {
   const target = new URL(origin);
   return new Promise((resolve) => {
     // URL hostnames keep an IPv6 address's brackets; net.connect wants it bare.
-    const socket = connect({ host: target.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(target.port || (target.protocol === 'https:' ? 443 : 80)), timeout: timeoutMs });
+    const socket = connect({
+      host: target.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: Number(target.port || (target.protocol === 'https:' ? 443 : 80)),
+      timeout: timeoutMs,
+    });
     const done = (ok: boolean) => {
       socket.destroy();
       resolve(ok);

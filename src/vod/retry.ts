@@ -41,7 +41,11 @@ export type AttemptOutcome =
  * Retries VOD answers with `canRetry == 1` and retryable transport failures; never a
  * `canRetry == 0` answer, a success, or anything after `maxAttempts`.
  */
-export function shouldRetry(outcome: AttemptOutcome, attempt: number, options: Pick<RetryOptions, 'maxAttempts'>): boolean {
+export function shouldRetry(
+  outcome: AttemptOutcome,
+  attempt: number,
+  options: Pick<RetryOptions, 'maxAttempts'>,
+): boolean {
   if (attempt >= options.maxAttempts) return false;
   if (outcome.kind === 'answer') return outcome.code < 0 && outcome.canRetry === 1;
   return outcome.error instanceof VodTransportError && outcome.error.canRetry && outcome.error.code !== 'VOD_ABORTED';

@@ -26,12 +26,24 @@ export function tc3Date(timestamp: number): string {
 
 /** The canonical request: method, `/`, empty query, the content-type and host headers, the body's SHA-256. */
 export function tc3CanonicalRequest(request: Tc3Request): string {
-  return ['POST', '/', '', `content-type:${request.contentType.toLowerCase()}\nhost:${request.host.toLowerCase()}\n`, 'content-type;host', sha256Hex(request.payload)].join('\n');
+  return [
+    'POST',
+    '/',
+    '',
+    `content-type:${request.contentType.toLowerCase()}\nhost:${request.host.toLowerCase()}\n`,
+    'content-type;host',
+    sha256Hex(request.payload),
+  ].join('\n');
 }
 
 /** The string to sign: algorithm, timestamp, credential scope, SHA-256 of the canonical request. */
 export function tc3StringToSign(request: Tc3Request): string {
-  return [TC3_ALGORITHM, String(request.timestamp), `${tc3Date(request.timestamp)}/${request.service}/tc3_request`, sha256Hex(tc3CanonicalRequest(request))].join('\n');
+  return [
+    TC3_ALGORITHM,
+    String(request.timestamp),
+    `${tc3Date(request.timestamp)}/${request.service}/tc3_request`,
+    sha256Hex(tc3CanonicalRequest(request)),
+  ].join('\n');
 }
 
 /** The signature, lower-case hex: HMAC-SHA256 with the key chained from "TC3"+SecretKey, the date, the service and "tc3_request". */
@@ -49,10 +61,22 @@ export function tc3Authorization(secretId: string, secretKey: string, request: T
 }
 
 /** The parts of an `Authorization` header, or undefined when it is not a TC3 one. */
-export function parseTc3Authorization(header: string): { secretId: string; date: string; service: string; signedHeaders: string; signature: string } | undefined {
-  const match = /^TC3-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{4}-\d{2}-\d{2})\/([a-z0-9-]+)\/tc3_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/.exec(header);
+export function parseTc3Authorization(
+  header: string,
+): { secretId: string; date: string; service: string; signedHeaders: string; signature: string } | undefined {
+  const match =
+    /^TC3-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{4}-\d{2}-\d{2})\/([a-z0-9-]+)\/tc3_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/.exec(
+      header,
+    );
   if (!match) return undefined;
-  const [, secretId, date, service, signedHeaders, signature] = match as unknown as [string, string, string, string, string, string];
+  const [, secretId, date, service, signedHeaders, signature] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   return { secretId, date, service, signedHeaders, signature };
 }
 

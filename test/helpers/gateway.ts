@@ -1,6 +1,11 @@
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { DEV_CREDENTIAL, startVodEmulator, type VodEmulator, type VodEmulatorOptions } from '../../src/emulator/server.js';
+import {
+  DEV_CREDENTIAL,
+  startVodEmulator,
+  type VodEmulator,
+  type VodEmulatorOptions,
+} from '../../src/emulator/server.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway.js';
 import type { VodClientOptions } from '../../src/vod/client.js';
 

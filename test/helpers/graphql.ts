@@ -12,5 +12,8 @@ export async function postGraphql<T = Record<string, unknown>>(
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: res.statusCode, body: (await res.body.json()) as { data?: T | null; errors?: { message: string }[] } };
+  return {
+    status: res.statusCode,
+    body: (await res.body.json()) as { data?: T | null; errors?: { message: string }[] },
+  };
 }

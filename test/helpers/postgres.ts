@@ -3,7 +3,9 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 
 /** A database of its own for one test file, created on the machine's server and dropped after. */
-export async function createTestDatabase(adminUrl: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+export async function createTestDatabase(
+  adminUrl: string,
+): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   const name = `vod_cover_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
   const url = new URL(adminUrl);
@@ -27,7 +29,11 @@ async function adminQuery(adminUrl: string, text: string): Promise<void> {
 }
 
 /** Runs one query on `url` and gives its rows. */
-export async function queryRows<R extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<R[]> {
+export async function queryRows<R extends pg.QueryResultRow>(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<R[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -4,7 +4,9 @@ import { VIDEO_FILE_ID } from './multipart.js';
 import { rawConnection } from './raw-socket.js';
 
 /** One part of a hand-made multipart body: a field, or a file with a raw (unescaped) file name. */
-export type RawPart = { name: string; value: string } | { name: string; filename: string; bytes: Buffer; contentType?: string };
+export type RawPart =
+  | { name: string; value: string }
+  | { name: string; filename: string; bytes: Buffer; contentType?: string };
 
 export const BOUNDARY = '----vodCoverGatewayTestBoundary';
 
@@ -16,7 +18,12 @@ export function multipartBody(parts: RawPart[], { close = true } = {}): Buffer {
   const chunks: Buffer[] = [];
   for (const part of parts) {
     if ('value' in part) {
-      chunks.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${part.name}"\r\n\r\n${part.value}\r\n`, 'utf8'));
+      chunks.push(
+        Buffer.from(
+          `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${part.name}"\r\n\r\n${part.value}\r\n`,
+          'utf8',
+        ),
+      );
     } else {
       chunks.push(
         Buffer.from(
@@ -45,7 +52,10 @@ export interface RawResponse {
 export function rawPost(
   url: string,
   body: Buffer,
-  { headers = {}, trickle }: { headers?: Record<string, string>; trickle?: { pieceBytes: number; everyMs: number } } = {},
+  {
+    headers = {},
+    trickle,
+  }: { headers?: Record<string, string>; trickle?: { pieceBytes: number; everyMs: number } } = {},
 ): Promise<RawResponse> {
   const { hostname, port, pathname } = new URL(url);
   return new Promise((resolve) => {

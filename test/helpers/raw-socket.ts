@@ -43,10 +43,23 @@ export function firstStatusLine(url: string, head: string): Promise<string> {
 }
 
 /** A GET of `target` exactly as written (`//health` is not turned into a host), with its status and head. */
-export async function rawGet(url: string, target: string, headers: Record<string, string> = {}): Promise<{ status: number; head: string; body: string }> {
+export async function rawGet(
+  url: string,
+  target: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; head: string; body: string }> {
   const { host } = new URL(url);
   const { socket, closed } = rawConnection(url);
-  socket.write([`GET ${target} HTTP/1.1`, `Host: ${host}`, 'Connection: close', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n'));
+  socket.write(
+    [
+      `GET ${target} HTTP/1.1`,
+      `Host: ${host}`,
+      'Connection: close',
+      ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+      '',
+      '',
+    ].join('\r\n'),
+  );
   const text = await closed;
   const [head = '', ...rest] = text.split('\r\n\r\n');
   return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), head, body: rest.join('\r\n\r\n') };

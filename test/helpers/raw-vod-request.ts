@@ -40,7 +40,6 @@ export interface RawAnswer {
 
 export const SAMPLE_BODY = Buffer.from('\xff\xd8\xff\xe0 sample cover bytes for the emulator', 'latin1');
 
-
 /** Builds the signed query of §1–§2 from scratch. */
 export function buildSignedQuery(options: RawUploadOptions): string {
   const body = options.body ?? SAMPLE_BODY;
@@ -68,7 +67,9 @@ export function buildSignedQuery(options: RawUploadOptions): string {
     .sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   const plain = `${method}${host}${path}?${sorted.map(([k, v]) => `${k}=${v}`).join('&')}`;
   const algorithm = base['SignatureMethod'] === 'HmacSHA256' ? 'sha256' : 'sha1';
-  let signature = createHmac(algorithm, options.secretKey ?? DEV_CREDENTIAL.secretKey).update(plain, 'utf8').digest('base64');
+  let signature = createHmac(algorithm, options.secretKey ?? DEV_CREDENTIAL.secretKey)
+    .update(plain, 'utf8')
+    .digest('base64');
   if (options.tamper) signature = options.tamper(signature);
   return [...params, ['Signature', signature]]
     .map(([k, v]) => `${encodeURIComponent(k!)}=${encodeURIComponent(v!)}`)

@@ -32,19 +32,35 @@ export function freePort(): Promise<number> {
  * Spawns the real service (`src/main.ts`, as `npm start` does) on a free port with its own data
  * folder, and waits until it serves or exits. `cwd`: a copy of the project to run instead.
  */
-export async function startService(env: Record<string, string> = {}, { cwd }: { cwd?: string } = {}): Promise<RunningService> {
+export async function startService(
+  env: Record<string, string> = {},
+  { cwd }: { cwd?: string } = {},
+): Promise<RunningService> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     ...(cwd ? { cwd } : {}),
-    env: { ...process.env, LOG_LEVEL: 'warn', DATA_DIR: mkdtempSync(join(tmpdir(), 'vod-cover-service-')), PORT: String(port), HOST: '127.0.0.1', ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'vod-cover-service-')),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let printed = '';
   child.stdout.on('data', (chunk) => (printed += chunk));
   child.stderr.on('data', (chunk) => (printed += chunk));
   let code: number | null | undefined;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve((code = c))));
-  for (let i = 0; i < 150 && code === undefined && !/GraphQL( and GraphiQL)?: http/.test(printed); i++) await new Promise((r) => setTimeout(r, 100));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (c) => {
+      code = c;
+      resolve(c);
+    }),
+  );
+  for (let i = 0; i < 150 && code === undefined && !/GraphQL( and GraphiQL)?: http/.test(printed); i++)
+    await new Promise((r) => setTimeout(r, 100));
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     pid: child.pid!,

@@ -45,7 +45,10 @@ export const PROPAGATED_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-prefli
  */
 export async function startHiveGateway(
   supergraphSdl: string,
-  options: { propagate?: readonly string[]; hmacSignature?: Parameters<typeof createGatewayRuntime>[0]['hmacSignature'] } = {},
+  options: {
+    propagate?: readonly string[];
+    hmacSignature?: Parameters<typeof createGatewayRuntime>[0]['hmacSignature'];
+  } = {},
 ): Promise<{ url: string; close(): Promise<void> }> {
   const propagated = [...PROPAGATED_HEADERS, ...(options.propagate ?? [])];
   const gateway = createGatewayRuntime({
@@ -53,7 +56,8 @@ export async function startHiveGateway(
     multipart: true,
     transports: { http: httpTransport },
     propagateHeaders: {
-      fromClientToSubgraphs: ({ request }) => Object.fromEntries(propagated.map((name) => [name, request.headers.get(name) ?? undefined])),
+      fromClientToSubgraphs: ({ request }) =>
+        Object.fromEntries(propagated.map((name) => [name, request.headers.get(name) ?? undefined])),
     },
     ...(options.hmacSignature ? { hmacSignature: options.hmacSignature } : {}),
     logging: false,

@@ -20,7 +20,10 @@ const ADMIN_URL = process.env['TEST_POSTGRES_ADMIN_URL'] ?? 'postgres://postgres
 
 function run(script: string): string | undefined {
   try {
-    execFileSync('bash', [new URL(`../../scripts/${script}`, import.meta.url).pathname], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 10 * 60_000 });
+    execFileSync('bash', [new URL(`../../scripts/${script}`, import.meta.url).pathname], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      timeout: 10 * 60_000,
+    });
     return undefined;
   } catch (error) {
     return (error as Error).message.split('\n')[0];
@@ -41,7 +44,8 @@ export default async function setup(project: TestProject): Promise<void> {
     }
   }
   if (postgresMissing) {
-    if (process.env['CI'] === 'true') throw new Error(`PostgreSQL tests must run under CI=true, but PostgreSQL is not usable: ${postgresMissing}`);
+    if (process.env['CI'] === 'true')
+      throw new Error(`PostgreSQL tests must run under CI=true, but PostgreSQL is not usable: ${postgresMissing}`);
     console.warn(`\n*** PostgreSQL tests will be skipped: ${postgresMissing} ***\n`);
     project.provide('postgres', { missing: postgresMissing });
   } else {
@@ -50,5 +54,10 @@ export default async function setup(project: TestProject): Promise<void> {
 
   const haproxyMissing = run('ensure-haproxy.sh');
   if (haproxyMissing) console.warn(`\n*** replica tests behind HAProxy will be skipped: ${haproxyMissing} ***\n`);
-  project.provide('haproxy', haproxyMissing ? { missing: haproxyMissing } : { path: execFileSync('bash', ['-c', 'command -v haproxy'], { encoding: 'utf8' }).trim() });
+  project.provide(
+    'haproxy',
+    haproxyMissing
+      ? { missing: haproxyMissing }
+      : { path: execFileSync('bash', ['-c', 'command -v haproxy'], { encoding: 'utf8' }).trim() },
+  );
 }

@@ -56,7 +56,8 @@ export async function startReplicaCluster(options: ReplicaClusterOptions): Promi
     await database.drop();
   };
   try {
-    for (let i = 1; i <= options.replicas; i++) replicas.push(await startReplica(`r${i}`, database.url, emulator.url, claimLeaseMs));
+    for (let i = 1; i <= options.replicas; i++)
+      replicas.push(await startReplica(`r${i}`, database.url, emulator.url, claimLeaseMs));
     const port = await freePort();
     const config = join(mkdtempSync(join(tmpdir(), 'vod-cover-haproxy-')), 'haproxy.cfg');
     writeFileSync(config, haproxyConfig(port, replicas));
@@ -66,7 +67,10 @@ export async function startReplicaCluster(options: ReplicaClusterOptions): Promi
     const url = `http://127.0.0.1:${port}/graphql`;
     // Ready once HAProxy answers and sees every replica healthy (/ready through it).
     for (let i = 0; ; i++) {
-      const ok = await fetch(url.replace('/graphql', '/ready')).then((r) => r.ok, () => false);
+      const ok = await fetch(url.replace('/graphql', '/ready')).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (i > 100 || haproxy.exitCode !== null) throw new Error(`HAProxy did not start: ${haproxyErrors}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -127,9 +131,18 @@ async function startReplica(name: string, databaseUrl: string, vodUrl: string, c
   let printed = '';
   child.stdout!.on('data', (chunk) => (printed += chunk));
   child.stderr!.on('data', (chunk) => (printed += chunk));
-  for (let i = 0; i < 200 && child.exitCode === null && !/GraphQL( and GraphiQL)?: http/.test(printed); i++) await new Promise((r) => setTimeout(r, 100));
-  if (child.exitCode !== null || !/GraphQL( and GraphiQL)?: http/.test(printed)) throw new Error(`replica ${name} did not start:\n${printed}`);
-  return { name, port, url: `http://127.0.0.1:${port}/graphql`, child, printed: () => printed, kill: () => child.kill('SIGKILL') };
+  for (let i = 0; i < 200 && child.exitCode === null && !/GraphQL( and GraphiQL)?: http/.test(printed); i++)
+    await new Promise((r) => setTimeout(r, 100));
+  if (child.exitCode !== null || !/GraphQL( and GraphiQL)?: http/.test(printed))
+    throw new Error(`replica ${name} did not start:\n${printed}`);
+  return {
+    name,
+    port,
+    url: `http://127.0.0.1:${port}/graphql`,
+    child,
+    printed: () => printed,
+    kill: () => child.kill('SIGKILL'),
+  };
 }
 
 function stop(child: ChildProcess): Promise<void> {

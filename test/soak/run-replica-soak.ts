@@ -46,7 +46,14 @@ export async function runReplicaSoak(options: ReplicaSoakOptions): Promise<Repli
       const bytes = Buffer.concat([images.png, Buffer.from(`replica soak upload ${i}`)]);
       // One Idempotency-Key per upload, sent by both its clients and with every retry, as a client
       // that sends an upload again after a lost answer should.
-      return { videoFileId: `replica-video-${i % 37}`, bytes, sha1: sha1(bytes), key: `replica-soak-${i}`, results: [] as Record<string, unknown>[], failures: [] as string[] };
+      return {
+        videoFileId: `replica-video-${i % 37}`,
+        bytes,
+        sha1: sha1(bytes),
+        key: `replica-soak-${i}`,
+        results: [] as Record<string, unknown>[],
+        failures: [] as string[],
+      };
     });
 
     /** One client: sends until it gets a final answer (a success, or an error it must not retry). */
@@ -57,7 +64,12 @@ export async function runReplicaSoak(options: ReplicaSoakOptions): Promise<Repli
           await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** (attempt - 2), 2000)));
         }
         try {
-          const answer = await sendUpload(cluster.url, { bytes: job.bytes, filename: 'cover.png', fileId: job.videoFileId, headers: { 'x-graphql-yoga-csrf': '1', 'idempotency-key': `"${job.key}"` } });
+          const answer = await sendUpload(cluster.url, {
+            bytes: job.bytes,
+            filename: 'cover.png',
+            fileId: job.videoFileId,
+            headers: { 'x-graphql-yoga-csrf': '1', 'idempotency-key': `"${job.key}"` },
+          });
           const result = answer.body.data?.uploadVideoCover as Record<string, unknown> | undefined;
           if (!result) {
             job.failures.push(`${answer.status} ${JSON.stringify(answer.body).slice(0, 120)}`);
@@ -112,7 +124,9 @@ export async function runReplicaSoak(options: ReplicaSoakOptions): Promise<Repli
     for (const job of jobs) {
       const key = `${job.videoFileId}\n${job.sha1}`;
       if (job.results.length < 2) {
-        tally.unexplained.push(`${key}: ${2 - job.results.length} client(s) got no final answer in ${RETRY_LIMIT} tries (${job.failures.slice(-3).join('; ')})`);
+        tally.unexplained.push(
+          `${key}: ${2 - job.results.length} client(s) got no final answer in ${RETRY_LIMIT} tries (${job.failures.slice(-3).join('; ')})`,
+        );
       }
       for (const result of job.results) {
         if (result['__typename'] !== 'UploadVideoCoverSuccess') {
@@ -123,7 +137,9 @@ export async function runReplicaSoak(options: ReplicaSoakOptions): Promise<Repli
         const record = recordOf.get(key);
         if (!record || record.url !== result['url'] || result['sha1'] !== job.sha1) {
           tally.lost++;
-          tally.unexplained.push(`${key}: answered success, but the ledger has ${record ? `url ${record.url}` : 'no record'}`);
+          tally.unexplained.push(
+            `${key}: answered success, but the ledger has ${record ? `url ${record.url}` : 'no record'}`,
+          );
         }
       }
     }

@@ -97,7 +97,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakTally> {
   const rssBefore = process.memoryUsage().rss;
   const started = performance.now();
 
-  type Outcome = { kind: 'answer'; result: Record<string, unknown> } | { kind: 'aborted' } | { kind: 'http'; detail: string };
+  type Outcome =
+    | { kind: 'answer'; result: Record<string, unknown> }
+    | { kind: 'aborted' }
+    | { kind: 'http'; detail: string };
   interface Job {
     videoFileId: string;
     bytes: Buffer;
@@ -132,9 +135,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakTally> {
         continue;
       }
       try {
-        const answer = await sendUpload(harness.url, { bytes: job.bytes, filename: 'cover.jpg', fileId: job.videoFileId });
+        const answer = await sendUpload(harness.url, {
+          bytes: job.bytes,
+          filename: 'cover.jpg',
+          fileId: job.videoFileId,
+        });
         const result = answer.body.data?.uploadVideoCover as Record<string, unknown> | undefined;
-        job.outcome = result && answer.status === 200 ? { kind: 'answer', result } : { kind: 'http', detail: `${answer.status} ${JSON.stringify(answer.body)}` };
+        job.outcome =
+          result && answer.status === 200
+            ? { kind: 'answer', result }
+            : { kind: 'http', detail: `${answer.status} ${JSON.stringify(answer.body)}` };
       } catch (error) {
         job.outcome = { kind: 'http', detail: String(error) };
       }
@@ -201,19 +211,23 @@ export async function runSoak(options: SoakOptions): Promise<SoakTally> {
     }
     const reason = String(result['reason']);
     tally.failed[reason] = (tally.failed[reason] ?? 0) + 1;
-    const retryableFault = faults.some((f) => f !== undefined && !(f.kind === 'answer' && f.canRetry === 0) && !(f.kind === 'delay' && f.ms < 1500));
+    const retryableFault = faults.some(
+      (f) => f !== undefined && !(f.kind === 'answer' && f.canRetry === 0) && !(f.kind === 'delay' && f.ms < 1500),
+    );
     const rejectingFault = faults.some((f) => f?.kind === 'answer' && f.canRetry === 0);
     const explained =
       (reason === 'VOD_UNAVAILABLE' && result['canRetry'] === true && (retryableFault || result['code'] === -20006)) ||
       (reason === 'VOD_REJECTED' && result['canRetry'] === false && rejectingFault);
-    if (!explained) tally.unexplained.push(`${key}: ${JSON.stringify(result)} after faults [${faults.map(faultLabel).join(', ')}]`);
+    if (!explained)
+      tally.unexplained.push(`${key}: ${JSON.stringify(result)} after faults [${faults.map(faultLabel).join(', ')}]`);
   }
 
   // Aborted uploads must never have reached VOD.
   for (const job of jobs.filter((j) => j.outcome?.kind === 'aborted')) {
     const key = `${job.videoFileId}\n${job.sha1}`;
     const twin = jobs.some((j) => j !== job && j.outcome?.kind !== 'aborted' && `${j.videoFileId}\n${j.sha1}` === key);
-    if (!twin && (callsByKey.get(key)?.length ?? 0) > 0) tally.unexplained.push(`${key}: aborted by its client, yet VOD was called`);
+    if (!twin && (callsByKey.get(key)?.length ?? 0) > 0)
+      tally.unexplained.push(`${key}: aborted by its client, yet VOD was called`);
   }
 
   for (let i = 0; i < 50 && harness.openSockets() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -235,8 +249,14 @@ function abortMidBody(url: string, videoFileId: string, bytes: Buffer): Promise<
 }
 
 export function formatTally(t: SoakTally): string {
-  const failed = Object.entries(t.failed).map(([reason, n]) => `${reason} ${n}`).join(', ') || 'none';
-  const faults = Object.entries(t.faults).sort((a, b) => b[1] - a[1]).map(([f, n]) => `${f} ${n}`).join(', ');
+  const failed =
+    Object.entries(t.failed)
+      .map(([reason, n]) => `${reason} ${n}`)
+      .join(', ') || 'none';
+  const faults = Object.entries(t.faults)
+    .sort((a, b) => b[1] - a[1])
+    .map(([f, n]) => `${f} ${n}`)
+    .join(', ');
   return [
     `soak: ${t.uploads} uploads in ${t.seconds.toFixed(1)} s`,
     `  succeeded ${t.succeeded} (instant ${t.instant}); failed with canRetry as explained: ${failed}; aborted by their clients ${t.abortedByClient}`,
