@@ -18,7 +18,7 @@ import { useHangUpOnUnreadBody } from './plugins/use-hang-up-on-unread-body.js';
 import { useIdempotencyKey } from './plugins/use-idempotency-key.js';
 import { useRepresentationsLimit } from './plugins/use-representations-limit.js';
 import { useStreamingUploads } from './plugins/use-streaming-uploads.js';
-import { getSchema } from './schema/index.js';
+import { createSchema } from './schema/index.js';
 import { createCoverUploader } from './upload/upload-cover.js';
 import { createCoverLoader } from './ledger/cover-loader.js';
 import type { CoverStore } from './ledger/cover-store.js';
@@ -345,7 +345,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       : undefined;
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
-    schema: getSchema(),
+    schema: createSchema(covers.outcomes),
     graphqlEndpoint,
     context: () => ({ covers, coverLoader: createCoverLoader(ledger), ...(uploadPolicy ? { uploadPolicy } : {}) }),
     // Only the listed origins get CORS headers (credentials allowed); any other, none at all.

@@ -9,11 +9,11 @@ export type AuthorizeUpload = (input: {
   videoFileId: string;
 }) => boolean | Promise<boolean>;
 
-/** Why an upload was not allowed, and whether asking again may help. */
-export interface UploadRefusal {
-  message: string;
-  canRetry: boolean;
-}
+/** Why an upload was not allowed: the token lacks the scope, the rule said no, or the rule failed (asking again may help). */
+export type UploadRefusal =
+  | { why: 'scope'; scope: string }
+  | { why: 'rule'; videoFileId: string }
+  | { why: 'rule-failed' };
 
 /** Decides one upload before its file is read: undefined when it may go on. */
 export type UploadPolicy = (claims: JWTPayload | undefined, videoFileId: string) => Promise<UploadRefusal | undefined>;
@@ -52,10 +52,7 @@ export function createUploadPolicy(options: UploadPolicyOptions = {}): UploadPol
   const { requiredScope = UPLOAD_SCOPE, authorizeUpload, onRuleError } = options;
   return async (claims, videoFileId) => {
     if (claims && requiredScope !== false && !scopesOf(claims).includes(requiredScope)) {
-      return {
-        message: `The token does not grant the scope ${requiredScope}, which changing a cover needs.`,
-        canRetry: false,
-      };
+      return { why: 'scope', scope: requiredScope };
     }
     if (!authorizeUpload) return undefined;
     let allowed: boolean;
@@ -63,10 +60,8 @@ export function createUploadPolicy(options: UploadPolicyOptions = {}): UploadPol
       allowed = await authorizeUpload({ claims, videoFileId });
     } catch (error) {
       onRuleError?.(error);
-      return { message: 'The authorization check failed; try again.', canRetry: true };
+      return { why: 'rule-failed' };
     }
-    return allowed === true
-      ? undefined
-      : { message: `You may not change the cover of video ${videoFileId}.`, canRetry: false };
+    return allowed === true ? undefined : { why: 'rule', videoFileId };
   };
 }

@@ -63,6 +63,8 @@ export interface CoverStore {
   isWritable(): boolean;
   /** Calls `listener` each time the store takes writes again after it did not (held records are then written at once). */
   onWritableAgain?(listener: () => void): void;
+  /** How long an Idempotency-Key's answer is kept, in ms (the messages say it). */
+  readonly idempotencyKeyTtlMs?: number;
   /** The answer kept under `key`, unless it is older than its time to live. */
   answerFor?(key: string): Promise<KeptAnswer | undefined>;
   /** Keeps an answer under its key; a key already kept keeps its first answer. */

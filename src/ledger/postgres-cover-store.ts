@@ -266,6 +266,7 @@ export async function openPostgresCoverStore(options: PostgresLedgerOptions): Pr
         ],
       );
     },
+    idempotencyKeyTtlMs,
     async answerFor(key) {
       const { rows } = await query<{ video_file_id: string; sha1: string; result: unknown }>(
         'SELECT video_file_id, sha1, result FROM upload_keys WHERE key = $1 AND kept_at >= now() - make_interval(secs => $2::double precision / 1000)',

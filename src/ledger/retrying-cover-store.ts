@@ -133,6 +133,7 @@ export function withWriteRetries(store: CoverStore, options: WriteRetryOptions =
       return covers;
     },
     isWritable: () => held.length === 0 && store.isWritable(),
+    ...(store.idempotencyKeyTtlMs === undefined ? {} : { idempotencyKeyTtlMs: store.idempotencyKeyTtlMs }),
     ...(store.answerFor && store.keepAnswer
       ? {
           async answerFor(key: string) {

@@ -109,6 +109,7 @@ export function openSqliteCoverStore(file: string, options: { idempotencyKeyTtlM
     isWritable() {
       return db.open && !db.readonly && isStillOpenedFile();
     },
+    idempotencyKeyTtlMs,
     async answerFor(key) {
       const row = keptFor.get(key, Date.now() - idempotencyKeyTtlMs);
       return row

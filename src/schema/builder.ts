@@ -4,8 +4,8 @@ import FederationPlugin from '@pothos/plugin-federation';
 import type { GatewayContext } from '../context.js';
 import type { UploadValue } from '../upload/upload-value.js';
 
-/** The one Pothos builder of the schema; each type adds itself in its own file. */
-export const builder = new SchemaBuilder<{
+/** The schema's Pothos types: the context every resolver gets, the scalars' JavaScript types. */
+export interface SchemaTypes {
   Context: GatewayContext;
   Scalars: {
     ID: { Input: string; Output: string };
@@ -13,7 +13,14 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
   };
   DefaultFieldNullability: false;
-}>({
-  plugins: [DirectivePlugin, FederationPlugin],
-  defaultFieldNullability: false,
-});
+}
+
+/** A Pothos builder for one schema; each type adds itself to it in its own file (`define…`). */
+export function createBuilder() {
+  return new SchemaBuilder<SchemaTypes>({
+    plugins: [DirectivePlugin, FederationPlugin],
+    defaultFieldNullability: false,
+  });
+}
+
+export type Builder = ReturnType<typeof createBuilder>;

@@ -1,39 +1,54 @@
 import { printSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLSchema } from 'graphql';
-import { builder } from './builder.js';
+import { DEFAULT_LIMITS } from '../upload/upload-cover.js';
+import { createOutcomes, type Outcomes } from '../upload/outcomes.js';
+import { createBuilder } from './builder.js';
 import { guardEntityRepresentations } from './entities-guard.js';
-import './date-time-scalar.js';
-import './upload-scalar.js';
-import './upload-error-reason.js';
-import './upload-video-cover-success.js';
-import './upload-video-cover-error.js';
-import './upload-video-cover-result.js';
-import './upload-video-cover.js';
-import './upload-limits.js';
-import './video-cover.js';
-import './video.js';
-
-builder.queryType({ description: 'Read-only entry points.' });
-builder.mutationType({ description: 'Entry points that change something.' });
-
-let schema: GraphQLSchema | undefined;
+import { defineScalars } from './scalars.js';
+import { defineUploadErrorReason } from './upload-error-reason.js';
+import { defineUploadLimits } from './upload-limits.js';
+import { defineUploadVideoCover } from './upload-video-cover.js';
+import { defineUploadVideoCoverError } from './upload-video-cover-error.js';
+import { defineUploadVideoCoverResult } from './upload-video-cover-result.js';
+import { defineUploadVideoCoverSuccess } from './upload-video-cover-success.js';
+import { defineVideo } from './video.js';
+import { defineVideoCover } from './video-cover.js';
 
 /** The Federation version the subgraph links. */
 export const FEDERATION_LINK = 'https://specs.apollo.dev/federation/v2.6';
 
-/** The gateway's schema, a Federation v2 subgraph (`_service`, `_entities`), built once. */
-export function getSchema(): GraphQLSchema {
-  if (!schema) {
-    schema = builder.toSubGraphSchema({
-      linkUrl: FEDERATION_LINK,
-      federationDirectives: ['@key', '@authenticated', '@requiresScopes'],
-    });
-    guardEntityRepresentations(schema, ['Video']);
-  }
+/**
+ * The gateway's schema, a Federation v2 subgraph (`_service`, `_entities`), with the descriptions
+ * and `uploadLimits` of one gateway's outcome vocabulary (its configured limits).
+ */
+export function createSchema(outcomes: Outcomes): GraphQLSchema {
+  const builder = createBuilder();
+  builder.queryType({ description: 'Read-only entry points.' });
+  builder.mutationType({ description: 'Entry points that change something.' });
+  defineScalars(builder);
+  const VideoCover = defineVideoCover(builder);
+  const Video = defineVideo(builder, VideoCover);
+  const Success = defineUploadVideoCoverSuccess(builder, Video);
+  const Failure = defineUploadVideoCoverError(builder, defineUploadErrorReason(builder, outcomes));
+  defineUploadVideoCover(builder, defineUploadVideoCoverResult(builder, Success, Failure), outcomes.limits);
+  defineUploadLimits(builder, outcomes.limits);
+  const schema = builder.toSubGraphSchema({
+    linkUrl: FEDERATION_LINK,
+    federationDirectives: ['@key', '@authenticated', '@requiresScopes'],
+  });
+  guardEntityRepresentations(schema, ['Video']);
   return schema;
 }
 
-/** The subgraph SDL (what `_service { sdl }` answers), committed as `schema.graphql`. */
-export function printGatewaySchema(): string {
-  return `${printSubgraphSchema(getSchema()).trim()}\n`;
+let defaultSchema: GraphQLSchema | undefined;
+
+/** The schema with the default limits, built once: what `schema.graphql` holds. */
+export function getSchema(): GraphQLSchema {
+  defaultSchema ??= createSchema(createOutcomes(DEFAULT_LIMITS));
+  return defaultSchema;
+}
+
+/** A schema's subgraph SDL (what `_service { sdl }` answers); by default `schema.graphql`'s. */
+export function printGatewaySchema(schema: GraphQLSchema = getSchema()): string {
+  return `${printSubgraphSchema(schema).trim()}\n`;
 }

@@ -1,11 +1,13 @@
-import { UPLOAD_ERROR_REASONS } from '../upload/upload-result.js';
-import { builder } from './builder.js';
+import type { Outcomes, UploadErrorReason } from '../upload/outcomes.js';
+import type { Builder } from './builder.js';
 
-export const UploadErrorReasonEnum = builder.enumType('UploadErrorReason', {
-  description: 'Why an upload failed, for clients to switch on.',
-  values: Object.fromEntries(
-    Object.entries(UPLOAD_ERROR_REASONS).map(([name, description]) => [name, { description }]),
-  ) as {
-    [K in keyof typeof UPLOAD_ERROR_REASONS]: { description: string };
-  },
-});
+/** `enum UploadErrorReason`, its values described from the outcome vocabulary (with the configured limits). */
+export function defineUploadErrorReason(builder: Builder, outcomes: Outcomes) {
+  const descriptions = outcomes.descriptions();
+  return builder.enumType('UploadErrorReason', {
+    description: 'Why an upload failed, for clients to switch on.',
+    values: Object.fromEntries(
+      Object.entries(descriptions).map(([name, description]) => [name, { description }]),
+    ) as Record<UploadErrorReason, { description: string }>,
+  });
+}

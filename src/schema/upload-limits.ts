@@ -1,21 +1,24 @@
-import { MAX_FILE_NAME_LENGTH, MAX_FILE_SIZE } from '../vod/protocol.js';
-import { builder } from './builder.js';
+import type { OutcomeLimits } from '../upload/outcomes.js';
+import { MAX_FILE_NAME_LENGTH } from '../vod/protocol.js';
+import type { Builder } from './builder.js';
 
-const UploadLimits = builder.objectRef<Record<string, never>>('UploadLimits').implement({
-  description: 'What `uploadVideoCover` accepts, so a client can check before sending.',
-  fields: (t) => ({
-    maxFileSize: t.int({ description: 'Largest file, in bytes.', resolve: () => MAX_FILE_SIZE }),
-    maxFileNameLength: t.int({
-      description: 'Longest file name without its extension, in characters.',
-      resolve: () => MAX_FILE_NAME_LENGTH,
+/** `type UploadLimits` and `Query.uploadLimits`: what this gateway accepts, as it is configured. */
+export function defineUploadLimits(builder: Builder, limits: OutcomeLimits): void {
+  const UploadLimits = builder.objectRef<OutcomeLimits>('UploadLimits').implement({
+    description: 'What `uploadVideoCover` accepts, so a client can check before sending.',
+    fields: (t) => ({
+      maxFileSize: t.int({ description: 'Largest file, in bytes.', resolve: (l) => l.maxFileSize }),
+      maxFileNameLength: t.int({
+        description: 'Longest file name without its extension, in characters.',
+        resolve: () => MAX_FILE_NAME_LENGTH,
+      }),
+      fileExtensions: t.stringList({
+        description: 'Accepted extensions, lower-case, without the dot (API 3.0 takes only gif, jpeg, jpg and png).',
+        resolve: (l) => [...l.fileExtensions],
+      }),
     }),
-    fileExtensions: t.stringList({
-      description: 'Accepted extensions, lower-case, without the dot (API 3.0 takes only gif, jpeg, jpg and png).',
-      resolve: (_limits, _args, ctx) => [...ctx.covers.fileExtensions],
-    }),
-  }),
-});
-
-builder.queryField('uploadLimits', (t) =>
-  t.field({ description: 'What `uploadVideoCover` accepts.', type: UploadLimits, resolve: () => ({}) }),
-);
+  });
+  builder.queryField('uploadLimits', (t) =>
+    t.field({ description: 'What `uploadVideoCover` accepts.', type: UploadLimits, resolve: () => limits }),
+  );
+}

@@ -9,9 +9,11 @@ export interface CoverFileName {
   fileType: ImageExtension;
 }
 
+/** The name's parts, or why it is refused: the facts of an outcome (see outcomes.ts). */
 export type FileNameCheck =
   | ({ ok: true } & CoverFileName)
-  | { ok: false; reason: 'INVALID_FILE_NAME' | 'UNSUPPORTED_FILE_TYPE'; message: string };
+  | { ok: false; reason: 'INVALID_FILE_NAME'; problem: string }
+  | { ok: false; reason: 'UNSUPPORTED_FILE_TYPE'; extension: string };
 
 /** Characters no file name may hold: C0 controls and DEL (NUL, CR, LF, …). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
@@ -23,23 +25,15 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
  */
 export function splitFileName(raw: string, accepted: readonly ImageExtension[] = IMAGE_EXTENSIONS): FileNameCheck {
   const base = raw.slice(Math.max(raw.lastIndexOf('/'), raw.lastIndexOf('\\')) + 1);
-  if (CONTROL_CHARS.test(base)) {
-    return { ok: false, reason: 'INVALID_FILE_NAME', message: 'The file name contains a control character.' };
-  }
+  if (CONTROL_CHARS.test(base))
+    return { ok: false, reason: 'INVALID_FILE_NAME', problem: 'contains a control character' };
   const dot = base.lastIndexOf('.');
   const stem = dot === -1 ? base : base.slice(0, dot);
   const extension = dot === -1 ? '' : base.slice(dot + 1).toLowerCase();
   const problem = fileNameProblem(stem);
-  if (problem !== undefined) {
-    return { ok: false, reason: 'INVALID_FILE_NAME', message: `The file name without its extension ${problem}.` };
-  }
-  if (!isImageExtension(extension) || !accepted.includes(extension)) {
-    const shown = extension === '' ? 'no extension' : `the extension ".${[...extension].slice(0, 16).join('')}"`;
-    return {
-      ok: false,
-      reason: 'UNSUPPORTED_FILE_TYPE',
-      message: `The file has ${shown}; a cover must be one of ${accepted.map((e) => `.${e}`).join(', ')}.`,
-    };
-  }
+  if (problem !== undefined)
+    return { ok: false, reason: 'INVALID_FILE_NAME', problem: `without its extension ${problem}` };
+  if (!isImageExtension(extension) || !accepted.includes(extension))
+    return { ok: false, reason: 'UNSUPPORTED_FILE_TYPE', extension };
   return { ok: true, fileName: stem, fileType: extension };
 }

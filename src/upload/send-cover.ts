@@ -3,21 +3,18 @@ import type { ClaimOutcome, ClaimedAnswer, UploadClaims } from '../ledger/upload
 import type { SmallFileUploadResult, VodClient } from '../vod/client.js';
 import { VodTransportError } from '../vod/errors.js';
 import { ConcurrencyGate } from './concurrency-gate.js';
+import type { Outcomes } from './outcomes.js';
 import { SingleFlight } from './single-flight.js';
-import { IDEMPOTENCY_KEY_TTL_MS } from '../ledger/cover-store.js';
-import { GATEWAY_CODES, type UploadCoverResult } from './upload-result.js';
+import type { UploadCoverResult } from './upload-result.js';
 
-const LEDGER_UNREACHABLE: UploadCoverResult = {
-  ok: false,
-  code: GATEWAY_CODES.LEDGER_UNAVAILABLE,
-  message: 'The shared cover ledger cannot be reached; nothing was sent to VOD. Try again shortly.',
-  canRetry: true,
-  reason: 'LEDGER_UNAVAILABLE',
-};
+/** The defaults of the cap on VOD calls. */
+export const CONCURRENCY_DEFAULTS = { maxConcurrentVodCalls: 64, vodQueueTimeoutMs: 2000 } as const;
 
 /** Options of {@link createCoverSender}. */
 export interface CoverSenderOptions {
   vod: VodClient;
+  /** The outcome vocabulary its answers are made of (the uploader's). */
+  outcomes: Outcomes;
   /** Where successful uploads are recorded. */
   ledger?: CoverStore;
   /** Told when a success could not be recorded (the upload itself stands). @default console.error */
@@ -81,12 +78,13 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
     vod,
     ledger,
     onLedgerError = (error: unknown) => console.error('cover ledger: a successful upload was not recorded:', error),
-    maxConcurrentVodCalls = 64,
-    vodQueueTimeoutMs = 2000,
+    maxConcurrentVodCalls = CONCURRENCY_DEFAULTS.maxConcurrentVodCalls,
+    vodQueueTimeoutMs = CONCURRENCY_DEFAULTS.vodQueueTimeoutMs,
     onJoin,
     onVodCall,
     claims,
     onClaimError,
+    outcomes,
   } = options;
   const gate = new ConcurrencyGate(maxConcurrentVodCalls, vodQueueTimeoutMs);
   const flights = new SingleFlight<{ result: UploadCoverResult; keptKey?: string }>();
@@ -96,17 +94,7 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
     cover: CheckedCover,
     idempotencyKey: string | undefined,
   ): Promise<ClaimedAnswer<UploadCoverResult>> {
-    if (!(await gate.enter())) {
-      return {
-        result: {
-          ok: false,
-          code: GATEWAY_CODES.GATEWAY_BUSY,
-          message: `Too many uploads are on their way to VOD (${maxConcurrentVodCalls}); try again shortly.`,
-          canRetry: true,
-          reason: 'VOD_UNAVAILABLE',
-        },
-      };
-    }
+    if (!(await gate.enter())) return { result: outcomes.error('VOD_UNAVAILABLE', 'busy') };
     let answer: SmallFileUploadResult;
     const started = performance.now();
     try {
@@ -114,16 +102,8 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
     } catch (error) {
       if (!(error instanceof VodTransportError)) throw error;
       onVodCall?.({ result: error.code, durationMs: performance.now() - started, attempts: error.attempts });
-      return {
-        result: {
-          ok: false,
-          code: GATEWAY_CODES[error.code as keyof typeof GATEWAY_CODES] ?? GATEWAY_CODES.VOD_CONNECTION,
-          message: `VOD could not be reached: ${error.message}.`,
-          canRetry: error.canRetry,
-          reason: 'VOD_UNAVAILABLE',
-          attempts: error.attempts,
-        },
-      };
+      const transport = { code: error.code, message: error.message, canRetry: error.canRetry };
+      return { result: { ...outcomes.error('VOD_UNAVAILABLE', 'transport', { transport }), attempts: error.attempts } };
     } finally {
       gate.leave();
     }
@@ -160,29 +140,16 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
         },
       };
     }
-    const detail = [answer.message, answer.codeDesc].filter(Boolean).join(' / ') || 'no message';
-    const vodErrorCode = answer.vodErrorCode === undefined ? {} : { vodErrorCode: answer.vodErrorCode };
-    return {
-      result: answer.canRetry
-        ? {
-            ok: false,
-            code: answer.code,
-            message: `VOD failed for now (${detail}).`,
-            canRetry: true,
-            reason: 'VOD_UNAVAILABLE',
-            ...vodErrorCode,
-            attempts,
-          }
-        : {
-            ok: false,
-            code: answer.code,
-            message: `VOD rejected the cover (${detail}).`,
-            canRetry: false,
-            reason: 'VOD_REJECTED',
-            ...vodErrorCode,
-            attempts,
-          },
+    const vodRefusal = {
+      code: answer.code,
+      message: answer.message,
+      codeDesc: answer.codeDesc,
+      ...(answer.vodErrorCode === undefined ? {} : { vodErrorCode: answer.vodErrorCode }),
     };
+    const result = answer.canRetry
+      ? outcomes.error('VOD_UNAVAILABLE', 'answer', { vod: vodRefusal })
+      : outcomes.error('VOD_REJECTED', 'answer', { vod: vodRefusal });
+    return { result: { ...result, attempts } };
   }
 
   /**
@@ -200,7 +167,7 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
         outcome = await claims.runOnce(cover.videoFileId, cover.sha1, () => callVod(cover, idempotencyKey));
       } catch (error) {
         onClaimError?.(error);
-        return { result: LEDGER_UNREACHABLE };
+        return { result: outcomes.error('LEDGER_UNAVAILABLE', 'unreachable') };
       }
     } else {
       const { result, record } = await callVod(cover, idempotencyKey);
@@ -220,17 +187,11 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
       kept = await ledger?.answerFor?.(idempotencyKey);
     } catch (error) {
       onClaimError?.(error);
-      return LEDGER_UNREACHABLE;
+      return outcomes.error('LEDGER_UNAVAILABLE', 'unreachable');
     }
     if (!kept) return undefined;
     if (kept.videoFileId === cover.videoFileId && kept.sha1 === cover.sha1) return kept.result as UploadCoverResult;
-    return {
-      ok: false,
-      code: GATEWAY_CODES.IDEMPOTENCY_KEY_REUSED,
-      message: `The Idempotency-Key was sent with another upload (another video or other bytes) in the last ${IDEMPOTENCY_KEY_TTL_MS / 3_600_000} hours; a new upload needs a new key.`,
-      canRetry: false,
-      reason: 'IDEMPOTENCY_KEY_REUSED',
-    };
+    return outcomes.error('IDEMPOTENCY_KEY_REUSED', 'reused');
   }
 
   return {

@@ -1,16 +1,36 @@
-import { MAX_FILE_SIZE, isValidVideoFileId } from '../vod/protocol.js';
-import { splitFileName } from './file-name.js';
-import { IMAGE_EXTENSIONS, kindOfExtension, type ImageExtension } from './image-type.js';
-import { createBufferPool } from './buffer-pool.js';
-import { readUpload } from './read-upload.js';
-import { createCoverSender, type CoverSenderOptions } from './send-cover.js';
-import { GATEWAY_CODES, UPLOAD_ERROR_REASONS, localError, type UploadCoverResult } from './upload-result.js';
 import type { UploadRefusal } from '../auth/upload-policy.js';
 import type { UploadRequest } from '../http/upload-request.js';
+import { IDEMPOTENCY_KEY_TTL_MS } from '../ledger/cover-store.js';
+import { MAX_FILE_SIZE, isValidVideoFileId } from '../vod/protocol.js';
+import { createBufferPool } from './buffer-pool.js';
+import { splitFileName } from './file-name.js';
+import { IMAGE_EXTENSIONS, kindOfExtension, type ImageExtension } from './image-type.js';
+import { createOutcomes, type OutcomeLimits, type Outcomes, type UploadCoverError } from './outcomes.js';
+import { readUpload } from './read-upload.js';
+import { CONCURRENCY_DEFAULTS, createCoverSender, type CoverSenderOptions } from './send-cover.js';
+import type { UploadCoverResult } from './upload-result.js';
 import { discardUpload, openUpload, type OpenedUpload, type UploadValue } from './upload-value.js';
 
+/** The defaults of the upload's own limits (the VOD side's are the sender's). */
+export const UPLOAD_DEFAULTS = {
+  maxFileSize: MAX_FILE_SIZE,
+  uploadDeadlineMs: 60_000,
+  fileExtensions: IMAGE_EXTENSIONS,
+  /** Two 100,000-byte fields (`operations`, `map`) and 64 KiB of part headers and boundaries. */
+  maxRequestOverhead: 2 * 100_000 + 64 * 1024,
+} as const;
+
+/** The limits the outcome vocabulary is built from when nothing is configured (`schema.graphql`'s). */
+export const DEFAULT_LIMITS: OutcomeLimits = {
+  maxFileSize: UPLOAD_DEFAULTS.maxFileSize,
+  fileExtensions: UPLOAD_DEFAULTS.fileExtensions,
+  uploadDeadlineMs: UPLOAD_DEFAULTS.uploadDeadlineMs,
+  maxConcurrentVodCalls: CONCURRENCY_DEFAULTS.maxConcurrentVodCalls,
+  idempotencyKeyTtlMs: IDEMPOTENCY_KEY_TTL_MS,
+};
+
 /** Options of {@link createCoverUploader}; the VOD side's are those of `createCoverSender`. */
-export interface CoverUploaderOptions extends CoverSenderOptions {
+export interface CoverUploaderOptions extends Omit<CoverSenderOptions, 'outcomes'> {
   /**
    * Longest time from the start of an upload to its last byte, in ms: a client still sending
    * then is cut off (UPLOAD_ABORTED, canRetry) and its connection closed.
@@ -75,8 +95,8 @@ export interface UploadCoverInput {
 export interface CoverUploader {
   /** Validates, reads and sends one cover; every expected failure is the error member. */
   upload(input: UploadCoverInput): Promise<UploadCoverResult>;
-  /** The extensions it accepts (`uploadLimits.fileExtensions`). */
-  readonly fileExtensions: readonly ImageExtension[];
+  /** Its outcome vocabulary, with the limits it applies (`uploadLimits`, the schema's descriptions). */
+  readonly outcomes: Outcomes;
 }
 
 /**
@@ -85,14 +105,22 @@ export interface CoverUploader {
  */
 export function createCoverUploader(options: CoverUploaderOptions): CoverUploader {
   const {
-    maxFileSize = MAX_FILE_SIZE,
-    maxRequestOverhead = 2 * 100_000 + 64 * 1024,
-    uploadDeadlineMs = 60_000,
+    maxFileSize = UPLOAD_DEFAULTS.maxFileSize,
+    maxRequestOverhead = UPLOAD_DEFAULTS.maxRequestOverhead,
+    uploadDeadlineMs = UPLOAD_DEFAULTS.uploadDeadlineMs,
+    fileExtensions = UPLOAD_DEFAULTS.fileExtensions,
     onUploadDone,
     onUploadStart,
-    fileExtensions = IMAGE_EXTENSIONS,
   } = options;
-  const sender = createCoverSender(options);
+  const outcomes = createOutcomes({
+    maxFileSize,
+    fileExtensions,
+    uploadDeadlineMs,
+    maxConcurrentVodCalls: options.maxConcurrentVodCalls ?? CONCURRENCY_DEFAULTS.maxConcurrentVodCalls,
+    idempotencyKeyTtlMs: options.ledger?.idempotencyKeyTtlMs ?? IDEMPOTENCY_KEY_TTL_MS,
+  });
+  const sender = createCoverSender({ ...options, outcomes });
+  const fail = outcomes.error;
   // Files are read into reused buffers (see buffer-pool.ts).
   const buffers = createBufferPool({ maxBufferSize: maxFileSize });
 
@@ -121,7 +149,6 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     });
     return result;
   }
-  const tooLarge = () => localError('FILE_TOO_LARGE', `The file is larger than ${maxFileSize} bytes.`);
 
   async function uploadOnce(
     { videoFileId, file, request, authorize, idempotencyKey }: UploadCoverInput,
@@ -132,12 +159,12 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     const requestSize = request?.declaredSize;
     if (!isValidVideoFileId(videoFileId)) {
       stopReadingRequest();
-      return localError('INVALID_FILE_ID', UPLOAD_ERROR_REASONS.INVALID_FILE_ID);
+      return fail('INVALID_FILE_ID', 'rule');
     }
     const refusal = await authorize?.(videoFileId);
     if (refusal) {
       stopReadingRequest();
-      return { ok: false, code: GATEWAY_CODES.FORBIDDEN, reason: 'FORBIDDEN', ...refusal };
+      return forbidden(refusal);
     }
     let opened: OpenedUpload;
     try {
@@ -145,23 +172,25 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     } catch (error) {
       if (deadline.aborted) {
         stopReadingRequest();
-        return localError('UPLOAD_ABORTED', `The file did not arrive within ${uploadDeadlineMs} ms.`);
+        return fail('UPLOAD_ABORTED', 'file-deadline');
       }
-      if (request?.stopped.aborted) return NOT_READ_ANY_FURTHER;
+      if (request?.stopped.aborted) return fail('UPLOAD_ABORTED', 'not-read-further');
       return partMissing(error);
     }
     const name = splitFileName(opened.filename, fileExtensions);
     if (!name.ok) {
       stopReadingRequest();
       discardUpload(opened);
-      return localError(name.reason, name.message);
+      return name.reason === 'INVALID_FILE_NAME'
+        ? fail('INVALID_FILE_NAME', 'rule', { problem: name.problem })
+        : fail('UNSUPPORTED_FILE_TYPE', 'extension', { extension: name.extension });
     }
     // Known before reading: a File's size, or at least what a request's length leaves for the file.
     const smallestPossible = opened.size ?? (requestSize === undefined ? 0 : requestSize - maxRequestOverhead);
     if (smallestPossible > maxFileSize) {
       stopReadingRequest();
       discardUpload(opened);
-      return tooLarge();
+      return fail('FILE_TOO_LARGE', 'size');
     }
     const expectedKind = kindOfExtension(name.fileType);
     const read = await readUpload(opened.stream, {
@@ -176,18 +205,19 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
       if (read.reason !== 'EMPTY_FILE') stopReadingRequest();
       switch (read.reason) {
         case 'FILE_TOO_LARGE':
-          return tooLarge();
+          return fail('FILE_TOO_LARGE', 'size');
         case 'EMPTY_FILE':
-          return localError('EMPTY_FILE', 'The file is empty.');
+          return fail('EMPTY_FILE', 'empty');
         case 'CONTENT_MISMATCH':
-          return localError(
-            'CONTENT_MISMATCH',
-            `The file is named .${name.fileType} but its bytes are ${read.detectedKind ? `a ${read.detectedKind} image` : `not a ${expectedKind} image`}.`,
-          );
+          return fail('CONTENT_MISMATCH', 'bytes', {
+            extension: name.fileType,
+            expectedKind,
+            ...(read.detectedKind ? { detectedKind: read.detectedKind } : {}),
+          });
         case 'UPLOAD_ABORTED':
-          return localError('UPLOAD_ABORTED', 'The upload stopped before the whole file arrived.');
+          return fail('UPLOAD_ABORTED', 'cut-short');
         case 'DEADLINE':
-          return localError('UPLOAD_ABORTED', `The file did not arrive within ${uploadDeadlineMs} ms.`);
+          return fail('UPLOAD_ABORTED', 'file-deadline');
       }
     }
     facts.size = read.size;
@@ -195,9 +225,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     try {
       // A part after the file may still make the request unacceptable (an undeclared extra file).
       if (request && !(await untilAborted(request.bodyAccepted, deadline).catch(() => false))) {
-        return deadline.aborted
-          ? localError('UPLOAD_ABORTED', `The request did not end within ${uploadDeadlineMs} ms.`)
-          : REQUEST_REFUSED;
+        return fail('UPLOAD_ABORTED', deadline.aborted ? 'request-deadline' : 'refused-after-part');
       }
       return await sender.send(
         {
@@ -216,7 +244,26 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     }
   }
 
-  return { upload, fileExtensions };
+  /**
+   * Why the file part never came. graphql-upload-minimal rejects with status 400 when the request
+   * names a part it does not hold, 499 when the client went away; busboy's own errors say
+   * "Unexpected end of form" for a body cut short, anything else for one it cannot read. Only a
+   * request cut short is worth sending again.
+   */
+  function partMissing(error: unknown): UploadCoverError {
+    const { status, message = '' } = error as { status?: unknown; message?: string };
+    if (status === 499 || /unexpected end/i.test(message)) return fail('UPLOAD_ABORTED', 'ended-before-part');
+    if (status === 400) return fail('UPLOAD_ABORTED', 'no-file-part');
+    return fail('UPLOAD_ABORTED', 'unreadable', message ? { detail: message } : {});
+  }
+
+  function forbidden(refusal: UploadRefusal): UploadCoverError {
+    if (refusal.why === 'scope') return fail('FORBIDDEN', 'scope', { scope: refusal.scope });
+    if (refusal.why === 'rule') return fail('FORBIDDEN', 'rule', { videoFileId: refusal.videoFileId });
+    return fail('FORBIDDEN', 'rule-failed');
+  }
+
+  return { upload, outcomes };
 }
 
 interface Facts {
@@ -224,39 +271,6 @@ interface Facts {
   size?: number;
   sha1?: string;
 }
-
-/**
- * Why the file part never came. graphql-upload-minimal rejects with status 400 when the request
- * names a part it does not hold, 499 when the client went away; busboy's own errors say
- * "Unexpected end of form" for a body cut short, anything else for one it cannot read. Only a
- * request cut short is worth sending again.
- */
-function partMissing(error: unknown): UploadCoverResult {
-  const { status, message = '' } = error as { status?: unknown; message?: string };
-  if (status === 499 || /unexpected end/i.test(message)) {
-    return localError('UPLOAD_ABORTED', 'The request ended before the file part arrived.');
-  }
-  const why =
-    status === 400
-      ? 'holds no file part for the `file` variable'
-      : `is not a multipart body that can be read${message ? ` (${message})` : ''}`;
-  return { ...localError('UPLOAD_ABORTED', `The request ${why}.`), canRetry: false };
-}
-
-const NOT_READ_ANY_FURTHER: UploadCoverResult = {
-  ...localError(
-    'UPLOAD_ABORTED',
-    'The request is no longer read: an earlier field of it was refused, so this file part never arrives.',
-  ),
-  canRetry: false,
-};
-const REQUEST_REFUSED: UploadCoverResult = {
-  ...localError(
-    'UPLOAD_ABORTED',
-    'The request was refused after the file part (see the HTTP answer), so the cover was not sent.',
-  ),
-  canRetry: false,
-};
 
 /** `promise`, or a rejection as soon as any of the signals aborts. */
 function untilAborted<T>(promise: Promise<T>, ...signals: (AbortSignal | undefined)[]): Promise<T> {

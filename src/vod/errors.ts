@@ -5,9 +5,17 @@
  * Every class has a stable `code` and carries its evidence as properties. None of them ever holds
  * the SecretKey, the signed URL or the request body.
  */
+/** The stable code of each transport failure; the outcome vocabulary gives each a gateway code. */
+export type TransportErrorCode =
+  | 'VOD_TIMEOUT'
+  | 'VOD_CONNECTION'
+  | 'VOD_HTTP_STATUS'
+  | 'VOD_BAD_RESPONSE'
+  | 'VOD_ABORTED';
+
 export abstract class VodTransportError extends Error {
   /** Stable machine-readable code, e.g. `VOD_TIMEOUT`. */
-  abstract readonly code: string;
+  abstract readonly code: TransportErrorCode;
   /** Whether sending the same upload again may succeed. */
   abstract readonly canRetry: boolean;
   /** How many HTTP attempts were made before giving up (set by the client). */

@@ -10,11 +10,11 @@ export type UploadErrorReason =
   | 'CONTENT_MISMATCH'
   /** The file has no bytes. */
   | 'EMPTY_FILE'
-  /** The file is larger than VOD takes for a cover (1,048,576 bytes). */
+  /** The file is larger than 1,048,576 bytes, the largest cover accepted (uploadLimits.maxFileSize). */
   | 'FILE_TOO_LARGE'
   /** The caller may not change this video's cover: its token lacks the scope, or the per-video rule refused. */
   | 'FORBIDDEN'
-  /** The Idempotency-Key was sent with another upload (another video or other bytes) within the last day. */
+  /** The Idempotency-Key was sent with another upload (another video or other bytes) within the last 24 hours. */
   | 'IDEMPOTENCY_KEY_REUSED'
   /** The video fileId is not 1–64 characters of 0-9, A-Z, a-z, "_" or "-". */
   | 'INVALID_FILE_ID'
@@ -26,7 +26,7 @@ export type UploadErrorReason =
   | 'UNSUPPORTED_FILE_TYPE'
   /** The upload stopped before the whole file arrived. */
   | 'UPLOAD_ABORTED'
-  /** VOD refused the cover; `code` is VOD's own. */
+  /** VOD refused the cover; `code` is VOD's own (legacy) or its error class's (API 3.0, with vodErrorCode). */
   | 'VOD_REJECTED'
   /** VOD did not answer usefully (timeout, connection, HTTP error, unreadable answer, or a passing fault after retries). */
   | 'VOD_UNAVAILABLE';

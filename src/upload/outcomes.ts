@@ -1,0 +1,425 @@
+/**
+ * The outcome vocabulary: every way an upload can fail, one entry per reason (the schema's
+ * `UploadErrorReason`). Each entry gives its cases: for each, the code (or where it comes from:
+ * VOD's answer, a transport failure, an API 3.0 error class), the `canRetry` rule, when it
+ * happens, and the message, with the texts built from the configured limits and the protocol's
+ * constants. The rest of the upload path names a reason and a case, with the facts the message
+ * needs; the schema's descriptions and the README's error table are rendered from here too.
+ */
+import { API3_ERROR_CLASSES, API3_OTHER_ERROR } from '../vod/api3-protocol.js';
+import type { TransportErrorCode } from '../vod/errors.js';
+import { FORBIDDEN_FILE_NAME_CHARS, MAX_FILE_NAME_LENGTH, VIDEO_FILE_ID_RULE, VodCode } from '../vod/protocol.js';
+import type { ImageKind } from './image-type.js';
+
+/** The configured limits the texts follow. */
+export interface OutcomeLimits {
+  /** Largest cover accepted, in bytes. */
+  maxFileSize: number;
+  /** Extensions accepted, for the API in use. */
+  fileExtensions: readonly string[];
+  /** Longest time an upload may take to arrive, in ms. */
+  uploadDeadlineMs: number;
+  /** Most VOD calls in flight at once. */
+  maxConcurrentVodCalls: number;
+  /** How long an Idempotency-Key's answer is kept, in ms. */
+  idempotencyKeyTtlMs: number;
+}
+
+/** Codes of failures that never got a VOD answer: the gateway's own, below VOD's range. */
+export const GATEWAY_CODES = {
+  /** Too many uploads were already on their way to VOD; this one waited its bounded while. */
+  GATEWAY_BUSY: -20006,
+  /** The caller may not change this video's cover (scope or per-video rule); the file was not read. */
+  FORBIDDEN: -20007,
+  /** The shared ledger (replicas' single-flight) could not be reached; VOD was not called. */
+  LEDGER_UNAVAILABLE: -20008,
+  /** The Idempotency-Key was used for another upload; VOD was not called. */
+  IDEMPOTENCY_KEY_REUSED: -20009,
+} as const;
+
+/**
+ * The code of each transport failure (no VOD answer), and when it happens. A `Record` over the
+ * errors' literal codes: a new error class without a gateway code does not type-check.
+ */
+export const TRANSPORT_FAILURES: Readonly<
+  Record<TransportErrorCode, { code: number; canRetry: string; when: string }>
+> = {
+  VOD_TIMEOUT: { code: -20001, canRetry: 'true', when: 'no VOD answer in time' },
+  VOD_CONNECTION: { code: -20002, canRetry: 'true', when: 'the connection to VOD failed or dropped' },
+  VOD_HTTP_STATUS: {
+    code: -20003,
+    canRetry: 'true for 5xx/408/429, else false',
+    when: 'VOD answered an HTTP status other than 200',
+  },
+  VOD_BAD_RESPONSE: { code: -20004, canRetry: 'true', when: 'VOD answered with a body that is not its JSON' },
+  VOD_ABORTED: { code: -20005, canRetry: 'true', when: 'the VOD call was aborted before it ended' },
+};
+
+/** What VOD answered when it refused a cover (legacy: its own code; API 3.0: its class's code and its code string). */
+export interface VodRefusal {
+  code: number;
+  message: string;
+  codeDesc: string;
+  vodErrorCode?: string;
+}
+
+/** The facts a case's message may need. */
+export interface OutcomeFacts {
+  /** INVALID_FILE_NAME: what is wrong with the name. */
+  problem?: string;
+  /** UNSUPPORTED_FILE_TYPE, CONTENT_MISMATCH: the extension the file was named with ('' for none). */
+  extension?: string;
+  /** CONTENT_MISMATCH: what the extension promises, and what the first bytes are (if any image kind of ours). */
+  expectedKind?: ImageKind;
+  detectedKind?: ImageKind;
+  /** UPLOAD_ABORTED: a parser's words on an unreadable body. */
+  detail?: string;
+  /** FORBIDDEN: the scope the token lacks; the video. */
+  scope?: string;
+  videoFileId?: string;
+  /** VOD_REJECTED, VOD_UNAVAILABLE: VOD's answer. */
+  vod?: VodRefusal;
+  /** VOD_UNAVAILABLE: the transport failure. */
+  transport?: { code: TransportErrorCode; message: string; canRetry: boolean };
+}
+
+/** One way a reason happens. `code` and `canRetry` are fixed, or come from VOD's answer or the transport failure. */
+interface Case {
+  code: number | 'vod' | 'transport';
+  canRetry: boolean | 'transport';
+  /** For the README's table. */
+  when: (limits: OutcomeLimits) => string;
+  message: (facts: OutcomeFacts, limits: OutcomeLimits) => string;
+}
+
+interface Entry {
+  /** The enum value's description in the schema. */
+  description: (limits: OutcomeLimits) => string;
+  cases: Record<string, Case>;
+}
+
+const bytes = (n: number) => `${n.toLocaleString('en-US')} bytes`;
+const fixed = (text: string) => () => text;
+const vodDetail = (facts: OutcomeFacts) =>
+  [facts.vod?.message, facts.vod?.codeDesc].filter(Boolean).join(' / ') || 'no message';
+const whoseCode = (facts: OutcomeFacts): number => facts.vod?.code ?? 0;
+
+/** The vocabulary: reason → its cases, in the schema's (and the README's) order. */
+const VOCABULARY = {
+  FILE_TOO_LARGE: {
+    description: (l) =>
+      `The file is larger than ${bytes(l.maxFileSize)}, the largest cover accepted (uploadLimits.maxFileSize).`,
+    cases: {
+      size: {
+        code: VodCode.PACKET_SIZE,
+        canRetry: false,
+        when: (l) => `more than ${bytes(l.maxFileSize)} (reading stops right there)`,
+        message: (_f, l) => `The file is larger than ${l.maxFileSize} bytes.`,
+      },
+    },
+  },
+  EMPTY_FILE: {
+    description: () => 'The file has no bytes.',
+    cases: {
+      empty: {
+        code: VodCode.PACKET_SIZE,
+        canRetry: false,
+        when: fixed('zero bytes'),
+        message: () => 'The file is empty.',
+      },
+    },
+  },
+  INVALID_FILE_NAME: {
+    description: () =>
+      `The file name breaks VOD rules: at most ${MAX_FILE_NAME_LENGTH} characters without the extension, none of ${FORBIDDEN_FILE_NAME_CHARS.join(' ')} or control characters.`,
+    cases: {
+      rule: {
+        code: VodCode.PROTOCOL_PARAMS,
+        canRetry: false,
+        when: fixed("the name breaks VOD's rules"),
+        message: (f) => `The file name ${f.problem ?? 'breaks the rules'}.`,
+      },
+    },
+  },
+  UNSUPPORTED_FILE_TYPE: {
+    description: (l) => `The file extension is not one of ${l.fileExtensions.join(', ')}.`,
+    cases: {
+      extension: {
+        code: VodCode.PROTOCOL_PARAMS,
+        canRetry: false,
+        when: fixed('no extension, or not an accepted one'),
+        message: (f, l) => {
+          const shown = !f.extension ? 'no extension' : `the extension ".${[...f.extension].slice(0, 16).join('')}"`;
+          return `The file has ${shown}; a cover must be one of ${l.fileExtensions.map((e) => `.${e}`).join(', ')}.`;
+        },
+      },
+    },
+  },
+  CONTENT_MISMATCH: {
+    description: () => "The file's bytes are not an image of the type its extension names.",
+    cases: {
+      bytes: {
+        code: VodCode.PROTOCOL_PARAMS,
+        canRetry: false,
+        when: fixed('the bytes are not the image the extension names'),
+        message: (f) =>
+          `The file is named .${f.extension} but its bytes are ${f.detectedKind ? `a ${f.detectedKind} image` : `not a ${f.expectedKind} image`}.`,
+      },
+    },
+  },
+  INVALID_FILE_ID: {
+    description: () => `The video fileId is not ${VIDEO_FILE_ID_RULE}.`,
+    cases: {
+      rule: {
+        code: VodCode.PROTOCOL_PARAMS,
+        canRetry: false,
+        when: fixed('the video fileId breaks the rule above'),
+        message: () => `The video fileId is not ${VIDEO_FILE_ID_RULE}.`,
+      },
+    },
+  },
+  UPLOAD_ABORTED: {
+    description: () => 'The upload stopped before the whole file arrived.',
+    cases: {
+      'cut-short': {
+        code: VodCode.PACKET_SIZE,
+        canRetry: true,
+        when: fixed('the body ended before the whole file arrived'),
+        message: () => 'The upload stopped before the whole file arrived.',
+      },
+      'file-deadline': {
+        code: VodCode.PACKET_SIZE,
+        canRetry: true,
+        when: (l) => `the file did not arrive within uploadDeadlineMs (${l.uploadDeadlineMs} ms)`,
+        message: (_f, l) => `The file did not arrive within ${l.uploadDeadlineMs} ms.`,
+      },
+      'request-deadline': {
+        code: VodCode.PACKET_SIZE,
+        canRetry: true,
+        when: (l) => `the request after the file did not end within uploadDeadlineMs (${l.uploadDeadlineMs} ms)`,
+        message: (_f, l) => `The request did not end within ${l.uploadDeadlineMs} ms.`,
+      },
+      'ended-before-part': {
+        code: VodCode.PACKET_SIZE,
+        canRetry: true,
+        when: fixed('the request ended before the file part arrived'),
+        message: () => 'The request ended before the file part arrived.',
+      },
+      'no-file-part': {
+        code: VodCode.PACKET_SIZE,
+        canRetry: false,
+        when: fixed('the request holds no file part for the variable'),
+        message: () => 'The request holds no file part for the `file` variable.',
+      },
+      unreadable: {
+        code: VodCode.PACKET_SIZE,
+        canRetry: false,
+        when: fixed('the multipart body cannot be read'),
+        message: (f) => `The request is not a multipart body that can be read${f.detail ? ` (${f.detail})` : ''}.`,
+      },
+      'not-read-further': {
+        code: VodCode.PACKET_SIZE,
+        canRetry: false,
+        when: fixed('an earlier field of the request was refused, so this file part never arrives'),
+        message: () =>
+          'The request is no longer read: an earlier field of it was refused, so this file part never arrives.',
+      },
+      'refused-after-part': {
+        code: VodCode.PACKET_SIZE,
+        canRetry: false,
+        when: fixed('the request was refused after the file part (an undeclared extra file)'),
+        message: () => 'The request was refused after the file part (see the HTTP answer), so the cover was not sent.',
+      },
+    },
+  },
+  VOD_REJECTED: {
+    description: () =>
+      "VOD refused the cover; `code` is VOD's own (legacy) or its error class's (API 3.0, with vodErrorCode).",
+    cases: {
+      answer: {
+        code: 'vod',
+        canRetry: false,
+        when: fixed('VOD answered with `canRetry: 0`'),
+        message: (f) => `VOD rejected the cover (${vodDetail(f)}).`,
+      },
+    },
+  },
+  VOD_UNAVAILABLE: {
+    description: () =>
+      'VOD did not answer usefully (timeout, connection, HTTP error, unreadable answer, or a passing fault after retries).',
+    cases: {
+      answer: {
+        code: 'vod',
+        canRetry: true,
+        when: fixed('VOD answered with `canRetry: 1`, on every attempt'),
+        message: (f) => `VOD failed for now (${vodDetail(f)}).`,
+      },
+      transport: {
+        code: 'transport',
+        canRetry: 'transport',
+        when: fixed('no VOD answer (see the transport codes)'),
+        message: (f) => `VOD could not be reached: ${f.transport?.message ?? 'no answer'}.`,
+      },
+      busy: {
+        code: GATEWAY_CODES.GATEWAY_BUSY,
+        canRetry: true,
+        when: (l) => `too many uploads already on their way to VOD (${l.maxConcurrentVodCalls}, after a bounded wait)`,
+        message: (_f, l) => `Too many uploads are on their way to VOD (${l.maxConcurrentVodCalls}); try again shortly.`,
+      },
+    },
+  },
+  LEDGER_UNAVAILABLE: {
+    description: () => 'The shared cover ledger (PostgreSQL) could not be reached, so the upload was not sent to VOD.',
+    cases: {
+      unreachable: {
+        code: GATEWAY_CODES.LEDGER_UNAVAILABLE,
+        canRetry: true,
+        when: fixed(
+          'the shared PostgreSQL ledger does not answer; nothing was sent to VOD (see "Running several replicas")',
+        ),
+        message: () => 'The shared cover ledger cannot be reached; nothing was sent to VOD. Try again shortly.',
+      },
+    },
+  },
+  FORBIDDEN: {
+    description: () =>
+      "The caller may not change this video's cover: its token lacks the scope, or the per-video rule refused.",
+    cases: {
+      scope: {
+        code: GATEWAY_CODES.FORBIDDEN,
+        canRetry: false,
+        when: fixed('the token lacks the upload scope; the file is not read (see "Who may call")'),
+        message: (f) => `The token does not grant the scope ${f.scope}, which changing a cover needs.`,
+      },
+      rule: {
+        code: GATEWAY_CODES.FORBIDDEN,
+        canRetry: false,
+        when: fixed('the per-video rule (authorizeUpload) said no; the file is not read'),
+        message: (f) => `You may not change the cover of video ${f.videoFileId}.`,
+      },
+      'rule-failed': {
+        code: GATEWAY_CODES.FORBIDDEN,
+        canRetry: true,
+        when: fixed('the per-video rule threw (logged); the file is not read'),
+        message: () => 'The authorization check failed; try again.',
+      },
+    },
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    description: (l) =>
+      `The Idempotency-Key was sent with another upload (another video or other bytes) within the last ${hours(l.idempotencyKeyTtlMs)}.`,
+    cases: {
+      reused: {
+        code: GATEWAY_CODES.IDEMPOTENCY_KEY_REUSED,
+        canRetry: false,
+        when: (l) =>
+          `the request's Idempotency-Key came with another upload (another video or other bytes) within ${hours(l.idempotencyKeyTtlMs)}; VOD is not called`,
+        message: (_f, l) =>
+          `The Idempotency-Key was sent with another upload (another video or other bytes) in the last ${hours(l.idempotencyKeyTtlMs)}; a new upload needs a new key.`,
+      },
+    },
+  },
+} as const satisfies Record<string, Entry>;
+
+/** A time to live in words: whole hours, whole minutes, else seconds. */
+function hours(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} hours`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} minutes`;
+  return `${ms / 1000} s`;
+}
+
+/** Why an upload failed: the `UploadErrorReason` enum of the schema. */
+export type UploadErrorReason = keyof typeof VOCABULARY;
+/** The cases of one reason. */
+export type OutcomeCase<R extends UploadErrorReason> = keyof (typeof VOCABULARY)[R]['cases'] & string;
+export const UPLOAD_ERROR_REASONS = Object.keys(VOCABULARY) as UploadErrorReason[];
+
+/** The error member of the result union. */
+export interface UploadCoverError {
+  ok: false;
+  code: number;
+  message: string;
+  canRetry: boolean;
+  reason: UploadErrorReason;
+  /** API 3.0's error code, when VOD answered with one. */
+  vodErrorCode?: string;
+  /** VOD attempts made, when VOD was called (for logs; not in the schema). */
+  attempts?: number;
+}
+
+/** The vocabulary with its texts built from one gateway's limits. */
+export interface Outcomes {
+  readonly limits: OutcomeLimits;
+  /** The error member of `reason`'s `case`. */
+  error<R extends UploadErrorReason>(reason: R, which: OutcomeCase<R>, facts?: OutcomeFacts): UploadCoverError;
+  /** The cases of a reason. */
+  casesOf<R extends UploadErrorReason>(reason: R): OutcomeCase<R>[];
+  /** The schema's description of each reason. */
+  descriptions(): Record<UploadErrorReason, string>;
+  /** The README's error table: one row per case (transport failures and API 3.0 classes one each). */
+  table(): string;
+}
+
+export function createOutcomes(limits: OutcomeLimits): Outcomes {
+  return {
+    limits,
+    error(reason, which, facts = {}) {
+      const entry = (VOCABULARY[reason].cases as Record<string, Case>)[which]!;
+      const code =
+        entry.code === 'vod'
+          ? whoseCode(facts)
+          : entry.code === 'transport'
+            ? TRANSPORT_FAILURES[facts.transport!.code].code
+            : entry.code;
+      const canRetry = entry.canRetry === 'transport' ? facts.transport!.canRetry : entry.canRetry;
+      return {
+        ok: false,
+        code,
+        message: entry.message(facts, limits),
+        canRetry,
+        reason,
+        ...(facts.vod?.vodErrorCode === undefined ? {} : { vodErrorCode: facts.vod.vodErrorCode }),
+      };
+    },
+    casesOf: (reason) => Object.keys(VOCABULARY[reason].cases) as never,
+    descriptions() {
+      return Object.fromEntries(
+        Object.entries(VOCABULARY).map(([reason, entry]) => [reason, entry.description(limits)]),
+      ) as Record<UploadErrorReason, string>;
+    },
+    table() {
+      const rows: string[] = ['| `reason` | `code` | `canRetry` | when |', '|---|---|---|---|'];
+      const row = (reason: string, code: number | string, canRetry: boolean | string, when: string) =>
+        rows.push(`| \`${reason}\` | ${code} | ${canRetry} | ${when} |`);
+      for (const [reason, entry] of Object.entries(VOCABULARY) as [UploadErrorReason, Entry][]) {
+        for (const c of Object.values(entry.cases)) {
+          if (c.code === 'transport') {
+            for (const failure of Object.values(TRANSPORT_FAILURES))
+              row(reason, failure.code, failure.canRetry, failure.when);
+          } else if (c.code === 'vod') {
+            row(reason, "VOD's own (legacy API)", c.canRetry, c.when(limits));
+            // API 3.0 answers carry their class's code; the class says whether it is retried.
+            const classes = [...API3_ERROR_CLASSES, { prefix: '', ...API3_OTHER_ERROR }].filter(
+              (k) => k.canRetry === c.canRetry,
+            );
+            for (const k of classes) {
+              const which =
+                k.prefix === ''
+                  ? 'any other API 3.0 class (`FailedOperation`, `InvalidAction`, …)'
+                  : `API 3.0 \`${k.prefix}\``;
+              row(
+                reason,
+                k.code,
+                c.canRetry,
+                `${which}${k.canRetry ? ', after its retries' : ''}; \`vodErrorCode\` holds its code`,
+              );
+            }
+          } else {
+            row(reason, c.code, c.canRetry, c.when(limits));
+          }
+        }
+      }
+      return rows.join('\n');
+    },
+  };
+}
