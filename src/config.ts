@@ -16,8 +16,9 @@ import {
   type Reader,
   type VodClientSettings,
 } from './env-settings.js';
-import { DEFAULT_API3_BASE_URL } from './vod/api3-protocol.js';
+import { DEFAULT_API3_BASE_URL } from './vod/api3/protocol.js';
 import { vodBaseUrlProblem } from './vod/base-url.js';
+import type { VodApi } from './vod/vod-api.js';
 import {
   DEFAULT_REGION,
   DEFAULT_VOD_BASE_URL,
@@ -25,7 +26,7 @@ import {
   SIGNATURE_METHODS,
   VOD_PATHS,
   type SignatureMethod,
-} from './vod/protocol.js';
+} from './vod/legacy/protocol.js';
 
 export { ConfigError };
 
@@ -54,9 +55,6 @@ export type VodTarget =
       subAppId?: number;
       token?: string;
     };
-
-/** VOD_API: the seed's SmallFileUpload (`legacy`) or API 3.0's ModifyMediaInfo (`v3`). */
-export type VodApi = 'legacy' | 'v3';
 
 /** The service's configuration, read once from the environment. */
 export interface Config {

@@ -1,6 +1,6 @@
 import type { GatewayOptions } from './gateway.js';
-import type { VodClientOptions } from './vod/client.js';
-import { MAX_FILE_SIZE } from './vod/protocol.js';
+import type { LegacyVodClientOptions } from './vod/legacy/client.js';
+import { MAX_FILE_SIZE } from './vod/cover-rules.js';
 
 /** A configuration value that cannot be used; the message names the variable. */
 export class ConfigError extends Error {
@@ -39,7 +39,7 @@ export type GatewaySettings = Partial<
 
 /** The VOD client options the environment can set, whichever VOD (the embedded emulator too). */
 export type VodClientSettings = Partial<
-  Pick<VodClientOptions, 'connections' | 'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'retry'>
+  Pick<LegacyVodClientOptions, 'connections' | 'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'retry'>
 >;
 
 /** Reads one variable's (non-empty) value, or throws a ConfigError naming the variable. */

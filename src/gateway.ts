@@ -29,11 +29,18 @@ import { assignRequestId } from './http/request-id.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type GatewayMetrics } from './observability/metrics.js';
 import type { UploadEvent } from './upload/upload-cover.js';
-import { createApi3VodClient, type Api3VodClientOptions } from './vod/api3-client.js';
-import { API3_COVER_TYPES } from './vod/api3-protocol.js';
-import { createVodClient, type VodClient, type VodClientOptions } from './vod/client.js';
-import { IMAGE_EXTENSIONS } from './upload/image-type.js';
-import { MAX_FILE_SIZE } from './vod/protocol.js';
+import type { Api3VodClientOptions } from './vod/api3/client.js';
+import type { LegacyVodClientOptions } from './vod/legacy/client.js';
+import {
+  asVodClient,
+  coverTypesOf,
+  createClientFor,
+  isClient,
+  type SmallFileUploadClient,
+  type VodApi,
+} from './vod/vod-api.js';
+import type { VodClient } from './vod/vod-client.js';
+import { MAX_FILE_SIZE } from './vod/cover-rules.js';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -41,13 +48,13 @@ export interface GatewayOptions {
    * A VOD client, or the options to make one (the gateway then owns and closes it): the legacy
    * client's, or with `vodApi: 'v3'` the API 3.0 client's (`subAppId`, no path or signature method).
    */
-  vod: VodClient | VodClientOptions | Api3VodClientOptions;
+  vod: VodClient | SmallFileUploadClient | LegacyVodClientOptions | Api3VodClientOptions;
   /**
    * Which VOD API covers go to: `legacy` (SmallFileUpload, the seed's protocol) or `v3` (API 3.0's
    * ModifyMediaInfo with CoverData; webp and bmp are then refused before the call).
    * @default 'legacy'
    */
-  vodApi?: 'legacy' | 'v3';
+  vodApi?: VodApi;
   /**
    * The cover ledger, or the SQLite file to keep it in (the gateway then owns and closes it). A
    * PostgreSQL ledger (`openPostgresCoverStore`) also gives replicas one VOD call per upload.
@@ -271,12 +278,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     introspection = process.env['NODE_ENV'] !== 'production',
   } = options;
   const vodApi = options.vodApi ?? 'legacy';
-  const ownsVod = !isVodClient(options.vod);
-  const vod = isVodClient(options.vod)
-    ? options.vod
-    : vodApi === 'v3'
-      ? createApi3VodClient(options.vod as Api3VodClientOptions)
-      : createVodClient(options.vod as VodClientOptions);
+  const ownsVod = !isClient(options.vod);
+  const vod = isClient(options.vod) ? asVodClient(options.vod) : createClientFor(vodApi, options.vod);
   // What a multipart request holds besides the file: two fields and headers and boundaries.
   const maxRequestOverhead = 2 * maxFieldSize + 64 * 1024;
   const maxUploadRequestSize = maxFileSize + maxRequestOverhead;
@@ -328,7 +331,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     onJoin: () => metrics.singleFlightJoins.inc(),
     maxFileSize,
     maxRequestOverhead,
-    fileExtensions: vodApi === 'v3' ? API3_COVER_TYPES : IMAGE_EXTENSIONS,
+    fileExtensions: coverTypesOf(vodApi),
     uploadDeadlineMs,
     maxConcurrentVodCalls,
     vodQueueTimeoutMs,
@@ -538,8 +541,4 @@ function observeUpload(metrics: GatewayMetrics, logger: Logger | undefined, even
     },
     'upload',
   );
-}
-
-function isVodClient(value: VodClient | VodClientOptions | Api3VodClientOptions): value is VodClient {
-  return typeof (value as VodClient).smallFileUpload === 'function';
 }

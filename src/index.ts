@@ -19,16 +19,43 @@ export {
 export type { JwtOptions } from './auth/jwt-verifier.js';
 export { UPLOAD_SCOPE, type AuthorizeUpload } from './auth/upload-policy.js';
 export { ROUTER_SIGNATURE_EXTENSION, withFilesAsEmpty } from './auth/router-signature.js';
+export type {
+  SetCoverFailure,
+  SetCoverInput,
+  SetCoverResult,
+  SetCoverSuccess,
+  VodClient,
+  VodClientBaseOptions,
+  VodCredentials,
+} from './vod/vod-client.js';
+export type { VodApi } from './vod/vod-api.js';
+export { createLegacyVodClient, type LegacyVodClientOptions } from './vod/legacy/client.js';
+export { createApi3VodClient, type Api3VodClientOptions } from './vod/api3/client.js';
 export {
-  createVodClient,
-  type SmallFileUploadFailure,
-  type SmallFileUploadInput,
-  type SmallFileUploadResult,
-  type SmallFileUploadSuccess,
-  type VodClient,
-  type VodClientOptions,
-} from './vod/client.js';
-export { createApi3VodClient, type Api3VodClientOptions } from './vod/api3-client.js';
+  VodAbortedError,
+  VodBadResponseError,
+  VodConnectionError,
+  VodHttpStatusError,
+  VodTimeoutError,
+  VodTransportError,
+  type TransportErrorCode,
+} from './vod/errors.js';
+
+// The names of the release before, for one more release (the VOD port was named for the legacy action).
+/** @deprecated Use {@link createLegacyVodClient}. */
+export { createLegacyVodClient as createVodClient } from './vod/legacy/client.js';
+/** @deprecated Use {@link LegacyVodClientOptions}. */
+export type { LegacyVodClientOptions as VodClientOptions } from './vod/legacy/client.js';
+/** @deprecated Use {@link SetCoverInput}. */
+export type { SetCoverInput as SmallFileUploadInput } from './vod/vod-client.js';
+/** @deprecated Use {@link SetCoverResult}. */
+export type { SetCoverResult as SmallFileUploadResult } from './vod/vod-client.js';
+/** @deprecated Use {@link SetCoverSuccess}. */
+export type { SetCoverSuccess as SmallFileUploadSuccess } from './vod/vod-client.js';
+/** @deprecated Use {@link SetCoverFailure}. */
+export type { SetCoverFailure as SmallFileUploadFailure } from './vod/vod-client.js';
+/** @deprecated A client with `smallFileUpload` is still taken by `createGateway({ vod })`; implement `setCover`. */
+export type { SmallFileUploadClient } from './vod/vod-api.js';
 export {
   DEV_CREDENTIAL,
   startVodEmulator,

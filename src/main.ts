@@ -12,8 +12,8 @@ import { createGateway } from './gateway.js';
 import type { CoverStore } from './ledger/cover-store.js';
 import { openPostgresCoverStore } from './ledger/postgres-cover-store.js';
 import { openSqliteCoverStore } from './ledger/sqlite-cover-store.js';
-import type { Api3VodClientOptions } from './vod/api3-client.js';
-import type { VodClientOptions } from './vod/client.js';
+import type { Api3VodClientOptions } from './vod/api3/client.js';
+import type { LegacyVodClientOptions } from './vod/legacy/client.js';
 
 const config = (() => {
   try {
@@ -26,7 +26,7 @@ const config = (() => {
 })();
 
 let emulator: VodEmulator | undefined;
-let vod: VodClientOptions | Api3VodClientOptions;
+let vod: LegacyVodClientOptions | Api3VodClientOptions;
 /** A port that cannot be listened on is a configuration error: one line naming the variable, exit code 1. */
 async function listenOrExit<T>(variable: string, port: number, listen: () => Promise<T>): Promise<T> {
   try {

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import * as tencentcloud from 'tencentcloud-sdk-nodejs-vod';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEV_CREDENTIAL, startVodEmulator, type VodEmulator } from '../src/emulator/server.js';
-import { createApi3VodClient } from '../src/vod/api3-client.js';
+import { createApi3VodClient } from '../src/vod/api3/client.js';
 import { images, sha1 } from './fixtures/images.js';
 
 // The SDK's signing function (its package has no exports map; this is the file its client uses).
@@ -96,7 +96,7 @@ describe("the gateway's API 3.0 client", () => {
     const url = `http://127.0.0.1:${(capture.address() as AddressInfo).port}`;
     const client = createApi3VodClient({ ...DEV_CREDENTIAL, baseUrl: url, subAppId: 1500001 });
     try {
-      await client.smallFileUpload({
+      await client.setCover({
         videoFileId: 'signed-video',
         fileName: 'c',
         fileType: 'png',
@@ -134,7 +134,7 @@ describe("the gateway's API 3.0 client", () => {
   it("sets the cover: fileId is the video's own, url the CoverUrl, and the emulator holds the bytes", async () => {
     const client = createApi3VodClient({ ...DEV_CREDENTIAL, baseUrl: emulator.url });
     try {
-      const result = await client.smallFileUpload({
+      const result = await client.setCover({
         videoFileId: 'v3-video',
         fileName: 'c',
         fileType: 'jpg',
@@ -169,7 +169,7 @@ describe("the gateway's API 3.0 client", () => {
         retry: { baseDelayMs: 1, maxDelayMs: 2 },
       });
       try {
-        const result = await client.smallFileUpload({
+        const result = await client.setCover({
           videoFileId: 'v3-video',
           fileName: 'c',
           fileType: 'png',
@@ -196,7 +196,7 @@ describe("the gateway's API 3.0 client", () => {
   it('is refused AuthFailure.SignatureExpire when its clock is 10 minutes off', async () => {
     const client = createApi3VodClient({ ...DEV_CREDENTIAL, baseUrl: emulator.url, now: () => Date.now() - 600_000 });
     try {
-      const result = await client.smallFileUpload({
+      const result = await client.setCover({
         videoFileId: 'v3-video',
         fileName: 'c',
         fileType: 'png',

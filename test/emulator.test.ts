@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { VodCode } from '../src/vod/protocol.js';
+import { VodCode } from '../src/vod/legacy/protocol.js';
 import { sha1 } from './fixtures/images.js';
 import { useEmulator } from './helpers/emulator.js';
 import { SAMPLE_BODY, buildSignedQuery, rawUpload, type RawUploadOptions } from './helpers/raw-vod-request.js';

@@ -18,7 +18,7 @@ import { openSqliteCoverStore } from '../src/ledger/sqlite-cover-store.js';
 import { useStreamingUploads } from '../src/plugins/use-streaming-uploads.js';
 import { getSchema } from '../src/schema/index.js';
 import { createCoverUploader } from '../src/upload/upload-cover.js';
-import { createVodClient } from '../src/vod/client.js';
+import { createLegacyVodClient } from '../src/vod/legacy/client.js';
 import { useEmulator } from './helpers/emulator.js';
 import { VIDEO_FILE_ID, resultOf, sendUpload, uploadForm } from './helpers/multipart.js';
 import { BOUNDARY, multipartBody } from './helpers/raw-multipart.js';
@@ -288,7 +288,7 @@ describe("useStreamingUploads in a Yoga server of your own, with Yoga's defaults
   const emulator = useEmulator();
 
   it("streams an upload intact, and the Node request has one reader only (Yoga's own body limit does not read it too)", async () => {
-    const vod = createVodClient({ ...DEV_CREDENTIAL, baseUrl: emulator().url });
+    const vod = createLegacyVodClient({ ...DEV_CREDENTIAL, baseUrl: emulator().url });
     const ledger = openSqliteCoverStore(':memory:');
     const readers: number[] = [];
     const countReaders: Plugin<object, { req?: IncomingMessage }> = {

@@ -14,7 +14,7 @@ import {
   type UploadErrorReason,
 } from '../src/upload/outcomes.js';
 import { DEFAULT_LIMITS } from '../src/upload/upload-cover.js';
-import { API3_ERROR_CLASSES, API3_OTHER_ERROR } from '../src/vod/api3-protocol.js';
+import { API3_ERROR_CLASSES, API3_OTHER_ERROR } from '../src/vod/api3/protocol.js';
 import { jpegOfSize } from './fixtures/images.js';
 import { startGateway } from './helpers/gateway.js';
 import { postGraphql } from './helpers/graphql.js';

@@ -159,7 +159,7 @@ describe('the package', () => {
       [
         '--input-type=module',
         '-e',
-        "import { createGateway, useStreamingUploads, startVodEmulator, createVodClient } from 'vod-cover-gateway'; console.log([createGateway, useStreamingUploads, startVodEmulator, createVodClient].map((f) => typeof f).join())",
+        "import { createGateway, useStreamingUploads, startVodEmulator, createLegacyVodClient } from 'vod-cover-gateway'; console.log([createGateway, useStreamingUploads, startVodEmulator, createLegacyVodClient].map((f) => typeof f).join())",
       ],
       { cwd: host, encoding: 'utf8' },
     );

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { checkQuery, parseQuery, type CheckContext } from '../src/emulator/check-request.js';
 import { splitFileName } from '../src/upload/file-name.js';
 import { IMAGE_EXTENSIONS } from '../src/upload/image-type.js';
-import { FORBIDDEN_FILE_NAME_CHARS, VodCode } from '../src/vod/protocol.js';
-import { encodeQuery, signQuery, toSigningKey } from '../src/vod/sign.js';
+import { FORBIDDEN_FILE_NAME_CHARS } from '../src/vod/cover-rules.js';
+import { VodCode } from '../src/vod/legacy/protocol.js';
+import { encodeQuery, signQuery, toSigningKey } from '../src/vod/legacy/sign.js';
 
 const forbidden = new Set<string>([...FORBIDDEN_FILE_NAME_CHARS, '/']);
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.

@@ -8,7 +8,7 @@ import { openSqliteCoverStore } from '../src/ledger/sqlite-cover-store.js';
 import { createCoverUploader } from '../src/upload/upload-cover.js';
 import type { GatewayContext } from '../src/context.js';
 import { DEV_CREDENTIAL } from '../src/emulator/server.js';
-import { createVodClient } from '../src/vod/client.js';
+import { createLegacyVodClient } from '../src/vod/legacy/client.js';
 import { UploadLimitsDocument, UploadVideoCoverDocument } from './generated/graphql.js';
 import { images, sha1 } from './fixtures/images.js';
 import { uploadForm } from './helpers/multipart.js';
@@ -40,7 +40,7 @@ describe("the schema under yoga.fetch, with Yoga's own multipart parser (WHATWG 
   const emulator = useEmulator();
 
   function yoga() {
-    const vod = createVodClient({ ...DEV_CREDENTIAL, baseUrl: emulator().url });
+    const vod = createLegacyVodClient({ ...DEV_CREDENTIAL, baseUrl: emulator().url });
     const ledger = openSqliteCoverStore(':memory:');
     return createYoga<Record<string, unknown>, GatewayContext>({
       schema: getSchema(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeSignature, encodeQuery, signQuery, signatureName, stringToSign } from '../src/vod/sign.js';
+import { computeSignature, encodeQuery, signQuery, signatureName, stringToSign } from '../src/vod/legacy/sign.js';
 
 const TV1_KEY = 'Gu5t9xGARNpq86cd98joQYCN3Cozk1qA';
 const TV1_PLAIN =

@@ -9,7 +9,7 @@ import {
   tc3Signature,
   tc3StringToSign,
   type Tc3Request,
-} from '../src/vod/tc3-sign.js';
+} from '../src/vod/api3/sign.js';
 import { createHash } from 'node:crypto';
 
 const EXAMPLE: Tc3Request = {

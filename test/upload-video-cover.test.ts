@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { DEV_CREDENTIAL } from '../src/emulator/server.js';
+import { DEV_CREDENTIAL, startVodEmulator } from '../src/emulator/server.js';
+import { createLegacyVodClient } from '../src/vod/legacy/client.js';
 import { images, jpegOfSize, sha1 } from './fixtures/images.js';
 import { startGateway, useGateway } from './helpers/gateway.js';
 import { VIDEO_FILE_ID, resultOf, sendUpload, uploadForm } from './helpers/multipart.js';
@@ -349,12 +350,34 @@ describe.each(['legacy', 'v3'] as const)('on the %s VOD API', (vodApi) => {
   });
 });
 
+describe('a VOD client of the release before', () => {
+  it('is still taken, for one release: an object with smallFileUpload instead of setCover', async () => {
+    const emulator = await startVodEmulator();
+    const real = createLegacyVodClient({ ...DEV_CREDENTIAL, baseUrl: emulator.url });
+    const old = {
+      smallFileUpload: (input: Parameters<typeof real.setCover>[0]) => real.setCover(input),
+      close: () => real.close(),
+    };
+    const h = await startGateway({ gateway: { vod: old } });
+    try {
+      expect(resultOf(await sendUpload(h.url, { bytes: images.jpg, filename: 'cover.jpg' })).__typename).toBe(
+        'UploadVideoCoverSuccess',
+      );
+      expect(emulator.callCount).toBe(1);
+    } finally {
+      await h.close();
+      await real.close();
+      await emulator.close();
+    }
+  });
+});
+
 describe('unexpected errors', () => {
   it('are masked: no stack, no internals', async () => {
     const broken = await startGateway({
       gateway: {
         vod: {
-          smallFileUpload: () => Promise.reject(new Error(`internal detail ${DEV_CREDENTIAL.secretKey}`)),
+          setCover: () => Promise.reject(new Error(`internal detail ${DEV_CREDENTIAL.secretKey}`)),
           close: () => Promise.resolve(),
         },
       },

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { Agent } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEV_CREDENTIAL } from '../src/emulator/server.js';
-import { createVodClient, parseAnswer, type VodClientOptions } from '../src/vod/client.js';
+import { createLegacyVodClient, parseAnswer, type LegacyVodClientOptions } from '../src/vod/legacy/client.js';
 import {
   VodBadResponseError,
   VodConnectionError,
@@ -10,7 +10,7 @@ import {
   VodTimeoutError,
   VodTransportError,
 } from '../src/vod/errors.js';
-import { VodCode } from '../src/vod/protocol.js';
+import { VodCode } from '../src/vod/legacy/protocol.js';
 import { sha1 as sha1Of } from './fixtures/images.js';
 import { useEmulator } from './helpers/emulator.js';
 
@@ -31,8 +31,8 @@ const clients: { close(): Promise<void> }[] = [];
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
 });
-function client(options: Partial<VodClientOptions> = {}) {
-  const c = createVodClient({
+function client(options: Partial<LegacyVodClientOptions> = {}) {
+  const c = createLegacyVodClient({
     ...DEV_CREDENTIAL,
     baseUrl: emulator().url,
     retry: { baseDelayMs: 5, maxDelayMs: 20 },
@@ -42,9 +42,9 @@ function client(options: Partial<VodClientOptions> = {}) {
   return c;
 }
 
-describe('createVodClient → emulator', () => {
+describe('createLegacyVodClient → emulator', () => {
   it('uploads a cover and gets its fileId and url', async () => {
-    const result = await client().smallFileUpload(input);
+    const result = await client().setCover(input);
     expect(result).toMatchObject({ ok: true, code: 0, instant: false, attempts: 1 });
     const stored = emulator().covers.list();
     expect(stored).toHaveLength(1);
@@ -54,33 +54,33 @@ describe('createVodClient → emulator', () => {
 
   it('reports an instant upload for the same bytes again', async () => {
     const vod = client();
-    const first = await vod.smallFileUpload(input);
-    const second = await vod.smallFileUpload(input);
+    const first = await vod.setCover(input);
+    const second = await vod.setCover(input);
     expect(second).toMatchObject({ ok: true, code: 2, instant: true });
     expect(second.ok && first.ok && second.fileId === first.fileId && second.url === first.url).toBe(true);
   });
 
   it('sends chunks in order without joining them', async () => {
     const chunks = [bytes.subarray(0, 3), bytes.subarray(3, 10), bytes.subarray(10)];
-    const result = await client().smallFileUpload({ ...input, body: chunks });
+    const result = await client().setCover({ ...input, body: chunks });
     expect(result).toMatchObject({ ok: true, code: 0 });
     expect(emulator().covers.list()[0]!.bytes.equals(bytes)).toBe(true);
   });
 
   it('sends a non-ASCII file name once encoded', async () => {
-    await client().smallFileUpload({ ...input, fileName: '封面 1', fileType: 'jpg' });
+    await client().setCover({ ...input, fileName: '封面 1', fileType: 'jpg' });
     expect(emulator().covers.list()[0]).toMatchObject({ fileName: '封面 1', fileType: 'jpg' });
   });
 
   it.each(['HmacSHA1', 'HmacSHA256'] as const)('signs with %s on /v3/index.php', async (signatureMethod) => {
-    const result = await client({ signatureMethod, path: '/v3/index.php' }).smallFileUpload(input);
+    const result = await client({ signatureMethod, path: '/v3/index.php' }).setCover(input);
     expect(result).toMatchObject({ ok: true, code: 0 });
   });
 
   it('works through an injected dispatcher', async () => {
     const agent = new Agent();
     try {
-      const result = await client({ dispatcher: agent }).smallFileUpload(input);
+      const result = await client({ dispatcher: agent }).setCover(input);
       expect(result).toMatchObject({ ok: true });
     } finally {
       await agent.close();
@@ -88,7 +88,7 @@ describe('createVodClient → emulator', () => {
   });
 
   it('returns a VOD rejection as a failure result, with its code and canRetry', async () => {
-    const result = await client({ secretKey: 'wrong-key' }).smallFileUpload(input);
+    const result = await client({ secretKey: 'wrong-key' }).setCover(input);
     expect(result).toEqual({
       ok: false,
       code: VodCode.SIGNATURE,
@@ -101,7 +101,7 @@ describe('createVodClient → emulator', () => {
   });
 
   it('answers a SHA-1 that does not match the body with -10006', async () => {
-    const result = await client().smallFileUpload({ ...input, sha1: 'a'.repeat(40) });
+    const result = await client().setCover({ ...input, sha1: 'a'.repeat(40) });
     expect(result).toMatchObject({ ok: false, code: VodCode.PACKET_SIZE });
   });
 });
@@ -109,28 +109,28 @@ describe('createVodClient → emulator', () => {
 describe('retries', () => {
   it('retries two canRetry 1 answers, then succeeds: 3 calls', async () => {
     emulator().inject({ kind: 'answer', code: -10004, canRetry: 1 }, 2);
-    const result = await client().smallFileUpload(input);
+    const result = await client().setCover(input);
     expect(result).toMatchObject({ ok: true, code: 0, attempts: 3 });
     expect(emulator().callCount).toBe(3);
   });
 
   it('gives up after 3 attempts and returns the last answer', async () => {
     emulator().inject({ kind: 'answer', code: -10005, canRetry: 1 }, 5);
-    const result = await client().smallFileUpload(input);
+    const result = await client().setCover(input);
     expect(result).toMatchObject({ ok: false, code: -10005, canRetry: true, attempts: 3 });
     expect(emulator().callCount).toBe(3);
   });
 
   it('never retries a canRetry 0 answer: exactly 1 call', async () => {
     emulator().inject({ kind: 'answer', code: -10004, canRetry: 0 }, 3);
-    const result = await client().smallFileUpload(input);
+    const result = await client().setCover(input);
     expect(result).toMatchObject({ ok: false, code: -10004, canRetry: false, attempts: 1 });
     expect(emulator().callCount).toBe(1);
   });
 
   it('honours maxAttempts', async () => {
     emulator().inject({ kind: 'answer', code: -10004, canRetry: 1 }, 5);
-    await client({ retry: { maxAttempts: 1 } }).smallFileUpload(input);
+    await client({ retry: { maxAttempts: 1 } }).setCover(input);
     expect(emulator().callCount).toBe(1);
   });
 
@@ -138,7 +138,7 @@ describe('retries', () => {
     emulator().inject({ kind: 'status', status: 503 }, 1);
     let t = 1_700_000_000_000;
     const result = await client({ now: () => (t += 1000) })
-      .smallFileUpload(input)
+      .setCover(input)
       .catch((e: unknown) => e);
     // The injected clock is far from the emulator's: both attempts are signed, and both rejected as stale.
     expect(result).toMatchObject({ ok: false, code: VodCode.COMMON_PARAMS, attempts: 2 });
@@ -149,7 +149,7 @@ describe('transport failures are typed errors', () => {
   it('a 502 is retried, then thrown as VodHttpStatusError', async () => {
     emulator().inject({ kind: 'status', status: 502 }, 3);
     const error = await client()
-      .smallFileUpload(input)
+      .setCover(input)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VodHttpStatusError);
     expect(error).toMatchObject({ code: 'VOD_HTTP_STATUS', status: 502, canRetry: true, attempts: 3 });
@@ -157,7 +157,7 @@ describe('transport failures are typed errors', () => {
 
   it('a 404 is not retried', async () => {
     const error = await client({ path: '/nowhere.php' })
-      .smallFileUpload(input)
+      .setCover(input)
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'VOD_HTTP_STATUS', status: 404, canRetry: false, attempts: 1 });
   });
@@ -165,7 +165,7 @@ describe('transport failures are typed errors', () => {
   it('a dropped connection → VodConnectionError after the retries', async () => {
     emulator().inject({ kind: 'drop' }, 3);
     const error = await client()
-      .smallFileUpload(input)
+      .setCover(input)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VodConnectionError);
     expect(error).toMatchObject({ code: 'VOD_CONNECTION', attempts: 3 });
@@ -174,13 +174,13 @@ describe('transport failures are typed errors', () => {
 
   it('a dropped connection once, then success', async () => {
     emulator().inject({ kind: 'drop' }, 1);
-    expect(await client().smallFileUpload(input)).toMatchObject({ ok: true, attempts: 2 });
+    expect(await client().setCover(input)).toMatchObject({ ok: true, attempts: 2 });
   });
 
   it('malformed JSON → VodBadResponseError', async () => {
     emulator().inject({ kind: 'malformed' }, 3);
     const error = await client()
-      .smallFileUpload(input)
+      .setCover(input)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VodBadResponseError);
     expect(error).toMatchObject({ code: 'VOD_BAD_RESPONSE', attempts: 3 });
@@ -191,7 +191,7 @@ describe('transport failures are typed errors', () => {
     emulator().inject({ kind: 'delay', ms: 5000 }, 3);
     const started = Date.now();
     const error = await client({ headersTimeoutMs: 100, retry: { maxAttempts: 2, baseDelayMs: 5 } })
-      .smallFileUpload(input)
+      .setCover(input)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VodTimeoutError);
     expect(error).toMatchObject({ code: 'VOD_TIMEOUT', phase: 'headers', attempts: 2 });
@@ -202,7 +202,7 @@ describe('transport failures are typed errors', () => {
     emulator().inject({ kind: 'delay', ms: 2000 }, 3);
     const started = Date.now();
     const error = await client({ retry: { deadlineMs: 300 } })
-      .smallFileUpload(input)
+      .setCover(input)
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'VOD_TIMEOUT', phase: 'deadline', attempts: 1 });
     expect(Date.now() - started).toBeLessThan(1500);
@@ -210,7 +210,7 @@ describe('transport failures are typed errors', () => {
 
   it('a refused connection → VodConnectionError', async () => {
     const error = await client({ baseUrl: 'http://127.0.0.1:1', retry: { maxAttempts: 2, baseDelayMs: 1 } })
-      .smallFileUpload(input)
+      .setCover(input)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VodConnectionError);
     expect(error).toMatchObject({ attempts: 2, cause: { code: 'ECONNREFUSED' } });
@@ -219,14 +219,14 @@ describe('transport failures are typed errors', () => {
   it('an abort by the caller stops at once, without retries', async () => {
     emulator().inject({ kind: 'delay', ms: 2000 }, 3);
     const error = await client()
-      .smallFileUpload({ ...input, signal: AbortSignal.timeout(100) })
+      .setCover({ ...input, signal: AbortSignal.timeout(100) })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'VOD_ABORTED', attempts: 1 });
   });
 });
 
 describe('the SecretKey stays secret', () => {
-  const failures: [string, () => void, Partial<VodClientOptions>][] = [
+  const failures: [string, () => void, Partial<LegacyVodClientOptions>][] = [
     ['a 502', () => emulator().inject({ kind: 'status', status: 502 }, 3), {}],
     ['a drop', () => emulator().inject({ kind: 'drop' }, 3), {}],
     ['malformed JSON', () => emulator().inject({ kind: 'malformed' }, 3), {}],
@@ -240,7 +240,7 @@ describe('the SecretKey stays secret', () => {
   it.each(failures)('is absent from the error of %s, however it is printed', async (_name, arrange, options) => {
     arrange();
     const error = (await client(options)
-      .smallFileUpload(input)
+      .setCover(input)
       .catch((e: unknown) => e)) as VodTransportError;
     expect(error).toBeInstanceOf(VodTransportError);
     const printed = [
@@ -256,19 +256,19 @@ describe('the SecretKey stays secret', () => {
 
   it('is absent from the client object and a rejection result', async () => {
     const vod = client({ secretKey: `${SECRET_KEY}x` });
-    const result = await vod.smallFileUpload(input);
+    const result = await vod.setCover(input);
     const printed = inspect(vod, { depth: 10, showHidden: true }) + JSON.stringify(result) + inspect(result);
     expect(printed).not.toContain(SECRET_KEY);
   });
 
   it('is absent from an option error', () => {
-    expect(() => createVodClient({ ...DEV_CREDENTIAL, baseUrl: 'ftp://x' })).toThrow(/option "baseUrl"/);
-    expect(() => createVodClient({ ...DEV_CREDENTIAL, baseUrl: 'https://u:hunter2@vod.example.com' })).toThrow(
-      'createVodClient: option "baseUrl" must not hold credentials (user:password@), VOD authenticates by signature: "https://[redacted]@vod.example.com"',
+    expect(() => createLegacyVodClient({ ...DEV_CREDENTIAL, baseUrl: 'ftp://x' })).toThrow(/option "baseUrl"/);
+    expect(() => createLegacyVodClient({ ...DEV_CREDENTIAL, baseUrl: 'https://u:hunter2@vod.example.com' })).toThrow(
+      'createLegacyVodClient: option "baseUrl" must not hold credentials (user:password@), VOD authenticates by signature: "https://[redacted]@vod.example.com"',
     );
     let thrown: unknown;
     try {
-      createVodClient({ ...DEV_CREDENTIAL, region: 'GZ' });
+      createLegacyVodClient({ ...DEV_CREDENTIAL, region: 'GZ' });
     } catch (error) {
       thrown = error;
     }
@@ -279,7 +279,7 @@ describe('the SecretKey stays secret', () => {
 });
 
 describe('options are checked at construction', () => {
-  it.each<[string, Partial<VodClientOptions>]>([
+  it.each<[string, Partial<LegacyVodClientOptions>]>([
     ['secretId', { secretId: '' }],
     ['secretKey', { secretKey: '' }],
     ['baseUrl', { baseUrl: 'not a url' }],
@@ -290,7 +290,7 @@ describe('options are checked at construction', () => {
     ['headersTimeoutMs', { headersTimeoutMs: -1 }],
     ['retry.maxAttempts', { retry: { maxAttempts: 0 } }],
   ])('names "%s" when it is bad', (name, options) => {
-    expect(() => createVodClient({ ...DEV_CREDENTIAL, ...options })).toThrow(`option "${name}"`);
+    expect(() => createLegacyVodClient({ ...DEV_CREDENTIAL, ...options })).toThrow(`option "${name}"`);
   });
 });
 

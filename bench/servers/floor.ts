@@ -7,11 +7,11 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEV_CREDENTIAL } from '../../src/emulator/server.js';
-import { createVodClient } from '../../src/vod/client.js';
-import { MAX_FILE_SIZE } from '../../src/vod/protocol.js';
+import { createLegacyVodClient } from '../../src/vod/legacy/client.js';
+import { MAX_FILE_SIZE } from '../../src/vod/cover-rules.js';
 import { serveStats } from './child.js';
 
-const vod = createVodClient({ ...DEV_CREDENTIAL, baseUrl: process.env['VOD_BASE_URL']! });
+const vod = createLegacyVodClient({ ...DEV_CREDENTIAL, baseUrl: process.env['VOD_BASE_URL']! });
 
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://floor');
@@ -37,7 +37,7 @@ const server = createServer((req, res) => {
     const name = url.searchParams.get('name') ?? 'cover.jpg';
     const dot = name.lastIndexOf('.');
     vod
-      .smallFileUpload({
+      .setCover({
         videoFileId: url.searchParams.get('fileId') ?? 'video',
         fileName: name.slice(0, dot),
         fileType: name.slice(dot + 1),

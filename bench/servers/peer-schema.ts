@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { GraphQLUpload, type FileUpload } from 'graphql-upload-minimal';
 import { DEV_CREDENTIAL } from '../../src/emulator/server.js';
-import { createVodClient } from '../../src/vod/client.js';
-import { MAX_FILE_SIZE } from '../../src/vod/protocol.js';
+import { createLegacyVodClient } from '../../src/vod/legacy/client.js';
+import { MAX_FILE_SIZE } from '../../src/vod/cover-rules.js';
 
 export const PEER_TYPE_DEFS = /* GraphQL */ `
   scalar Upload
@@ -19,7 +19,7 @@ export const PEER_TYPE_DEFS = /* GraphQL */ `
   type Mutation { uploadVideoCover(fileId: ID!, file: Upload!): UploadVideoCoverResult! }
 `;
 
-const vod = createVodClient({ ...DEV_CREDENTIAL, baseUrl: process.env['VOD_BASE_URL']! });
+const vod = createLegacyVodClient({ ...DEV_CREDENTIAL, baseUrl: process.env['VOD_BASE_URL']! });
 
 const failure = (reason: string, message: string, code = -10006) => ({
   __typename: 'UploadVideoCoverError',
@@ -48,7 +48,7 @@ async function uploadVideoCover(_root: unknown, args: { fileId: string; file: Pr
   const dot = filename.lastIndexOf('.');
   const sha1 = hash.digest('hex');
   try {
-    const result = await vod.smallFileUpload({
+    const result = await vod.setCover({
       videoFileId: args.fileId,
       fileName: filename.slice(0, dot),
       fileType: filename.slice(dot + 1).toLowerCase(),

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { API3_ACTION, API3_CLOCK_SKEW_SECONDS, API3_SERVICE, API3_VERSION } from '../vod/api3-protocol.js';
-import { VIDEO_FILE_ID_PATTERN } from '../vod/protocol.js';
-import { parseTc3Authorization, sameSignature, tc3Date, tc3Signature } from '../vod/tc3-sign.js';
+import { API3_ACTION, API3_CLOCK_SKEW_SECONDS, API3_SERVICE, API3_VERSION } from '../vod/api3/protocol.js';
+import { VIDEO_FILE_ID_PATTERN } from '../vod/cover-rules.js';
+import { parseTc3Authorization, sameSignature, tc3Date, tc3Signature } from '../vod/api3/sign.js';
 import type { Fault } from './faults.js';
 import type { EmulatorCall } from './server.js';
 import type { CoverStore } from './store.js';

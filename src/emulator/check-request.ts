@@ -7,11 +7,10 @@ import {
   SIGNATURE_METHODS,
   SMALL_FILE_UPLOAD,
   VodCode,
-  fileNameProblem,
-  isValidVideoFileId,
   type SignatureMethod,
-} from '../vod/protocol.js';
-import { computeSignature, stringToSign } from '../vod/sign.js';
+} from '../vod/legacy/protocol.js';
+import { fileNameProblem, isValidVideoFileId } from '../vod/cover-rules.js';
+import { computeSignature, stringToSign } from '../vod/legacy/sign.js';
 
 /** An upload whose query passed every check of §1–§2; only its body is left to check. */
 export interface CheckedUpload {

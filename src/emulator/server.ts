@@ -3,14 +3,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import {
   DEFAULT_CLOCK_SKEW_SECONDS,
-  MAX_FILE_SIZE,
   VOD_ERRORS,
   VOD_PATHS,
   VodCode,
-  contentTypeOf,
   type VodResponseBody,
-} from '../vod/protocol.js';
-import { toSigningKey } from '../vod/sign.js';
+} from '../vod/legacy/protocol.js';
+import { MAX_FILE_SIZE, contentTypeOf } from '../vod/cover-rules.js';
+import { toSigningKey } from '../vod/legacy/sign.js';
 import { checkQuery, parseQuery, type CheckContext, type CheckedUpload } from './check-request.js';
 import { handleApi3, type Api3Context } from './api3.js';
 import { FaultQueue, type Fault } from './faults.js';
@@ -125,7 +124,7 @@ const READ_SLACK = 64 * 1024;
  *
  * @example
  * const vod = await startVodEmulator();
- * const client = createVodClient({ ...DEV_CREDENTIAL, baseUrl: vod.url });
+ * const client = createLegacyVodClient({ ...DEV_CREDENTIAL, baseUrl: vod.url });
  */
 export async function startVodEmulator(options: VodEmulatorOptions = {}): Promise<VodEmulator> {
   const {

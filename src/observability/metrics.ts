@@ -39,14 +39,14 @@ export function createMetrics(): GatewayMetrics {
     }),
     vodCallDuration: new Histogram({
       name: 'vod_cover_vod_call_duration_seconds',
-      help: 'Duration of SmallFileUpload calls, retries included, by result (ok, instant, rejected, retryable, or a transport error code).',
+      help: 'Duration of VOD calls that set a cover (SmallFileUpload or ModifyMediaInfo), retries included, by result (ok, instant, rejected, retryable, or a transport error code).',
       labelNames: ['result'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
     vodRetries: new Counter({
       name: 'vod_cover_vod_retries_total',
-      help: 'SmallFileUpload attempts beyond the first.',
+      help: 'VOD attempts beyond the first (either API).',
       registers: [registry],
     }),
     uploadsInFlight: new Gauge({

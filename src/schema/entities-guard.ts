@@ -1,5 +1,5 @@
 import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
-import { VIDEO_FILE_ID_RULE, isValidVideoFileId } from '../vod/protocol.js';
+import { VIDEO_FILE_ID_RULE, isValidVideoFileId } from '../vod/cover-rules.js';
 import { badInput } from './video-file-id.js';
 
 /**

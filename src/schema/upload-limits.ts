@@ -1,5 +1,5 @@
 import type { OutcomeLimits } from '../upload/outcomes.js';
-import { MAX_FILE_NAME_LENGTH } from '../vod/protocol.js';
+import { MAX_FILE_NAME_LENGTH } from '../vod/cover-rules.js';
 import type { Builder } from './builder.js';
 
 /** `type UploadLimits` and `Query.uploadLimits`: what this gateway accepts, as it is configured. */

@@ -1,7 +1,7 @@
 import { UPLOAD_SCOPE } from '../auth/upload-policy.js';
 import { requestIdOf } from '../http/request-id.js';
 import type { OutcomeLimits } from '../upload/outcomes.js';
-import { MAX_FILE_NAME_LENGTH, VIDEO_FILE_ID_RULE } from '../vod/protocol.js';
+import { MAX_FILE_NAME_LENGTH, VIDEO_FILE_ID_RULE } from '../vod/cover-rules.js';
 import type { Builder } from './builder.js';
 import type { defineUploadVideoCoverResult } from './upload-video-cover-result.js';
 

@@ -1,5 +1,5 @@
 import type { CoverRecord } from '../ledger/cover-store.js';
-import { VIDEO_FILE_ID_RULE } from '../vod/protocol.js';
+import { VIDEO_FILE_ID_RULE } from '../vod/cover-rules.js';
 import type { Builder } from './builder.js';
 import { checkedVideoFileId } from './video-file-id.js';
 

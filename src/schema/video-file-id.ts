@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { VIDEO_FILE_ID_RULE, isValidVideoFileId } from '../vod/protocol.js';
+import { VIDEO_FILE_ID_RULE, isValidVideoFileId } from '../vod/cover-rules.js';
 
 /**
  * A fileId argument that reads the ledger: checked before it reaches a query, so that one bad id

@@ -1,4 +1,4 @@
-import { fileNameProblem } from '../vod/protocol.js';
+import { fileNameProblem } from '../vod/cover-rules.js';
 import { IMAGE_EXTENSIONS, isImageExtension, type ImageExtension } from './image-type.js';
 
 /** A client's file name split into what VOD takes as `fileName` and `fileType`. */

@@ -1,6 +1,8 @@
+import { COVER_TYPES, type CoverType } from '../vod/cover-rules.js';
+
 /** The image types a cover may have, by the extension VOD gets as `fileType`. */
-export const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'gif', 'webp', 'bmp'] as const;
-export type ImageExtension = (typeof IMAGE_EXTENSIONS)[number];
+export const IMAGE_EXTENSIONS = COVER_TYPES;
+export type ImageExtension = CoverType;
 
 export type ImageKind = 'JPEG' | 'PNG' | 'GIF' | 'WebP' | 'BMP';
 

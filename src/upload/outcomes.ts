@@ -6,9 +6,10 @@
  * constants. The rest of the upload path names a reason and a case, with the facts the message
  * needs; the schema's descriptions and the README's error table are rendered from here too.
  */
-import { API3_ERROR_CLASSES, API3_OTHER_ERROR } from '../vod/api3-protocol.js';
+import { API3_ERROR_CLASSES, API3_OTHER_ERROR } from '../vod/api3/protocol.js';
 import type { TransportErrorCode } from '../vod/errors.js';
-import { FORBIDDEN_FILE_NAME_CHARS, MAX_FILE_NAME_LENGTH, VIDEO_FILE_ID_RULE, VodCode } from '../vod/protocol.js';
+import { FORBIDDEN_FILE_NAME_CHARS, MAX_FILE_NAME_LENGTH, VIDEO_FILE_ID_RULE } from '../vod/cover-rules.js';
+import { VodCode } from '../vod/legacy/protocol.js';
 import type { ImageKind } from './image-type.js';
 
 /** The configured limits the texts follow. */

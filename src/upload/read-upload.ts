@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { MAX_FILE_SIZE } from '../vod/protocol.js';
+import { MAX_FILE_SIZE } from '../vod/cover-rules.js';
 import type { BufferPool } from './buffer-pool.js';
 import { MAGIC_BYTES_NEEDED, detectImageKind, type ImageKind } from './image-type.js';
 

@@ -1,6 +1,6 @@
 import type { CoverStore } from '../ledger/cover-store.js';
 import type { ClaimOutcome, ClaimedAnswer, UploadClaims } from '../ledger/upload-claims.js';
-import type { SmallFileUploadResult, VodClient } from '../vod/client.js';
+import type { SetCoverResult, VodClient } from '../vod/vod-client.js';
 import { VodTransportError } from '../vod/errors.js';
 import { ConcurrencyGate } from './concurrency-gate.js';
 import type { Outcomes } from './outcomes.js';
@@ -43,7 +43,7 @@ export interface CoverSenderOptions {
   onVodCall?: (call: VodCallEvent) => void;
 }
 
-/** One settled SmallFileUpload call, retries included. */
+/** One settled VOD call (either API), retries included. */
 export interface VodCallEvent {
   /** ok, instant, rejected, retryable (canRetry answers to the end), or a transport error code. */
   result: string;
@@ -95,10 +95,10 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
     idempotencyKey: string | undefined,
   ): Promise<ClaimedAnswer<UploadCoverResult>> {
     if (!(await gate.enter())) return { result: outcomes.error('VOD_UNAVAILABLE', 'busy') };
-    let answer: SmallFileUploadResult;
+    let answer: SetCoverResult;
     const started = performance.now();
     try {
-      answer = await vod.smallFileUpload({ ...cover, body: cover.bytes });
+      answer = await vod.setCover({ ...cover, body: cover.bytes });
     } catch (error) {
       if (!(error instanceof VodTransportError)) throw error;
       onVodCall?.({ result: error.code, durationMs: performance.now() - started, attempts: error.attempts });

@@ -1,7 +1,7 @@
 import type { UploadRefusal } from '../auth/upload-policy.js';
 import type { UploadRequest } from '../http/upload-request.js';
 import { IDEMPOTENCY_KEY_TTL_MS } from '../ledger/cover-store.js';
-import { MAX_FILE_SIZE, isValidVideoFileId } from '../vod/protocol.js';
+import { MAX_FILE_SIZE, isValidVideoFileId } from '../vod/cover-rules.js';
 import { createBufferPool } from './buffer-pool.js';
 import { splitFileName } from './file-name.js';
 import { IMAGE_EXTENSIONS, kindOfExtension, type ImageExtension } from './image-type.js';

@@ -2,7 +2,7 @@ import { redactUrlCredentials } from './redact.js';
 
 /**
  * Why a text cannot be the VOD base URL (scheme, host and optional port, nothing else), or
- * undefined when it can. One rule for `VOD_BASE_URL` and `createVodClient`'s `baseUrl`; the value
+ * undefined when it can. One rule for `VOD_BASE_URL` and both clients' `baseUrl`; the value
  * is quoted with any `user:password@` hidden.
  */
 export function vodBaseUrlProblem(text: string): string | undefined {

@@ -7,7 +7,7 @@ import {
   type VodEmulatorOptions,
 } from '../../src/emulator/server.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway.js';
-import type { VodClientOptions } from '../../src/vod/client.js';
+import type { LegacyVodClientOptions } from '../../src/vod/legacy/client.js';
 
 export interface GatewayHarness {
   emulator: VodEmulator;
@@ -21,11 +21,15 @@ export interface GatewayHarness {
 }
 
 /** VOD client settings for tests: fast retries. */
-export const TEST_VOD_OPTIONS: Partial<VodClientOptions> = { retry: { baseDelayMs: 5, maxDelayMs: 20 } };
+export const TEST_VOD_OPTIONS: Partial<LegacyVodClientOptions> = { retry: { baseDelayMs: 5, maxDelayMs: 20 } };
 
 /** Starts an emulator and a gateway on port 0 wired to it. Closed by the caller. */
 export async function startGateway(
-  options: { vod?: Partial<VodClientOptions>; gateway?: Partial<GatewayOptions>; emulator?: VodEmulatorOptions } = {},
+  options: {
+    vod?: Partial<LegacyVodClientOptions>;
+    gateway?: Partial<GatewayOptions>;
+    emulator?: VodEmulatorOptions;
+  } = {},
 ): Promise<GatewayHarness & { close(): Promise<void>; reset(): void }> {
   const emulator = await startVodEmulator(options.emulator);
   const gateway = createGateway({

@@ -3,6 +3,8 @@
  * TC3-HMAC-SHA256 (docs/vod-api3.md). Declared once for the client, the emulator and the tests.
  */
 
+import type { CoverType } from '../cover-rules.js';
+
 export const API3_ACTION = 'ModifyMediaInfo';
 export const API3_VERSION = '2018-07-17';
 export const API3_SERVICE = 'vod';
@@ -11,7 +13,7 @@ export const API3_CONTENT_TYPE = 'application/json; charset=utf-8';
 /** The vendor refuses a request whose X-TC-Timestamp is more than 5 minutes from its clock. */
 export const API3_CLOCK_SKEW_SECONDS = 300;
 /** CoverData takes only these (webp and bmp are refused before the call). */
-export const API3_COVER_TYPES: readonly ('gif' | 'jpeg' | 'jpg' | 'png')[] = ['jpg', 'jpeg', 'png', 'gif'];
+export const API3_COVER_TYPES: readonly CoverType[] = ['jpg', 'jpeg', 'png', 'gif'];
 
 /**
  * Gateway codes for 3.0 errors: `code` stays an Int, and the vendor's own code string goes in

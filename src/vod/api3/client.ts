@@ -5,17 +5,16 @@ import {
   API3_VERSION,
   DEFAULT_API3_BASE_URL,
   classifyApi3Error,
-} from './api3-protocol.js';
-import { vodBaseUrlProblem } from './base-url.js';
-import type { SmallFileUploadInput, SmallFileUploadResult, VodClient, VodClientOptions } from './client.js';
-import { VodBadResponseError } from './errors.js';
-import { redactSecrets } from './redact.js';
-import { createVodTransport } from './http-call.js';
-import { tc3Authorization } from './tc3-sign.js';
+} from './protocol.js';
+import { vodBaseUrlProblem } from '../base-url.js';
+import { VodBadResponseError } from '../errors.js';
+import { redactSecrets } from '../redact.js';
+import { createVodTransport } from '../transport.js';
+import type { SetCoverInput, SetCoverResult, VodClient, VodClientBaseOptions } from '../vod-client.js';
+import { tc3Authorization } from './sign.js';
 
-/** Options of {@link createApi3VodClient}: the legacy client's, less its path and signature method. */
-export interface Api3VodClientOptions
-  extends Omit<VodClientOptions, 'path' | 'signatureMethod' | 'region' | 'baseUrl'> {
+/** Options of {@link createApi3VodClient}: credentials, the endpoint, the sub-application, and the transport's pool, timeouts and retries. */
+export interface Api3VodClientOptions extends VodClientBaseOptions {
   /**
    * Scheme, host and optional port of the API 3.0 endpoint.
    * @default 'https://vod.tencentcloudapi.com'
@@ -35,10 +34,10 @@ export interface Api3VodClientOptions
 
 /**
  * A VOD client for API 3.0: a cover is set with ModifyMediaInfo on the video (`CoverData`, base64),
- * signed with TC3-HMAC-SHA256. It answers the upload path in the legacy client's terms: the cover
- * has no id of its own, so a success's `fileId` is the video's; an error's `code` is a gateway
- * code of its class (api3-protocol.ts) and `vodErrorCode` the vendor's code. The pool, the
- * deadline and the retry loop are the legacy client's (http-call.ts).
+ * signed with TC3-HMAC-SHA256. A cover has no id of its own, so a success's `fileId` is the video's;
+ * an error's `code` is a gateway code of its class (protocol.ts) and `vodErrorCode` the vendor's
+ * code. The pool, the deadline and the retry loop are the transport's (../transport.ts), as for
+ * the legacy API.
  */
 export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
   const { secretId, secretKey, baseUrl = DEFAULT_API3_BASE_URL, token, subAppId, region, now = Date.now } = options;
@@ -56,11 +55,7 @@ export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
   const signedHost = new URL(origin).hostname;
   const transport = createVodTransport('createApi3VodClient', origin, options);
 
-  async function attemptOnce(
-    input: SmallFileUploadInput,
-    payload: string,
-    signal: AbortSignal,
-  ): Promise<SmallFileUploadResult> {
+  async function attemptOnce(input: SetCoverInput, payload: string, signal: AbortSignal): Promise<SetCoverResult> {
     // Signed afresh for each attempt: the timestamp must be current.
     const timestamp = Math.floor(now() / 1000);
     const authorization = tc3Authorization(secretId, secretKey, {
@@ -91,7 +86,7 @@ export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
   }
 
   return {
-    smallFileUpload(input) {
+    setCover(input) {
       const bytes = Array.isArray(input.body)
         ? Buffer.concat(input.body as readonly Uint8Array[])
         : Buffer.from(
@@ -117,7 +112,7 @@ export function parseApi3Answer(
   text: string,
   videoFileId: string,
   secrets: readonly (string | undefined)[] = [],
-): SmallFileUploadResult {
+): SetCoverResult {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -134,7 +129,7 @@ export function parseApi3Answer(
     if (typeof error !== 'object' || error === null || typeof error.Code !== 'string')
       throw new VodBadResponseError('an "Error" without a "Code"');
     const { code, canRetry } = classifyApi3Error(error.Code);
-    // The same redaction as the legacy client's: an error may quote the request it answers.
+    // One redaction for both APIs (../redact.ts): an error may quote the request it answers.
     const message = typeof error.Message === 'string' ? redactSecrets(error.Message, secrets) : '';
     const vodErrorCode = redactSecrets(error.Code, secrets);
     return { ok: false, code, vodErrorCode, message, codeDesc: vodErrorCode, canRetry, attempts: 1 };

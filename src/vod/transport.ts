@@ -12,7 +12,7 @@ import {
 import { DEFAULT_RETRY_OPTIONS, backoff, shouldRetry, type AttemptOutcome, type RetryOptions } from './retry.js';
 
 /**
- * What both VOD backends (legacy SmallFileUpload, API 3.0 ModifyMediaInfo) share (`createVodTransport`): the keep-alive
+ * What both VOD clients (legacy SmallFileUpload, API 3.0 ModifyMediaInfo) share (`createVodTransport`): the keep-alive
  * pool, the deadline over every attempt, the retry loop, the mapping of transport failures, the
  * bounded read of an answer and the reachability check.
  */

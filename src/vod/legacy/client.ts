@@ -1,7 +1,10 @@
 import { randomInt } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { VodBadResponseError } from './errors.js';
-import { createVodTransport, type VodTransportOptions } from './http-call.js';
+import { vodBaseUrlProblem } from '../base-url.js';
+import { VodBadResponseError } from '../errors.js';
+import { redactSecrets } from '../redact.js';
+import { createVodTransport } from '../transport.js';
+import type { SetCoverInput, SetCoverResult, VodClient, VodClientBaseOptions } from '../vod-client.js';
 import {
   DEFAULT_REGION,
   DEFAULT_VOD_BASE_URL,
@@ -12,17 +15,10 @@ import {
   VodCode,
   type SignatureMethod,
 } from './protocol.js';
-import type { RetryOptions } from './retry.js';
-import { vodBaseUrlProblem } from './base-url.js';
-import { redactSecrets } from './redact.js';
 import { encodeQuery, signQuery, toSigningKey } from './sign.js';
 
-/** Options of {@link createVodClient}; the pool, timeouts and retries are the transport's. */
-export interface VodClientOptions extends VodTransportOptions {
-  /** Access key id, sent as `SecretId`. */
-  secretId: string;
-  /** Secret key used to sign; held as a non-printing `KeyObject`, never sent or logged. */
-  secretKey: string;
+/** Options of {@link createLegacyVodClient}: credentials, the endpoint, and the transport's pool, timeouts and retries. */
+export interface LegacyVodClientOptions extends VodClientBaseOptions {
   /**
    * Scheme, host and optional port of the VOD endpoint (no path).
    * @default 'https://vod2.qcloud.com'
@@ -43,77 +39,17 @@ export interface VodClientOptions extends VodTransportOptions {
    * @default 'HmacSHA1'
    */
   signatureMethod?: SignatureMethod;
-  /** Temporary-credential token, sent (and signed) as `Token` when set. */
-  token?: string;
-  /** Clock for `Timestamp`, in ms since the epoch (tests set it). @default Date.now */
-  now?: () => number;
-}
-
-/** What {@link VodClient.smallFileUpload} sends. */
-export interface SmallFileUploadInput {
-  /** The video the cover belongs to (`extra.fileId`). */
-  videoFileId: string;
-  /** File name without path and extension (`fileName`). */
-  fileName: string;
-  /** Extension without the dot (`fileType`). */
-  fileType: string;
-  /** The file's bytes, whole or as the chunks they arrived in (sent in order, never copied). */
-  body: Uint8Array | readonly Uint8Array[];
-  /** SHA-1 of the bytes, 40 lower-case hex characters. */
-  sha1: string;
-  /** Number of bytes. */
-  size: number;
-  /** Aborts the call (and its retries). */
-  signal?: AbortSignal;
-}
-
-/** VOD accepted the cover (`code` 0, or 2 when it already had these bytes). */
-export interface SmallFileUploadSuccess {
-  ok: true;
-  code: 0 | 2;
-  /** The cover's own fileId, a numeric string. */
-  fileId: string;
-  url: string;
-  /** True when VOD already had these bytes for this video (`code: 2`). */
-  instant: boolean;
-  attempts: number;
-}
-
-/** VOD answered with a code other than 0 or 2. */
-export interface SmallFileUploadFailure {
-  ok: false;
-  code: number;
-  message: string;
-  codeDesc: string;
-  /** VOD's `canRetry == 1`. */
-  canRetry: boolean;
-  /** API 3.0's error code (`InvalidParameterValue.FileId`); `code` is then a gateway code of its class. */
-  vodErrorCode?: string;
-  attempts: number;
-}
-
-export type SmallFileUploadResult = SmallFileUploadSuccess | SmallFileUploadFailure;
-
-export interface VodClient {
-  /**
-   * Sends one cover with `SmallFileUpload`, retrying as {@link RetryOptions} allow.
-   * Resolves with VOD's answer; throws a {@link VodTransportError} when there was none.
-   */
-  smallFileUpload(input: SmallFileUploadInput): Promise<SmallFileUploadResult>;
-  /** Whether a TCP connection to VOD's host can be opened now (readiness checks). */
-  reachable?(timeoutMs?: number): Promise<boolean>;
-  /** Closes the owned pool (not an injected dispatcher). */
-  close(): Promise<void>;
 }
 
 /**
- * Creates a client for VOD's `SmallFileUpload` action.
+ * A {@link VodClient} for the legacy API: each cover is one `SmallFileUpload` (the bytes as the
+ * body, the parameters signed in the query; `docs/vod-protocol.md`).
  *
  * @example
- * const vod = createVodClient({ secretId, secretKey, baseUrl: emulator.url });
- * const result = await vod.smallFileUpload({ videoFileId, fileName: 'cover', fileType: 'jpg', body, sha1, size });
+ * const vod = createLegacyVodClient({ secretId, secretKey, baseUrl: emulator.url });
+ * const result = await vod.setCover({ videoFileId, fileName: 'cover', fileType: 'jpg', body, sha1, size });
  */
-export function createVodClient(options: VodClientOptions): VodClient {
+export function createLegacyVodClient(options: LegacyVodClientOptions): VodClient {
   const {
     secretId,
     baseUrl = DEFAULT_VOD_BASE_URL,
@@ -138,13 +74,13 @@ export function createVodClient(options: VodClientOptions): VodClient {
     'signatureMethod',
     `must be one of ${SIGNATURE_METHODS.join(', ')}`,
   );
-  const transport = createVodTransport('createVodClient', origin, options);
+  const transport = createVodTransport('createLegacyVodClient', origin, options);
 
   const key = toSigningKey(options.secretKey);
   const host = new URL(origin).hostname;
 
   /** The signed path of one attempt, and the secrets it carries (for redacting VOD's echo of them). */
-  function signedPath(input: SmallFileUploadInput): { path: string; secrets: (string | undefined)[] } {
+  function signedPath(input: SetCoverInput): { path: string; secrets: (string | undefined)[] } {
     // Fresh Timestamp and Nonce for every attempt: a replayed request must not look new.
     const params: Record<string, string> = {
       Action: SMALL_FILE_UPLOAD,
@@ -166,7 +102,7 @@ export function createVodClient(options: VodClientOptions): VodClient {
     return { path: `${path}?${encodeQuery(signed)}`, secrets: [signed['Signature'], token] };
   }
 
-  const attemptOnce = async (input: SmallFileUploadInput, signal: AbortSignal): Promise<SmallFileUploadResult> => {
+  const attemptOnce = async (input: SetCoverInput, signal: AbortSignal): Promise<SetCoverResult> => {
     const signed = signedPath(input);
     const text = await transport.post(
       {
@@ -180,7 +116,7 @@ export function createVodClient(options: VodClientOptions): VodClient {
   };
 
   return {
-    smallFileUpload: (input) => transport.call((signal) => attemptOnce(input, signal), input.signal),
+    setCover: (input) => transport.call((signal) => attemptOnce(input, signal), input.signal),
     reachable: transport.reachable,
     close: transport.close,
   };
@@ -195,17 +131,17 @@ function chunksOf(chunks: readonly Uint8Array[]): Readable {
 }
 
 function requireOption(ok: boolean, name: string, rule: string): asserts ok {
-  if (!ok) throw new TypeError(`createVodClient: option "${name}" ${rule}`);
+  if (!ok) throw new TypeError(`createLegacyVodClient: option "${name}" ${rule}`);
 }
 
 function parseOrigin(baseUrl: string): string {
   const problem = vodBaseUrlProblem(baseUrl);
-  if (problem) throw new TypeError(`createVodClient: option "baseUrl" ${problem}`);
+  if (problem) throw new TypeError(`createLegacyVodClient: option "baseUrl" ${problem}`);
   return new URL(baseUrl).origin;
 }
 
 /** Reads §3's JSON. A `fileId` sent as a JSON number is kept digit for digit only when it is a plain top-level integer literal. */
-export function parseAnswer(text: string, secrets: readonly (string | undefined)[] = []): SmallFileUploadResult {
+export function parseAnswer(text: string, secrets: readonly (string | undefined)[] = []): SetCoverResult {
   let body: unknown;
   try {
     body = JSON.parse(text, keepFileIdDigits);

@@ -1,0 +1,81 @@
+import type { VodTransportError } from './errors.js';
+import type { VodTransportOptions } from './transport.js';
+
+/** The credentials both APIs sign with. */
+export interface VodCredentials {
+  /** Access key id (`SecretId`). */
+  secretId: string;
+  /** Secret key used to sign; never sent or logged. */
+  secretKey: string;
+  /** Temporary-credential token (`Token`, `X-TC-Token`), sent when set. */
+  token?: string;
+}
+
+/** What every client takes: credentials and the transport's pool, timeouts and retries. */
+export interface VodClientBaseOptions extends VodCredentials, VodTransportOptions {
+  /** Clock for the signed timestamp, in ms since the epoch (tests set it). @default Date.now */
+  now?: () => number;
+}
+
+/** What {@link VodClient.setCover} sends: one video's cover. */
+export interface SetCoverInput {
+  /** The video the cover belongs to. */
+  videoFileId: string;
+  /** File name without path and extension. */
+  fileName: string;
+  /** Extension without the dot. */
+  fileType: string;
+  /** The file's bytes, whole or as the chunks they arrived in (sent in order, never copied). */
+  body: Uint8Array | readonly Uint8Array[];
+  /** SHA-1 of the bytes, 40 lower-case hex characters. */
+  sha1: string;
+  /** Number of bytes. */
+  size: number;
+  /** Aborts the call (and its retries). */
+  signal?: AbortSignal;
+}
+
+/** VOD took the cover. */
+export interface SetCoverSuccess {
+  ok: true;
+  /** The legacy API's code: 0, or 2 when it already had these bytes (API 3.0: 0). */
+  code: 0 | 2;
+  /** The cover's own fileId (legacy: a numeric string); API 3.0 gives a cover none, so the video's. */
+  fileId: string;
+  url: string;
+  /** True when VOD already had these bytes for this video (legacy `code: 2`). */
+  instant: boolean;
+  attempts: number;
+}
+
+/** VOD refused the cover, or failed for now. */
+export interface SetCoverFailure {
+  ok: false;
+  /** VOD's own code (legacy), or the gateway code of the error's class (API 3.0). */
+  code: number;
+  message: string;
+  codeDesc: string;
+  /** Whether VOD says the same call may succeed later. */
+  canRetry: boolean;
+  /** API 3.0's error code (`InvalidParameterValue.FileId`). */
+  vodErrorCode?: string;
+  attempts: number;
+}
+
+export type SetCoverResult = SetCoverSuccess | SetCoverFailure;
+
+/**
+ * The VOD port: what the upload path asks of VOD, whichever API answers it (the legacy
+ * `SmallFileUpload`, API 3.0's `ModifyMediaInfo`).
+ */
+export interface VodClient {
+  /**
+   * Sets one video's cover, retrying as the transport's retry options allow. Resolves with VOD's
+   * answer; throws a {@link VodTransportError} when there was none.
+   */
+  setCover(input: SetCoverInput): Promise<SetCoverResult>;
+  /** Whether a TCP connection to VOD's host can be opened now (readiness checks). */
+  reachable?(timeoutMs?: number): Promise<boolean>;
+  /** Closes the owned pool (not an injected dispatcher). */
+  close(): Promise<void>;
+}
