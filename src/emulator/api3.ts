@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { API3_ACTION, API3_CLOCK_SKEW_SECONDS, API3_SERVICE, API3_VERSION } from '../vod/api3/protocol.js';
-import { VIDEO_FILE_ID_PATTERN } from '../vod/cover-rules.js';
 import { parseTc3Authorization, sameSignature, tc3Date, tc3Signature } from '../vod/api3/sign.js';
-import type { Fault } from './faults.js';
-import type { EmulatorCall } from './server.js';
+import { VIDEO_FILE_ID_PATTERN } from '../vod/cover-rules.js';
+import { type Answer, json } from './answer.js';
+import type { EmulatorCall } from './calls.js';
+import type { ProtocolSide } from './serve-call.js';
 import type { CoverStore } from './store.js';
 
 /** What the API 3.0 side needs from the emulator it runs in. */
@@ -12,15 +13,9 @@ export interface Api3Context {
   /** SecretId → SecretKey. */
   secretKeys: ReadonlyMap<string, string>;
   covers(): CoverStore;
-  /** A new call record (the legacy side's list and counter). */
-  newCall(path: string): EmulatorCall;
-  /** The fault for this call, if any (the injected queue, then the policy). */
-  faultFor(call: EmulatorCall): Fault | undefined;
   now(): number;
   /** Largest |X-TC-Timestamp − server time| accepted, in seconds. */
   clockSkewSeconds?: number;
-  /** Delayed answers, cleared at close. */
-  timers: Set<NodeJS.Timeout>;
 }
 
 /** Largest request body read: a 1 MiB cover in base64 and the JSON around it. */
@@ -29,58 +24,29 @@ const MAX_BODY_BYTES = 1_500_000;
 /**
  * ModifyMediaInfo as API 3.0 answers it, for covers: TC3-HMAC-SHA256 checked against the body
  * actually sent, the timestamp within 5 minutes, the CoverData a gif, jpeg or png; the cover is
- * stored for the video and served at its CoverUrl. The legacy side's faults and call records apply.
+ * stored for the video and served at its CoverUrl.
  */
-export async function handleApi3(req: IncomingMessage, res: ServerResponse, ctx: Api3Context): Promise<void> {
-  const call = ctx.newCall('/');
-  res.once('close', () => (call.endedAt = performance.now()));
-  const fault = ctx.faultFor(call);
-  if (fault) call.fault = fault.kind;
-  const body = await readAll(req, MAX_BODY_BYTES);
-  call.bytesReceived = body.size;
-  if (body.aborted) {
-    call.outcome = 'client-aborted';
-    return;
-  }
-  recordWhatItSends(call, body.bytes);
-  if (fault?.kind === 'drop' && !fault.afterStore) return drop(req, call);
-  if (fault?.kind === 'status')
-    return send(res, call, fault.status, 'upstream fault injected by the emulator\n', 'text/plain');
-  if (fault?.kind === 'malformed') return send(res, call, 200, '<html>not json', 'application/json');
-  if (fault?.kind === 'body') return send(res, call, 200, fault.body, 'application/json');
-  if (fault?.kind === 'answer')
-    return error(
-      res,
-      call,
-      fault.canRetry === 1 ? 'InternalError' : 'FailedOperation',
-      fault.message ?? 'fault injected by the emulator',
-    );
-  if (fault?.kind === 'api3-error')
-    return error(res, call, fault.code, fault.message ?? 'fault injected by the emulator');
-
-  const outcome = body.overflow
-    ? { error: ['InvalidParameterValue.CoverData', 'The request body is too large.'] as const }
-    : process(req, body.bytes, call, ctx);
-  const answer = (): void =>
-    'error' in outcome
-      ? error(res, call, outcome.error[0], outcome.error[1])
-      : success(res, call, outcome.coverUrl, outcome.again);
-  if (fault?.kind === 'drop') return drop(req, call);
-  if (fault?.kind === 'delay') {
-    const timer = setTimeout(() => {
-      ctx.timers.delete(timer);
-      answer();
-    }, fault.ms);
-    ctx.timers.add(timer);
-    return;
-  }
-  answer();
+export function api3Side(ctx: Api3Context): ProtocolSide<undefined> {
+  return {
+    prepare: () => ({ prepared: undefined, keep: MAX_BODY_BYTES, cap: MAX_BODY_BYTES }),
+    noteBody: (body, call) => recordWhatItSends(call, body.bytes),
+    faultAnswer(fault) {
+      const message = fault.message ?? 'fault injected by the emulator';
+      if (fault.kind === 'api3-error') return error(fault.code, message);
+      return error(fault.canRetry === 1 ? 'InternalError' : 'FailedOperation', message);
+    },
+    process(req, body, _prepared, call) {
+      if (body.overflow) return error('InvalidParameterValue.CoverData', 'The request body is too large.');
+      const outcome = check(req, body.bytes, call, ctx);
+      return 'error' in outcome ? error(outcome.error[0], outcome.error[1]) : success(outcome.coverUrl, outcome.again);
+    },
+  };
 }
 
 type Outcome = { coverUrl: string; again: boolean } | { error: readonly [code: string, message: string] };
 
 /** Verifies the request and stores the cover. */
-function process(req: IncomingMessage, bytes: Buffer, call: EmulatorCall, ctx: Api3Context): Outcome {
+function check(req: IncomingMessage, bytes: Buffer, call: EmulatorCall, ctx: Api3Context): Outcome {
   const header = (name: string): string => String(req.headers[name] ?? '');
   const auth = parseTc3Authorization(header('authorization'));
   if (!auth) return { error: ['AuthFailure.InvalidAuthorization', 'The Authorization header is not TC3-HMAC-SHA256.'] };
@@ -167,59 +133,14 @@ function imageTypeOf(bytes: Buffer): 'gif' | 'jpg' | 'png' | undefined {
   return undefined;
 }
 
-function success(res: ServerResponse, call: EmulatorCall, coverUrl: string, again: boolean): void {
-  call.code = again ? 2 : 0;
-  send(
-    res,
-    call,
-    200,
-    JSON.stringify({ Response: { CoverUrl: coverUrl, RequestId: randomUUID() } }),
-    'application/json',
+function success(coverUrl: string, again: boolean): Answer {
+  // The call record says 2, as the legacy side's answer would, when these bytes were already set.
+  return json({ Response: { CoverUrl: coverUrl, RequestId: randomUUID() } }, { code: again ? 2 : 0 });
+}
+
+function error(code: string, message: string): Answer {
+  return json(
+    { Response: { Error: { Code: code, Message: message }, RequestId: randomUUID() } },
+    { code: -1, why: code },
   );
-}
-
-function error(res: ServerResponse, call: EmulatorCall, code: string, message: string): void {
-  call.code = -1;
-  call.why = code;
-  send(
-    res,
-    call,
-    200,
-    JSON.stringify({ Response: { Error: { Code: code, Message: message }, RequestId: randomUUID() } }),
-    'application/json',
-  );
-}
-
-function send(res: ServerResponse, call: EmulatorCall, status: number, text: string, type: string): void {
-  call.status = status;
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function drop(req: IncomingMessage, call: EmulatorCall): void {
-  call.outcome = 'dropped';
-  req.socket.destroy();
-}
-
-function readAll(
-  req: IncomingMessage,
-  cap: number,
-): Promise<{ bytes: Buffer; size: number; overflow: boolean; aborted: boolean }> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let overflow = false;
-    const finish = (aborted: boolean): void => resolve({ bytes: Buffer.concat(chunks), size, overflow, aborted });
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > cap) {
-        overflow = true;
-        req.pause();
-        return finish(false);
-      }
-      chunks.push(chunk);
-    });
-    req.once('end', () => finish(false));
-    req.once('close', () => finish(!req.complete && !overflow));
-  });
 }
