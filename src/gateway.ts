@@ -6,7 +6,7 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { createUploadPolicy, type AuthorizeUpload } from './auth/upload-policy.js';
 import { useAuthentication, type AuthenticationOptions } from './auth/use-authentication.js';
-import type { GatewayContext } from './context.js';
+import type { GatewayContext } from './schema/context.js';
 import { DEFAULT_CSRF_HEADERS } from './http/csrf.js';
 import { createGraphiqlAssets } from './graphiql/assets.js';
 import { renderGraphiqlPage } from './graphiql/page.js';
@@ -16,6 +16,7 @@ import { markAwaitingContinue } from './http/expect-continue.js';
 import { useBodyLimit } from './plugins/use-body-limit.js';
 import { useHangUpOnUnreadBody } from './plugins/use-hang-up-on-unread-body.js';
 import { useIdempotencyKey } from './plugins/use-idempotency-key.js';
+import { useRequestId } from './plugins/use-request-id.js';
 import { useRepresentationsLimit } from './plugins/use-representations-limit.js';
 import { useStreamingUploads } from './plugins/use-streaming-uploads.js';
 import { createSchema } from './schema/index.js';
@@ -25,7 +26,6 @@ import type { CoverStore } from './ledger/cover-store.js';
 import { withWriteRetries, type RetryingCoverStore } from './ledger/retrying-cover-store.js';
 import { openSqliteCoverStore } from './ledger/sqlite-cover-store.js';
 import { createOperatorRoutes, hideOperatorRoutes } from './http/operator-routes.js';
-import { assignRequestId } from './http/request-id.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type GatewayMetrics } from './observability/metrics.js';
 import type { UploadEvent } from './upload/upload-cover.js';
@@ -386,6 +386,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     logging,
     plugins: [
       useHangUpOnUnreadBody(),
+      useRequestId(),
       // Next: a refusal comes before anything reads the body.
       ...(options.auth?.jwt || options.auth?.routerSignatureSecret ? [useAuthentication(options.auth)] : []),
       // The answer differs by Origin when some origins are allowed: caches must know.
@@ -431,7 +432,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   const shutdown = drainable((req, res) => {
     try {
       if (publicOperatorRoutes(req, res) || graphiqlAssets(req, res)) return;
-      assignRequestId(req, res);
       void yoga.requestListener(req, res);
     } catch (error) {
       // A bug of ours in a route outside Yoga: one 500 and a log line, not the whole process.

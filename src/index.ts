@@ -3,13 +3,13 @@
  * Importing it starts nothing; `createGateway(…).listen()` does.
  */
 export { createGateway, type Gateway, type GatewayOptions } from './gateway.js';
-export type { GatewayContext } from './context.js';
+export type { GatewayContext } from './schema/context.js';
 export {
   useStreamingUploads,
   type StreamingUploadsContext,
   type StreamingUploadsOptions,
 } from './plugins/use-streaming-uploads.js';
-export type { UploadRequest } from './http/upload-request.js';
+export type { UploadRequest } from './multipart/upload-request.js';
 export {
   useAuthentication,
   type AuthenticatedCaller,

@@ -12,7 +12,7 @@ import { images, jpegOfSize, sha1 } from './fixtures/images.js';
 import { UploadVideoCoverDocument } from './generated/graphql.js';
 import { startGateway, type GatewayHarness } from './helpers/gateway.js';
 import { DEV_CREDENTIAL } from '../src/emulator/server.js';
-import type { GatewayContext } from '../src/context.js';
+import type { GatewayContext } from '../src/schema/context.js';
 import { createCoverLoader } from '../src/ledger/cover-loader.js';
 import { openSqliteCoverStore } from '../src/ledger/sqlite-cover-store.js';
 import { useStreamingUploads } from '../src/plugins/use-streaming-uploads.js';

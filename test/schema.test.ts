@@ -6,7 +6,7 @@ import { getSchema, printGatewaySchema } from '../src/schema/index.js';
 import { createCoverLoader } from '../src/ledger/cover-loader.js';
 import { openSqliteCoverStore } from '../src/ledger/sqlite-cover-store.js';
 import { createCoverUploader } from '../src/upload/upload-cover.js';
-import type { GatewayContext } from '../src/context.js';
+import type { GatewayContext } from '../src/schema/context.js';
 import { DEV_CREDENTIAL } from '../src/emulator/server.js';
 import { createLegacyVodClient } from '../src/vod/legacy/client.js';
 import { UploadLimitsDocument, UploadVideoCoverDocument } from './generated/graphql.js';

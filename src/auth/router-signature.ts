@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import stableStringify from 'fast-json-stable-stringify';
-import { isUploadValue } from '../upload/upload-value.js';
+import { isUploadValue } from '../multipart/upload-value.js';
 
 /** Where Hive Gateway puts its HMAC upstream signature: `extensions["hmac-signature"]`. */
 export const ROUTER_SIGNATURE_EXTENSION = 'hmac-signature';

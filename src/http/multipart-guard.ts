@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
-import { checkMultipartMap } from './multipart-map.js';
+import { checkMultipartMap } from '../multipart/multipart-map.js';
 
 /** Why a multipart request is refused as a whole, and with which HTTP status. */
 export interface MultipartRefusal {

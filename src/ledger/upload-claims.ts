@@ -1,4 +1,4 @@
-import type { CoverRecord } from './cover-store.js';
+import type { CoverRecord } from './cover-record.js';
 
 /** What a claimed call gives: its answer, and for a success the record the ledger keeps of it. */
 export interface ClaimedAnswer<Result> {

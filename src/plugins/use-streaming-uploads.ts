@@ -4,7 +4,7 @@ import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yog
 import { sendContinue } from '../http/expect-continue.js';
 import { lingerAfterAnswer, stopReadingAndHangUp } from '../http/hang-up.js';
 import { guardMultipartParser, type MultipartGuard } from '../http/multipart-guard.js';
-import type { UploadRequest } from '../http/upload-request.js';
+import type { UploadRequest } from '../multipart/upload-request.js';
 
 /** Options of {@link useStreamingUploads}. */
 export interface StreamingUploadsOptions {

@@ -1,8 +1,8 @@
 import SchemaBuilder from '@pothos/core';
 import DirectivePlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
-import type { GatewayContext } from '../context.js';
-import type { UploadValue } from '../upload/upload-value.js';
+import type { GatewayContext } from './context.js';
+import type { UploadValue } from '../multipart/upload-value.js';
 
 /** The schema's Pothos types: the context every resolver gets, the scalars' JavaScript types. */
 export interface SchemaTypes {

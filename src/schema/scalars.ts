@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
-import { isUploadValue } from '../upload/upload-value.js';
+import { isUploadValue } from '../multipart/upload-value.js';
 import type { Builder } from './builder.js';
 
 /**

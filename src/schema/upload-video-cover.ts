@@ -1,5 +1,4 @@
 import { UPLOAD_SCOPE } from '../auth/upload-policy.js';
-import { requestIdOf } from '../http/request-id.js';
 import type { OutcomeLimits } from '../upload/outcomes.js';
 import { MAX_FILE_NAME_LENGTH, VIDEO_FILE_ID_RULE } from '../vod/cover-rules.js';
 import type { Builder } from './builder.js';
@@ -30,7 +29,7 @@ export function defineUploadVideoCover(
       },
       resolve: (_root, args, ctx) =>
         ctx.covers.upload({
-          requestId: requestIdOf(ctx.req),
+          ...(ctx.requestId === undefined ? {} : { requestId: ctx.requestId }),
           videoFileId: String(args.fileId),
           file: args.file,
           ...(ctx.uploadRequest ? { request: ctx.uploadRequest } : {}),

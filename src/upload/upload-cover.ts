@@ -1,5 +1,5 @@
 import type { UploadRefusal } from '../auth/upload-policy.js';
-import type { UploadRequest } from '../http/upload-request.js';
+import type { UploadRequest } from '../multipart/upload-request.js';
 import { IDEMPOTENCY_KEY_TTL_MS } from '../ledger/cover-store.js';
 import { MAX_FILE_SIZE, isValidVideoFileId } from '../vod/cover-rules.js';
 import { createBufferPool } from './buffer-pool.js';
@@ -9,7 +9,7 @@ import { createOutcomes, type OutcomeLimits, type Outcomes, type UploadCoverErro
 import { readUpload } from './read-upload.js';
 import { CONCURRENCY_DEFAULTS, createCoverSender, type CoverSenderOptions } from './send-cover.js';
 import type { UploadCoverResult } from './upload-result.js';
-import { discardUpload, openUpload, type OpenedUpload, type UploadValue } from './upload-value.js';
+import { discardUpload, openUpload, type OpenedUpload, type UploadValue } from '../multipart/upload-value.js';
 
 /** The defaults of the upload's own limits (the VOD side's are the sender's). */
 export const UPLOAD_DEFAULTS = {

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { UploadPolicy } from './auth/upload-policy.js';
-import type { AuthenticatedCaller } from './auth/use-authentication.js';
-import type { UploadRequest } from './http/upload-request.js';
-import type { CoverLoader } from './ledger/cover-loader.js';
-import type { CoverUploader } from './upload/upload-cover.js';
+import type { UploadPolicy } from '../auth/upload-policy.js';
+import type { AuthenticatedCaller } from '../auth/use-authentication.js';
+import type { UploadRequest } from '../multipart/upload-request.js';
+import type { CoverLoader } from '../ledger/cover-loader.js';
+import type { CoverUploader } from '../upload/upload-cover.js';
 
 /** What every resolver gets. */
 export interface GatewayContext {
@@ -20,6 +20,8 @@ export interface GatewayContext {
   auth?: AuthenticatedCaller;
   /** Who may change which cover (scope, per-video rule); absent: everyone who got this far. */
   uploadPolicy?: UploadPolicy;
+  /** Set by `useRequestId`: the request's id, for logs. */
+  requestId?: string;
   /** Set by `useIdempotencyKey`: the request's Idempotency-Key. */
   idempotencyKey?: string;
 }

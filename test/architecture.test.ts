@@ -1,0 +1,79 @@
+/**
+ * The shape of src/: no import loop between files or between folders, and the few directions the
+ * layers must not take (the schema reads nothing of the HTTP layer, the ledger and auth nothing of
+ * the upload path, API 3.0 nothing of the legacy API). Imports are read from the sources as text,
+ * type-only ones included: a loop of types is a loop for a reader too.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const SRC = fileURLToPath(new URL('../src/', import.meta.url));
+
+/** Every .ts file of src/, relative to it, with the src/ files it imports. */
+function importGraph(): Map<string, Set<string>> {
+  const files = (readdirSync(SRC, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
+  const graph = new Map<string, Set<string>>();
+  for (const file of files) {
+    const text = readFileSync(join(SRC, file), 'utf8');
+    const targets = new Set<string>();
+    for (const [, spec] of text.matchAll(/(?:import|export)[^'";]*?from\s+'(\.[^']+)'/g)) {
+      targets.add(relative(SRC, normalize(join(SRC, dirname(file), spec!))).replace(/\.js$/, '.ts'));
+    }
+    graph.set(file, targets);
+  }
+  return graph;
+}
+
+/** The cycles of a graph (each once, as the path that closes it). */
+function cycles(graph: Map<string, Set<string>>): string[][] {
+  const found: string[][] = [];
+  const done = new Set<string>();
+  const path: string[] = [];
+  const visit = (node: string): void => {
+    if (path.includes(node)) return void found.push([...path.slice(path.indexOf(node)), node]);
+    if (done.has(node)) return;
+    path.push(node);
+    for (const next of graph.get(node) ?? []) if (graph.has(next)) visit(next);
+    path.pop();
+    done.add(node);
+  };
+  for (const node of graph.keys()) visit(node);
+  return found;
+}
+
+const graph = importGraph();
+const folderOf = (file: string) => (file.includes('/') ? file.split('/')[0]! : '(root)');
+/** Files of `from` that import a file of `to`. */
+const imports = (from: string, to: string) =>
+  [...graph].flatMap(([file, targets]) =>
+    file.startsWith(from) ? [...targets].filter((t) => t.startsWith(to)).map((t) => `${file} -> ${t}`) : [],
+  );
+
+describe('src/', () => {
+  it('has no import loop between files', () => {
+    expect(cycles(graph).map((c) => c.join(' -> '))).toEqual([]);
+  });
+
+  it('has no import loop between its folders (the root files count as one)', () => {
+    const folders = new Map<string, Set<string>>();
+    for (const [file, targets] of graph) {
+      const edges = folders.get(folderOf(file)) ?? new Set<string>();
+      for (const target of targets) if (folderOf(target) !== folderOf(file)) edges.add(folderOf(target));
+      folders.set(folderOf(file), edges);
+    }
+    expect(cycles(folders).map((c) => c.join(' -> '))).toEqual([]);
+  });
+
+  it.each([
+    ['schema/', 'http/'],
+    ['ledger/', 'upload/'],
+    ['auth/', 'upload/'],
+    ['vod/', 'upload/'],
+    ['vod/api3/', 'vod/legacy/'],
+    ['emulator/', 'upload/'],
+  ])('keeps %s from importing %s', (from, to) => {
+    expect(imports(from, to)).toEqual([]);
+  });
+});
