@@ -3,7 +3,7 @@ import type { CoverRecord, CoverStore } from './cover-store.js';
 /** Options of {@link withWriteRetries}. */
 export interface WriteRetryOptions {
   /**
-   * Most records held while writes fail. Past it the oldest is given up (told to `onDropped`,
+   * Most records held while writes fail. Past it the oldest is given up (told to `events.ledgerDropped`,
    * whole, so an operator can replay it from the log).
    * @default 10000
    */
@@ -18,21 +18,27 @@ export interface WriteRetryOptions {
    * @default 30000
    */
   maxRetryDelayMs?: number;
-  /** Told of each write that failed (with the number of records now held). */
-  onWriteFailed?: (error: unknown, pending: number) => void;
-  /** Told whenever the number of held records changes. */
-  onPendingChange?: (pending: number) => void;
-  /** Told when held records were written after all. */
-  onRecovered?: (written: number) => void;
-  /** Told of each record given up: the queue was full, or it could not be written at close. */
-  onDropped?: (record: CoverRecord) => void;
+  /** Told what happens to the writes (logs, metrics). */
+  events?: LedgerEvents;
+}
+
+/** What the write-retrying ledger tells an operator. */
+export interface LedgerEvents {
+  /** The number of held records changed. */
+  ledgerPending?(pending: number): void;
+  /** A write failed (with the number of records now held). */
+  ledgerWriteFailed?(error: unknown, pending: number): void;
+  /** Held records were written after all. */
+  ledgerRecovered?(written: number): void;
+  /** A record was given up: the queue was full, or it could not be written at close. */
+  ledgerDropped?(record: CoverRecord): void;
 }
 
 /** A cover store whose failed writes are held and written again. */
 export interface RetryingCoverStore extends CoverStore {
   /** Records held because writing them failed. */
   pending(): number;
-  /** Stops retrying after one last try; what is still held is told to `onDropped`. Leaves the wrapped store open. */
+  /** Stops retrying after one last try; what is still held is told to `events.ledgerDropped`. Leaves the wrapped store open. */
   stop(): Promise<void>;
 }
 
@@ -43,15 +49,11 @@ export interface RetryingCoverStore extends CoverStore {
  * not writable, so `/ready` turns 503.
  */
 export function withWriteRetries(store: CoverStore, options: WriteRetryOptions = {}): RetryingCoverStore {
-  const {
-    maxPending = 10_000,
-    retryDelayMs = 1000,
-    maxRetryDelayMs = 30_000,
-    onWriteFailed,
-    onPendingChange,
-    onRecovered,
-    onDropped,
-  } = options;
+  const { maxPending = 10_000, retryDelayMs = 1000, maxRetryDelayMs = 30_000, events = {} } = options;
+  const onWriteFailed = events.ledgerWriteFailed?.bind(events);
+  const onPendingChange = events.ledgerPending?.bind(events);
+  const onRecovered = events.ledgerRecovered?.bind(events);
+  const onDropped = events.ledgerDropped?.bind(events);
   const held: CoverRecord[] = [];
   let timer: NodeJS.Timeout | undefined;
   let delay = retryDelayMs;

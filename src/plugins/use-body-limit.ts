@@ -2,10 +2,16 @@ import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { sendContinue } from '../http/expect-continue.js';
 import { isStreamedUpload, type NodeServerContext } from './use-streaming-uploads.js';
 
+/** Longest JSON, GraphQL or form body by default, in bytes: far above any operation, far below harm. */
+export const DEFAULT_MAX_BODY_SIZE = 1_048_576;
+
 /** Options of {@link useBodyLimit}. */
 export interface BodyLimitOptions {
-  /** Longest JSON, GraphQL or form body, in bytes. */
-  maxBodySize: number;
+  /**
+   * Longest JSON, GraphQL or form body, in bytes.
+   * @default 1048576
+   */
+  maxBodySize?: number;
   /**
    * Longest multipart body that Yoga's own parser reads whole (no Node request: `yoga.fetch`,
    * other runtimes). On node:http a multipart body is streamed and bounded part by part instead.
@@ -21,7 +27,7 @@ export interface BodyLimitOptions {
  * or too large for JSON, and pipes each body through a second stream to count it.)
  */
 export function useBodyLimit(options: BodyLimitOptions): Plugin<object, NodeServerContext> {
-  const { maxBodySize, maxMultipartSize } = options;
+  const { maxBodySize = DEFAULT_MAX_BODY_SIZE, maxMultipartSize } = options;
   const tooLarge = (maxBytes: number, size?: number) =>
     createGraphQLError(
       `The request body ${size === undefined ? 'is' : `declares ${size} bytes, which is`} larger than the ${maxBytes} bytes accepted.`,

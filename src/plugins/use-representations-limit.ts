@@ -8,13 +8,16 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
+/** Most representations per request by default: a router's batches stay well under it. */
+export const DEFAULT_MAX_REPRESENTATIONS = 2000;
+
 /**
  * Refuses an operation that asks federation's `_entities` for more than `max` representations in
  * all, before anything is resolved. Cost and depth limits do not count list arguments, so a small
  * query with one huge `representations` list would otherwise load and resolve every one of them.
  * Counts literal lists and list variables, through top-level fragments and aliases.
  */
-export function useRepresentationsLimit(max: number): Plugin {
+export function useRepresentationsLimit(max: number = DEFAULT_MAX_REPRESENTATIONS): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const count = countRepresentations(args.document, args.operationName ?? undefined, args.variableValues ?? {});

@@ -4,6 +4,7 @@ import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yog
 import { sendContinue } from '../http/expect-continue.js';
 import { lingerAfterAnswer, stopReadingAndHangUp } from '../http/hang-up.js';
 import { guardMultipartParser, type MultipartGuard } from '../http/multipart-guard.js';
+import { MULTIPART_DEFAULTS } from '../multipart/multipart-limits.js';
 import type { UploadRequest } from '../multipart/upload-request.js';
 
 /** Options of {@link useStreamingUploads}. */
@@ -59,7 +60,11 @@ export interface StreamingUploadsContext {
 export function useStreamingUploads(
   options: StreamingUploadsOptions = {},
 ): Plugin<StreamingUploadsContext, NodeServerContext> {
-  const { maxFieldSize = 100_000, maxRequestSize = Infinity, maxFiles = 1 } = options;
+  const {
+    maxFieldSize = MULTIPART_DEFAULTS.maxFieldSize,
+    maxRequestSize = Infinity,
+    maxFiles = MULTIPART_DEFAULTS.maxFiles,
+  } = options;
   const streamed = new WeakMap<Request, { uploadRequest: UploadRequest; guard: MultipartGuard; stop(): void }>();
 
   return {

@@ -3,6 +3,7 @@ import type { ClaimOutcome, ClaimedAnswer, UploadClaims } from '../ledger/upload
 import type { SetCoverResult, VodClient } from '../vod/vod-client.js';
 import { VodTransportError } from '../vod/errors.js';
 import { ConcurrencyGate } from './concurrency-gate.js';
+import type { UploadEvents } from './upload-events.js';
 import type { Outcomes } from './outcomes.js';
 import { SingleFlight } from './single-flight.js';
 import type { UploadCoverResult } from './upload-result.js';
@@ -17,8 +18,6 @@ export interface CoverSenderOptions {
   outcomes: Outcomes;
   /** Where successful uploads are recorded. */
   ledger?: CoverStore;
-  /** Told when a success could not be recorded (the upload itself stands). @default console.error */
-  onLedgerError?: (error: unknown) => void;
   /**
    * Most VOD calls in flight at once.
    * @default 64
@@ -35,20 +34,8 @@ export interface CoverSenderOptions {
    * @default undefined (this process only)
    */
   claims?: UploadClaims;
-  /** Told when the shared single-flight cannot be reached (the upload gets LEDGER_UNAVAILABLE). */
-  onClaimError?: (error: unknown) => void;
-  /** Told of every upload that shared another's VOD call (for metrics). */
-  onJoin?: () => void;
-  /** Told of every VOD call once it settles (for metrics). */
-  onVodCall?: (call: VodCallEvent) => void;
-}
-
-/** One settled VOD call (either API), retries included. */
-export interface VodCallEvent {
-  /** ok, instant, rejected, retryable (canRetry answers to the end), or a transport error code. */
-  result: string;
-  durationMs: number;
-  attempts: number;
+  /** Told what happens (logs, metrics). */
+  events?: UploadEvents;
 }
 
 /** A cover whose bytes were read and checked, ready for VOD. */
@@ -77,15 +64,16 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
   const {
     vod,
     ledger,
-    onLedgerError = (error: unknown) => console.error('cover ledger: a successful upload was not recorded:', error),
+    events = {},
     maxConcurrentVodCalls = CONCURRENCY_DEFAULTS.maxConcurrentVodCalls,
     vodQueueTimeoutMs = CONCURRENCY_DEFAULTS.vodQueueTimeoutMs,
-    onJoin,
-    onVodCall,
     claims,
-    onClaimError,
     outcomes,
   } = options;
+  const recordLost = (error: unknown) =>
+    events.recordLost
+      ? events.recordLost(error)
+      : console.error('cover ledger: a successful upload was not recorded:', error);
   const gate = new ConcurrencyGate(maxConcurrentVodCalls, vodQueueTimeoutMs);
   const flights = new SingleFlight<{ result: UploadCoverResult; keptKey?: string }>();
 
@@ -101,14 +89,14 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
       answer = await vod.setCover({ ...cover, body: cover.bytes });
     } catch (error) {
       if (!(error instanceof VodTransportError)) throw error;
-      onVodCall?.({ result: error.code, durationMs: performance.now() - started, attempts: error.attempts });
+      events.vodCalled?.({ result: error.code, durationMs: performance.now() - started, attempts: error.attempts });
       const transport = { code: error.code, message: error.message, canRetry: error.canRetry };
       return { result: { ...outcomes.error('VOD_UNAVAILABLE', 'transport', { transport }), attempts: error.attempts } };
     } finally {
       gate.leave();
     }
     const { attempts } = answer;
-    onVodCall?.({
+    events.vodCalled?.({
       result: answer.ok ? (answer.instant ? 'instant' : 'ok') : answer.canRetry ? 'retryable' : 'rejected',
       durationMs: performance.now() - started,
       attempts,
@@ -166,14 +154,14 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
       try {
         outcome = await claims.runOnce(cover.videoFileId, cover.sha1, () => callVod(cover, idempotencyKey));
       } catch (error) {
-        onClaimError?.(error);
+        events.claimsUnreachable?.(error);
         return { result: outcomes.error('LEDGER_UNAVAILABLE', 'unreachable') };
       }
     } else {
       const { result, record } = await callVod(cover, idempotencyKey);
       outcome = record ? { result, ran: true, unrecorded: record } : { result, ran: true };
     }
-    if (outcome.unrecorded) await ledger?.record(outcome.unrecorded).catch(onLedgerError);
+    if (outcome.unrecorded) await ledger?.record(outcome.unrecorded).catch(recordLost);
     // The key this call's answer was kept under, with its record.
     return outcome.ran && idempotencyKey !== undefined
       ? { result: outcome.result, keptKey: idempotencyKey }
@@ -186,7 +174,7 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
     try {
       kept = await ledger?.answerFor?.(idempotencyKey);
     } catch (error) {
-      onClaimError?.(error);
+      events.claimsUnreachable?.(error);
       return outcomes.error('LEDGER_UNAVAILABLE', 'unreachable');
     }
     if (!kept) return undefined;
@@ -202,13 +190,13 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
       // Same video, same bytes: one VOD call, one ledger record, one answer for every caller (of
       // every replica, with shared claims).
       const flight = flights.run(`${cover.videoFileId}\n${cover.sha1}`, () => callOnce(cover, idempotencyKey));
-      if (flight.joined) onJoin?.();
+      if (flight.joined) events.joined?.();
       const { result, keptKey } = await flight.result;
       // A caller that shared another's call keeps the answer under its own key too.
       if (idempotencyKey !== undefined && keptKey !== idempotencyKey && result.ok) {
         await ledger
           ?.keepAnswer?.({ key: idempotencyKey, videoFileId: cover.videoFileId, sha1: cover.sha1, result })
-          .catch(onLedgerError);
+          .catch(recordLost);
       }
       return result;
     },

@@ -9,6 +9,7 @@ import { createOutcomes, type OutcomeLimits, type Outcomes, type UploadCoverErro
 import { readUpload } from './read-upload.js';
 import { CONCURRENCY_DEFAULTS, createCoverSender, type CoverSenderOptions } from './send-cover.js';
 import type { UploadCoverResult } from './upload-result.js';
+import { multipartOverhead } from '../multipart/multipart-limits.js';
 import { discardUpload, openUpload, type OpenedUpload, type UploadValue } from '../multipart/upload-value.js';
 
 /** The defaults of the upload's own limits (the VOD side's are the sender's). */
@@ -17,7 +18,7 @@ export const UPLOAD_DEFAULTS = {
   uploadDeadlineMs: 60_000,
   fileExtensions: IMAGE_EXTENSIONS,
   /** Two 100,000-byte fields (`operations`, `map`) and 64 KiB of part headers and boundaries. */
-  maxRequestOverhead: 2 * 100_000 + 64 * 1024,
+  maxRequestOverhead: multipartOverhead(),
 } as const;
 
 /** The limits the outcome vocabulary is built from when nothing is configured (`schema.graphql`'s). */
@@ -37,10 +38,6 @@ export interface CoverUploaderOptions extends Omit<CoverSenderOptions, 'outcomes
    * @default 60000
    */
   uploadDeadlineMs?: number;
-  /** Told of every upload once it is answered (logs, metrics). */
-  onUploadDone?: (event: UploadEvent) => void;
-  /** Told of every upload as it starts (metrics). */
-  onUploadStart?: () => void;
   /**
    * Largest cover accepted, in bytes.
    * @default 1048576
@@ -59,19 +56,6 @@ export interface CoverUploaderOptions extends Omit<CoverSenderOptions, 'outcomes
    * @default ['jpg', 'jpeg', 'png', 'gif', 'webp', 'bmp']
    */
   fileExtensions?: readonly ImageExtension[];
-}
-
-/** One answered upload, for logs and metrics. */
-export interface UploadEvent {
-  requestId?: string;
-  videoFileId: string;
-  result: UploadCoverResult;
-  /** File bytes read from the client. */
-  bytesRead: number;
-  /** Set when the file was read whole. */
-  size?: number;
-  sha1?: string;
-  durationMs: number;
 }
 
 /** What one `uploadVideoCover` call gives the uploader. */
@@ -109,9 +93,8 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     maxRequestOverhead = UPLOAD_DEFAULTS.maxRequestOverhead,
     uploadDeadlineMs = UPLOAD_DEFAULTS.uploadDeadlineMs,
     fileExtensions = UPLOAD_DEFAULTS.fileExtensions,
-    onUploadDone,
-    onUploadStart,
   } = options;
+  const events = options.events ?? {};
   const outcomes = createOutcomes({
     maxFileSize,
     fileExtensions,
@@ -125,7 +108,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
   const buffers = createBufferPool({ maxBufferSize: maxFileSize });
 
   async function upload(input: UploadCoverInput): Promise<UploadCoverResult> {
-    onUploadStart?.();
+    events.uploadStarted?.();
     const started = performance.now();
     const facts: Facts = { bytesRead: 0 };
     // The file must arrive within the deadline; its timer goes as soon as the upload settles.
@@ -140,7 +123,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     } finally {
       clearTimeout(timer);
     }
-    onUploadDone?.({
+    events.uploadDone?.({
       requestId: input.requestId,
       videoFileId: input.videoFileId,
       result,

@@ -48,3 +48,19 @@ export function asVodClient(client: VodClient | SmallFileUploadClient): VodClien
     close: () => client.close(),
   };
 }
+
+/** The gateway's `vod` option: a client of the caller's (which it leaves open), or the options to make one. */
+export type VodOption = VodClient | SmallFileUploadClient | LegacyVodClientOptions | Api3VodClientOptions;
+
+/** Covers go to the legacy API unless said otherwise. */
+export const DEFAULT_VOD_API: VodApi = 'legacy';
+
+/** The client a gateway sends covers with, for `api`: the caller's, or one it makes (and closes). */
+export function openVodClient(
+  option: VodOption,
+  api: VodApi = DEFAULT_VOD_API,
+): { client: VodClient; api: VodApi; close(): Promise<void> } {
+  if (isClient(option)) return { client: asVodClient(option), api, close: async () => undefined };
+  const client = createClientFor(api, option);
+  return { client, api, close: () => client.close() };
+}

@@ -1,0 +1,35 @@
+import type { UploadCoverResult } from './upload-result.js';
+
+/** One answered upload, for logs and metrics. */
+export interface UploadEvent {
+  requestId?: string;
+  videoFileId: string;
+  result: UploadCoverResult;
+  /** File bytes read from the client. */
+  bytesRead: number;
+  /** Set when the file was read whole. */
+  size?: number;
+  sha1?: string;
+  durationMs: number;
+}
+
+/** One settled VOD call (either API), retries included. */
+export interface VodCallEvent {
+  /** ok, instant, rejected, retryable (canRetry answers to the end), or a transport error code. */
+  result: string;
+  durationMs: number;
+  attempts: number;
+}
+
+/** What the upload path tells an operator (the observer in observability/ implements it). */
+export interface UploadEvents {
+  uploadStarted?(): void;
+  uploadDone?(event: UploadEvent): void;
+  vodCalled?(call: VodCallEvent): void;
+  /** An upload shared another's VOD call. */
+  joined?(): void;
+  /** The replicas' shared single-flight could not be reached (the upload got LEDGER_UNAVAILABLE). */
+  claimsUnreachable?(error: unknown): void;
+  /** A success could not be recorded (the upload itself stands). */
+  recordLost?(error: unknown): void;
+}
