@@ -150,7 +150,10 @@ export const DATABASE_VARIABLES: readonly (readonly [variable: string, option: s
   ['DATABASE_CLAIM_LEASE_MS', 'claimLeaseMs', ms(100)],
 ];
 
-/** The options a table's set variables give, read and checked (a bad one throws a ConfigError naming it); `retry.x` nests. */
+/**
+ * The options a table's set variables give, read and checked (a bad one throws a ConfigError naming
+ * it); `retry.x` nests.
+ */
 export function readVariables(
   read: (name: string) => string | undefined,
   table: readonly (readonly [variable: string, option: string, read: Reader])[],

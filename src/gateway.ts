@@ -1,15 +1,13 @@
 import type { Server } from 'node:http';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { createUploadPolicy, type AuthorizeUpload } from './auth/upload-policy.js';
-import { useAuthentication, type AuthenticationOptions } from './auth/use-authentication.js';
 import { createGraphiqlAssets } from './graphiql/assets.js';
 import { graphiqlByDefault, graphiqlOptions } from './graphiql/defaults.js';
-import { corsFor, varyByOrigin } from './http/cors.js';
+import { corsFor } from './http/cors.js';
 import { DEFAULT_CSRF_HEADERS } from './http/csrf.js';
 import { createOperatorRoutes, hideOperatorRoutes } from './http/operator-routes.js';
 import { readinessChecks } from './http/readiness.js';
-import { createServers, SERVER_DEFAULTS } from './http/servers.js';
+import { createServers } from './http/servers.js';
 import { createCoverLoader } from './ledger/cover-loader.js';
 import type { CoverStore } from './ledger/cover-store.js';
 import { openLedger } from './ledger/open-ledger.js';
@@ -18,13 +16,9 @@ import { multipartOverhead } from './multipart/multipart-limits.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type GatewayMetrics } from './observability/metrics.js';
 import { createUploadObserver } from './observability/upload-observer.js';
-import { useBodyLimit } from './plugins/use-body-limit.js';
-import { useHangUpOnUnreadBody } from './plugins/use-hang-up-on-unread-body.js';
-import { useIdempotencyKey } from './plugins/use-idempotency-key.js';
-import { introspectionByDefault, useOperationLimits } from './plugins/use-operation-limits.js';
-import { useRepresentationsLimit } from './plugins/use-representations-limit.js';
-import { useRequestId } from './plugins/use-request-id.js';
-import { useStreamingUploads } from './plugins/use-streaming-uploads.js';
+import { gatewayPlugins } from './plugins/gateway-plugins.js';
+import { introspectionByDefault } from './plugins/use-operation-limits.js';
+import type { AuthenticationOptions } from './auth/use-authentication.js';
 import type { GatewayContext } from './schema/context.js';
 import { createSchema } from './schema/index.js';
 import { createCoverUploader, UPLOAD_DEFAULTS } from './upload/upload-cover.js';
@@ -195,7 +189,7 @@ export interface GatewayOptions {
   shutdownDelayMs?: number;
 }
 
-export interface Gateway {
+export interface Gateway extends AsyncDisposable {
   /** The Yoga instance (use `yoga.fetch` to run operations without a socket). */
   yoga: YogaServerInstance<Record<string, unknown>, GatewayContext>;
   /** The node:http server, not yet listening. */
@@ -214,6 +208,7 @@ export interface Gateway {
   /**
    * Graceful shutdown: stops taking requests (503 on open connections), lets those in flight
    * finish within `shutdownGraceMs`, ends every connection, closes an owned VOD client and ledger.
+   * `await using gateway = createGateway(…)` calls it at the end of the block.
    */
   close(): Promise<void>;
 }
@@ -230,7 +225,6 @@ export interface Gateway {
 export function createGateway(options: GatewayOptions): Gateway {
   const { graphqlEndpoint = '/graphql', corsOrigins = [], csrfHeaders = DEFAULT_CSRF_HEADERS } = options;
   const graphiql = options.graphiql ?? graphiqlByDefault();
-  const introspection = options.introspection ?? introspectionByDefault();
   const maxUploadRequestSize =
     (options.maxFileSize ?? UPLOAD_DEFAULTS.maxFileSize) + multipartOverhead(options.maxFieldSize);
   const metrics = createMetrics();
@@ -274,29 +268,20 @@ export function createGateway(options: GatewayOptions): Gateway {
     multipart: true,
     ...graphiqlOptions(graphiql, graphqlEndpoint),
     landingPage: false,
-    // Yoga answers any URL that ends with its health path (`//health`, `/graphql/health`), even
-    // under ADMIN_PORT; it has no switch. No request URL can end with a space (HTTP forbids one in
-    // the target), so this turns it off: /health is the operator route's, matched exactly.
+    // Yoga answers any URL ending in its health path (`/graphql/health`) and has no switch; no URL
+    // can end with a space, so this turns it off: /health is the operator route's, matched exactly.
     healthCheckEndpoint: ' ',
     // useBodyLimit bounds bodies instead: see there why Yoga's own limit does not fit.
     maxRequestBodySize: false,
     maskedErrors: true,
     logging: options.logging ?? true,
-    plugins: [
-      useHangUpOnUnreadBody(),
-      useRequestId(),
-      // Next: a refusal comes before anything reads the body.
-      ...(options.auth?.jwt || options.auth?.routerSignatureSecret ? [useAuthentication(options.auth)] : []),
-      // The answer differs by Origin when some origins are allowed: caches must know.
-      ...(corsOrigins.length > 0 ? [varyByOrigin] : []),
-      useCSRFPrevention({ requestHeaders: [...csrfHeaders] }),
-      useBodyLimit({ maxBodySize: options.maxBodySize, maxMultipartSize: maxUploadRequestSize }),
-      useIdempotencyKey(),
-      useStreamingUploads({ maxFieldSize: options.maxFieldSize, maxRequestSize: maxUploadRequestSize }),
-      useRepresentationsLimit(options.maxRepresentations),
-      ...useOperationLimits(introspection),
-      ...(options.plugins ?? []),
-    ],
+    plugins: gatewayPlugins({
+      ...options,
+      corsOrigins,
+      csrfHeaders,
+      maxUploadRequestSize,
+      introspection: options.introspection ?? introspectionByDefault(),
+    }),
   });
 
   const operatorRoutes = createOperatorRoutes({
@@ -311,15 +296,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     ],
     fallback: (req, res) => void yoga.requestListener(req, res),
     ...(options.adminPort === undefined ? {} : { admin: { port: options.adminPort, route: operatorRoutes } }),
-    timeouts: {
-      headersTimeoutMs: options.headersTimeoutMs ?? SERVER_DEFAULTS.headersTimeoutMs,
-      keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? SERVER_DEFAULTS.keepAliveTimeoutMs,
-      requestTimeoutMs: options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs,
-      shutdownGraceMs: options.shutdownGraceMs ?? SERVER_DEFAULTS.shutdownGraceMs,
-      shutdownDelayMs: options.shutdownDelayMs ?? SERVER_DEFAULTS.shutdownDelayMs,
-    },
+    // The listeners' timeouts and the shutdown's waits are options of the gateway's own.
+    timeouts: options,
     onError: observer.routeFailed,
   });
+
+  async function close(): Promise<void> {
+    await servers.close();
+    await vod.close();
+    await closeLedger();
+  }
 
   return {
     yoga,
@@ -328,10 +314,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ledger,
     metrics,
     listen: async (port = 0, host = '127.0.0.1') => `${await servers.listen(port, host)}${graphqlEndpoint}`,
-    async close() {
-      await servers.close();
-      await vod.close();
-      await closeLedger();
-    },
+    close,
+    [Symbol.asyncDispose]: close,
   };
 }

@@ -98,19 +98,15 @@ describe('the gateway on API 3.0', () => {
 
 describe('npm start with VOD_API=v3 and no credentials', () => {
   it("runs on the embedded emulator's API 3.0 side and uploads a cover", async () => {
-    const service = await startService({ VOD_API: 'v3', LOG_LEVEL: 'info' });
-    try {
-      expect(service.printed()).toMatch(
-        /VOD emulator \(no VOD_SECRET_ID\/VOD_SECRET_KEY set\), API 3\.0 \(ModifyMediaInfo\): http:\/\/127\.0\.0\.1:\d+\n/,
-      );
-      const result = resultOf(
-        await sendUpload(service.url, { bytes: images.jpg, filename: 'cover.jpg', fileId: 'started-video' }),
-      );
-      expect(result).toMatchObject({ __typename: 'UploadVideoCoverSuccess', fileId: 'started-video' });
-      const served = await request((result as { url: string }).url);
-      expect(sha1(Buffer.from(await served.body.arrayBuffer()))).toBe(sha1(images.jpg));
-    } finally {
-      await service.stop();
-    }
+    await using service = await startService({ VOD_API: 'v3', LOG_LEVEL: 'info' });
+    expect(service.printed()).toMatch(
+      /VOD emulator \(no VOD_SECRET_ID\/VOD_SECRET_KEY set\), API 3\.0 \(ModifyMediaInfo\): http:\/\/127\.0\.0\.1:\d+\n/,
+    );
+    const result = resultOf(
+      await sendUpload(service.url, { bytes: images.jpg, filename: 'cover.jpg', fileId: 'started-video' }),
+    );
+    expect(result).toMatchObject({ __typename: 'UploadVideoCoverSuccess', fileId: 'started-video' });
+    const served = await request((result as { url: string }).url);
+    expect(sha1(Buffer.from(await served.body.arrayBuffer()))).toBe(sha1(images.jpg));
   });
 });

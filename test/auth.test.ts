@@ -305,16 +305,12 @@ describe('bearer tokens checked against a JWKS served on loopback', () => {
 
   it('answers 503 AUTHENTICATION_UNAVAILABLE with Retry-After when the set cannot be fetched, and VOD is never called', async () => {
     // A port nobody listens on (a free one; port 9 is a port fetch() refuses, and is refused at start).
-    const down = await startGateway({
+    await using down = await startGateway({
       gateway: { auth: { jwt: { jwksUrl: `http://127.0.0.1:${await freePort()}/jwks.json`, jwksTimeoutMs: 500 } } },
     });
-    try {
-      const answer = await upload(down.url, `Bearer ${await rsToken(signingKey, 'key-1')}`);
-      expect(answer.status).toBe(503);
-      expect(answer.body.errors?.map((e) => e.extensions?.code)).toEqual(['AUTHENTICATION_UNAVAILABLE']);
-      expect(down.emulator.callCount).toBe(0);
-    } finally {
-      await down.close();
-    }
+    const answer = await upload(down.url, `Bearer ${await rsToken(signingKey, 'key-1')}`);
+    expect(answer.status).toBe(503);
+    expect(answer.body.errors?.map((e) => e.extensions?.code)).toEqual(['AUTHENTICATION_UNAVAILABLE']);
+    expect(down.emulator.callCount).toBe(0);
   });
 });

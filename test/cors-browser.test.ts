@@ -56,32 +56,28 @@ describe.skipIf('missing' in browserAt)('CORS in Chromium', () => {
     origin: string,
     init: { credentials: RequestCredentials; csrfHeader: boolean },
   ): Promise<string> {
-    const page = await browser.newPage();
-    try {
-      await page.goto(origin);
-      return await page.evaluate(
-        async ({ url, operations, bytes, credentials, csrfHeader }) => {
-          const form = new FormData();
-          form.append('operations', operations);
-          form.append('map', JSON.stringify({ 0: ['variables.file'] }));
-          form.append('0', new File([new Uint8Array(bytes)], 'cover.png', { type: 'image/png' }));
-          try {
-            const res = await fetch(url, {
-              method: 'POST',
-              body: form,
-              credentials,
-              headers: csrfHeader ? { 'x-graphql-yoga-csrf': '1' } : {},
-            });
-            return `${res.status} ${await res.text()}`;
-          } catch (error) {
-            return `blocked: ${(error as Error).name}`;
-          }
-        },
-        { url: h.url, operations: UPLOAD_OPERATIONS(), bytes: [...images.png], ...init },
-      );
-    } finally {
-      await page.close();
-    }
+    await using page = await browser.newPage();
+    await page.goto(origin);
+    return await page.evaluate(
+      async ({ url, operations, bytes, credentials, csrfHeader }) => {
+        const form = new FormData();
+        form.append('operations', operations);
+        form.append('map', JSON.stringify({ 0: ['variables.file'] }));
+        form.append('0', new File([new Uint8Array(bytes)], 'cover.png', { type: 'image/png' }));
+        try {
+          const res = await fetch(url, {
+            method: 'POST',
+            body: form,
+            credentials,
+            headers: csrfHeader ? { 'x-graphql-yoga-csrf': '1' } : {},
+          });
+          return `${res.status} ${await res.text()}`;
+        } catch (error) {
+          return `blocked: ${(error as Error).name}`;
+        }
+      },
+      { url: h.url, operations: UPLOAD_OPERATIONS(), bytes: [...images.png], ...init },
+    );
   }
 
   it.each<[string, RequestCredentials, boolean]>([

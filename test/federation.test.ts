@@ -134,19 +134,15 @@ describe('the ledger on disk', () => {
       );
       await first.close();
 
-      const second = await startGateway({ gateway: { ledger: file } });
-      try {
-        const { body } = await graphql<{ videoCover: { fileId: string; sha1: string } }>(
-          second.url,
-          '{ videoCover(fileId: "kept") { fileId sha1 } }',
-        );
-        expect(body.data!.videoCover).toEqual({
-          fileId: (uploaded as { fileId: string }).fileId,
-          sha1: sha1(images.webp),
-        });
-      } finally {
-        await second.close();
-      }
+      await using second = await startGateway({ gateway: { ledger: file } });
+      const { body } = await graphql<{ videoCover: { fileId: string; sha1: string } }>(
+        second.url,
+        '{ videoCover(fileId: "kept") { fileId sha1 } }',
+      );
+      expect(body.data!.videoCover).toEqual({
+        fileId: (uploaded as { fileId: string }).fileId,
+        sha1: sha1(images.webp),
+      });
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

@@ -48,7 +48,10 @@ async function keySetServer(
   };
 }
 
-/** Asks the gateway one JSON operation with `Authorization: Bearer <token>`: the status, the code, Retry-After, and the time it took. */
+/**
+ * Asks the gateway one JSON operation with `Authorization: Bearer <token>`: the status, the code,
+ * Retry-After, and the time it took.
+ */
 async function ask(url: string, bearer: string) {
   const started = performance.now();
   const res = await fetch(url, {

@@ -116,28 +116,20 @@ describe('a gateway with maxFileSize 1000 on API 3.0', () => {
   });
 
   it('refuses 1,500 bytes with FILE_TOO_LARGE saying 1000, over HTTP', async () => {
-    const h = await startGateway({ gateway: { maxFileSize: 1000 } });
-    try {
-      expect(resultOf(await sendUpload(h.url, { bytes: jpegOfSize(1500), filename: 'a.jpg' }))).toEqual({
-        __typename: 'UploadVideoCoverError',
-        reason: 'FILE_TOO_LARGE',
-        code: -10006,
-        canRetry: false,
-        message: 'The file is larger than 1000 bytes.',
-      });
-      expect(h.emulator.callCount).toBe(0);
-    } finally {
-      await h.close();
-    }
+    await using h = await startGateway({ gateway: { maxFileSize: 1000 } });
+    expect(resultOf(await sendUpload(h.url, { bytes: jpegOfSize(1500), filename: 'a.jpg' }))).toEqual({
+      __typename: 'UploadVideoCoverError',
+      reason: 'FILE_TOO_LARGE',
+      code: -10006,
+      canRetry: false,
+      message: 'The file is larger than 1000 bytes.',
+    });
+    expect(h.emulator.callCount).toBe(0);
   });
 });
 
 it('follows MAX_FILE_SIZE in the real service: uploadLimits says what it refuses at', async () => {
-  const service = await startService({ MAX_FILE_SIZE: '1000' });
-  try {
-    const { body } = await postGraphql(service.url, '{ uploadLimits { maxFileSize } }');
-    expect(body).toEqual({ data: { uploadLimits: { maxFileSize: 1000 } } });
-  } finally {
-    await service.stop();
-  }
+  await using service = await startService({ MAX_FILE_SIZE: '1000' });
+  const { body } = await postGraphql(service.url, '{ uploadLimits { maxFileSize } }');
+  expect(body).toEqual({ data: { uploadLimits: { maxFileSize: 1000 } } });
 });

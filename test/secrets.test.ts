@@ -93,18 +93,14 @@ async function provoke(url: string): Promise<string[]> {
 
 describe('the SecretKey never shows', () => {
   it('when VOD rejects every signature (another key)', async () => {
-    const emulator = await startVodEmulator({
+    await using emulator = await startVodEmulator({
       credentials: [{ secretId: 'AKIDsecretstest', secretKey: 'the-emulators-own-key' }],
     });
-    try {
-      const { printed, answers } = await runService({ VOD_BASE_URL: emulator.url }, provoke);
-      expect(answers[0]).toContain('VOD_REJECTED');
-      expect(printed).toContain('GraphQL and GraphiQL');
-      expect(printed).not.toContain(SECRET);
-      for (const answer of answers) expect(answer).not.toContain(SECRET);
-    } finally {
-      await emulator.close();
-    }
+    const { printed, answers } = await runService({ VOD_BASE_URL: emulator.url }, provoke);
+    expect(answers[0]).toContain('VOD_REJECTED');
+    expect(printed).toContain('GraphQL and GraphiQL');
+    expect(printed).not.toContain(SECRET);
+    for (const answer of answers) expect(answer).not.toContain(SECRET);
   });
 
   it('when VOD cannot be reached at all', async () => {

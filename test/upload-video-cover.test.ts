@@ -301,51 +301,43 @@ describe.each(['legacy', 'v3'] as const)('on the %s VOD API', (vodApi) => {
     });
 
     it('gives VOD_REJECTED, canRetry false, for a wrong SecretKey (legacy -10002; 3.0 -20101 AuthFailure.SignatureFailure)', async () => {
-      const wrongKey = await startGateway({
+      await using wrongKey = await startGateway({
         vod: { secretKey: `${DEV_CREDENTIAL.secretKey}-wrong` },
         gateway: { vodApi },
       });
-      try {
-        const result = resultOf(
-          await sendUpload(wrongKey.url, {
-            bytes: images.jpg,
-            filename: 'cover.jpg',
-          }),
-        );
-        expect(result).toMatchObject({
-          __typename: 'UploadVideoCoverError',
-          reason: 'VOD_REJECTED',
-          code: legacy ? -10002 : -20101,
-          canRetry: false,
-        });
-        expect(wrongKey.emulator.callCount).toBe(1);
-      } finally {
-        await wrongKey.close();
-      }
+      const result = resultOf(
+        await sendUpload(wrongKey.url, {
+          bytes: images.jpg,
+          filename: 'cover.jpg',
+        }),
+      );
+      expect(result).toMatchObject({
+        __typename: 'UploadVideoCoverError',
+        reason: 'VOD_REJECTED',
+        code: legacy ? -10002 : -20101,
+        canRetry: false,
+      });
+      expect(wrongKey.emulator.callCount).toBe(1);
     });
 
     it('gives VOD_UNAVAILABLE -20001, canRetry true, when VOD does not answer in time', async () => {
-      const slow = await startGateway({
+      await using slow = await startGateway({
         vod: { retry: { maxAttempts: 2, baseDelayMs: 5, deadlineMs: 400 } },
         gateway: { vodApi },
       });
-      try {
-        slow.emulator.inject({ kind: 'delay', ms: 3000 }, 2);
-        const result = resultOf(
-          await sendUpload(slow.url, {
-            bytes: images.jpg,
-            filename: 'cover.jpg',
-          }),
-        );
-        expect(result).toMatchObject({
-          __typename: 'UploadVideoCoverError',
-          reason: 'VOD_UNAVAILABLE',
-          code: -20001,
-          canRetry: true,
-        });
-      } finally {
-        await slow.close();
-      }
+      slow.emulator.inject({ kind: 'delay', ms: 3000 }, 2);
+      const result = resultOf(
+        await sendUpload(slow.url, {
+          bytes: images.jpg,
+          filename: 'cover.jpg',
+        }),
+      );
+      expect(result).toMatchObject({
+        __typename: 'UploadVideoCoverError',
+        reason: 'VOD_UNAVAILABLE',
+        code: -20001,
+        canRetry: true,
+      });
     });
   });
 });
@@ -374,7 +366,7 @@ describe('a VOD client of the release before', () => {
 
 describe('unexpected errors', () => {
   it('are masked: no stack, no internals', async () => {
-    const broken = await startGateway({
+    await using broken = await startGateway({
       gateway: {
         vod: {
           setCover: () => Promise.reject(new Error(`internal detail ${DEV_CREDENTIAL.secretKey}`)),
@@ -382,16 +374,12 @@ describe('unexpected errors', () => {
         },
       },
     });
-    try {
-      const answer = await sendUpload(broken.url, {
-        bytes: images.jpg,
-        filename: 'cover.jpg',
-      });
-      expect(answer.status).toBe(200);
-      expect(answer.body.errors).toEqual([expect.objectContaining({ message: 'Unexpected error.' })]);
-      expect(JSON.stringify(answer.body)).not.toMatch(/internal detail|stack|secret/i);
-    } finally {
-      await broken.close();
-    }
+    const answer = await sendUpload(broken.url, {
+      bytes: images.jpg,
+      filename: 'cover.jpg',
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body.errors).toEqual([expect.objectContaining({ message: 'Unexpected error.' })]);
+    expect(JSON.stringify(answer.body)).not.toMatch(/internal detail|stack|secret/i);
   });
 });

@@ -130,19 +130,15 @@ describe.skipIf('missing' in postgres)('with PostgreSQL', () => {
 });
 
 it('logs no stack trace for 2,000 representations without a fileId (the real service)', async () => {
-  const service = await startService({ LOG_LEVEL: 'info' });
-  try {
-    const before = service.printed().length;
-    const r = Array.from({ length: 2000 }, () => ({ __typename: 'Video' }));
-    const { status, body } = await postGraphql(service.url, ENTITIES, { r });
-    expect(status).toBe(200);
-    expect((body.data as { _entities: unknown[] })._entities).toEqual(Array.from({ length: 2000 }, () => null));
-    expect(body.errors).toHaveLength(2000);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const logged = service.printed().slice(before);
-    expect(logged).not.toMatch(/\bat .*\.(js|ts):\d+/);
-    expect(logged.length).toBeLessThan(1024);
-  } finally {
-    await service.stop();
-  }
+  await using service = await startService({ LOG_LEVEL: 'info' });
+  const before = service.printed().length;
+  const r = Array.from({ length: 2000 }, () => ({ __typename: 'Video' }));
+  const { status, body } = await postGraphql(service.url, ENTITIES, { r });
+  expect(status).toBe(200);
+  expect((body.data as { _entities: unknown[] })._entities).toEqual(Array.from({ length: 2000 }, () => null));
+  expect(body.errors).toHaveLength(2000);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const logged = service.printed().slice(before);
+  expect(logged).not.toMatch(/\bat .*\.(js|ts):\d+/);
+  expect(logged.length).toBeLessThan(1024);
 });

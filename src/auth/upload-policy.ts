@@ -9,7 +9,10 @@ export type AuthorizeUpload = (input: {
   videoFileId: string;
 }) => boolean | Promise<boolean>;
 
-/** Why an upload was not allowed: the token lacks the scope, the rule said no, or the rule failed (asking again may help). */
+/**
+ * Why an upload was not allowed: the token lacks the scope, the rule said no, or the rule failed
+ * (asking again may help).
+ */
 export type UploadRefusal =
   | { why: 'scope'; scope: string }
   | { why: 'rule'; videoFileId: string }

@@ -21,7 +21,10 @@ export const json = (value: unknown, record: Pick<Answer, 'code' | 'why'> = {}):
 
 export const plain = (status: number, text: string): Answer => ({ status, text, type: 'text/plain; charset=utf-8' });
 
-/** Sends the answer and notes it in the call. An answer sent before the body was read whole hangs up instead of draining the rest. */
+/**
+ * Sends the answer and notes it in the call. An answer sent before the body was read whole hangs up
+ * instead of draining the rest.
+ */
 export function send(
   res: ServerResponse,
   call: EmulatorCall | undefined,

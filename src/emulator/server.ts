@@ -75,7 +75,8 @@ export interface VodEmulatorOptions {
   maxCallRecords?: number;
 }
 
-export interface VodEmulator {
+/** `await using emulator = await startVodEmulator()` closes it at the end of the block. */
+export interface VodEmulator extends AsyncDisposable {
   /** Base URL, `http://127.0.0.1:<port>`. */
   readonly url: string;
   readonly port: number;
@@ -163,6 +164,15 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   store = new CoverStore(appId, url);
 
+  async function close(): Promise<void> {
+    for (const timer of timers) clearTimeout(timer);
+    timers.clear();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
   return {
     url,
     port: address.port,
@@ -179,14 +189,8 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
       faults.clear();
       store.clear();
     },
-    async close() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
+    close,
+    [Symbol.asyncDispose]: close,
   };
 }
 

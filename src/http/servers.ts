@@ -39,7 +39,8 @@ export interface ServersOptions {
   fallback: (req: IncomingMessage, res: ServerResponse) => void;
   /** The operator's routes, when they have a listener of their own. */
   admin?: { port: number; route: Route };
-  timeouts: ServerTimeouts;
+  /** Each one left out (or undefined) is {@link SERVER_DEFAULTS}'. */
+  timeouts?: Partial<ServerTimeouts>;
   /** Told when a handler throws; the request is answered 500. */
   onError(error: unknown, url: string | undefined): void;
 }
@@ -60,7 +61,11 @@ export interface Servers {
  * only once a request passed the checks that need no body, and an optional admin one.
  */
 export function createServers(options: ServersOptions): Servers {
-  const { routes, fallback, admin, timeouts, onError } = options;
+  const { routes, fallback, admin, onError } = options;
+  const timeouts = { ...SERVER_DEFAULTS };
+  for (const key of Object.keys(SERVER_DEFAULTS) as Array<keyof ServerTimeouts>) {
+    timeouts[key] = options.timeouts?.[key] ?? SERVER_DEFAULTS[key];
+  }
   let closing = false;
   const shutdown = drainable((req, res) => {
     try {

@@ -20,7 +20,10 @@ export interface CoverStore {
   latestCovers(videoFileIds: readonly string[]): Promise<Map<string, CoverRecord>>;
   /** Whether a write would succeed now (for readiness checks). */
   isWritable(): boolean;
-  /** Calls `listener` each time the store takes writes again after it did not (held records are then written at once). */
+  /**
+   * Calls `listener` each time the store takes writes again after it did not (held records are then
+   * written at once).
+   */
   onWritableAgain?(listener: () => void): void;
   /** How long an Idempotency-Key's answer is kept, in ms (the messages say it). */
   readonly idempotencyKeyTtlMs?: number;

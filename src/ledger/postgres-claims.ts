@@ -65,7 +65,10 @@ export function createPostgresClaims(
     },
   };
 
-  /** Runs the VOD call under the claim (renewing its lease), then publishes its answer and writes its record, in one statement. */
+  /**
+   * Runs the VOD call under the claim (renewing its lease), then publishes its answer and writes
+   * its record, in one statement.
+   */
   async function runClaimed<Result>(
     videoFileId: string,
     sha1: string,

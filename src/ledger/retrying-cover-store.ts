@@ -38,7 +38,10 @@ export interface LedgerEvents {
 export interface RetryingCoverStore extends CoverStore {
   /** Records held because writing them failed. */
   pending(): number;
-  /** Stops retrying after one last try; what is still held is told to `events.ledgerDropped`. Leaves the wrapped store open. */
+  /**
+   * Stops retrying after one last try; what is still held is told to `events.ledgerDropped`. Leaves
+   * the wrapped store open.
+   */
   stop(): Promise<void>;
 }
 

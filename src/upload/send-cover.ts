@@ -77,7 +77,10 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
   const gate = new ConcurrencyGate(maxConcurrentVodCalls, vodQueueTimeoutMs);
   const flights = new SingleFlight<{ result: UploadCoverResult; keptKey?: string }>();
 
-  /** One VOD call: its answer as the result union, and for a success the record to keep of it (with the answer kept under the caller's key). */
+  /**
+   * One VOD call: its answer as the result union, and for a success the record to keep of it (with
+   * the answer kept under the caller's key).
+   */
   async function callVod(
     cover: CheckedCover,
     idempotencyKey: string | undefined,

@@ -30,7 +30,7 @@ export async function startGateway(
     gateway?: Partial<GatewayOptions>;
     emulator?: VodEmulatorOptions;
   } = {},
-): Promise<GatewayHarness & { close(): Promise<void>; reset(): void }> {
+): Promise<GatewayHarness & AsyncDisposable & { close(): Promise<void>; reset(): void }> {
   const emulator = await startVodEmulator(options.emulator);
   const gateway = createGateway({
     vod: { ...DEV_CREDENTIAL, baseUrl: emulator.url, ...TEST_VOD_OPTIONS, ...options.vod },
@@ -42,6 +42,10 @@ export async function startGateway(
   // Each socket with its bytesRead at the last reset.
   const sockets = new Map<Socket, number>();
   gateway.server.on('connection', (socket: Socket) => sockets.set(socket, 0));
+  async function close(): Promise<void> {
+    await gateway.close();
+    await emulator.close();
+  }
   return {
     emulator,
     gateway,
@@ -55,10 +59,8 @@ export async function startGateway(
         else sockets.set(s, s.bytesRead);
       }
     },
-    async close() {
-      await gateway.close();
-      await emulator.close();
-    },
+    close,
+    [Symbol.asyncDispose]: close,
   };
 }
 

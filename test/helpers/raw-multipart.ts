@@ -1,4 +1,5 @@
 import { print } from 'graphql';
+import { images } from '../fixtures/images.js';
 import { UploadVideoCoverDocument } from '../generated/graphql.js';
 import { VIDEO_FILE_ID } from './multipart.js';
 import { rawConnection } from './raw-socket.js';
@@ -111,3 +112,17 @@ function dechunk(text: string): string {
   }
   return out;
 }
+
+/** A JPEG file part (the fixture's bytes). */
+export const jpegPart = (name = '0', filename = 'cover.jpg'): RawPart => ({
+  name,
+  filename,
+  bytes: images.jpg,
+  contentType: 'image/jpeg',
+});
+
+/** A field part; a value that is not a string is sent as JSON. */
+export const fieldPart = (name: string, value: unknown): RawPart => ({
+  name,
+  value: typeof value === 'string' ? value : JSON.stringify(value),
+});

@@ -18,7 +18,10 @@ export function rawConnection(url: string): { socket: Socket; received(): string
   return { socket, received, closed };
 }
 
-/** Sends `data` (a request head, a partial body), then hangs up `afterMs` later, as a client that goes away mid-request. */
+/**
+ * Sends `data` (a request head, a partial body), then hangs up `afterMs` later, as a client that
+ * goes away mid-request.
+ */
 export async function sendThenHangUp(url: string, data: (string | Buffer)[], afterMs: number): Promise<void> {
   const { socket, closed } = rawConnection(url);
   for (const chunk of data) socket.write(chunk);

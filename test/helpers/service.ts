@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface RunningService {
+export interface RunningService extends AsyncDisposable {
   /** The GraphQL URL. */
   url: string;
   /** The service's process id. */
@@ -61,15 +61,17 @@ export async function startService(
   );
   for (let i = 0; i < 150 && code === undefined && !/GraphQL( and GraphiQL)?: http/.test(printed); i++)
     await new Promise((r) => setTimeout(r, 100));
+  async function stop(): Promise<void> {
+    if (code === undefined) child.kill('SIGTERM');
+    await exited;
+  }
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     pid: child.pid!,
     printed: () => printed,
     exitCode: () => code,
     exited,
-    async stop() {
-      if (code === undefined) child.kill('SIGTERM');
-      await exited;
-    },
+    stop,
+    [Symbol.asyncDispose]: stop,
   };
 }

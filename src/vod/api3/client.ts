@@ -13,7 +13,10 @@ import { createVodTransport } from '../transport.js';
 import type { SetCoverInput, SetCoverResult, VodClient, VodClientBaseOptions } from '../vod-client.js';
 import { tc3Authorization } from './sign.js';
 
-/** Options of {@link createApi3VodClient}: credentials, the endpoint, the sub-application, and the transport's pool, timeouts and retries. */
+/**
+ * Options of {@link createApi3VodClient}: credentials, the endpoint, the sub-application, and the
+ * transport's pool, timeouts and retries.
+ */
 export interface Api3VodClientOptions extends VodClientBaseOptions {
   /**
    * Scheme, host and optional port of the API 3.0 endpoint.

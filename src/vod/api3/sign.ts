@@ -46,7 +46,10 @@ export function tc3StringToSign(request: Tc3Request): string {
   ].join('\n');
 }
 
-/** The signature, lower-case hex: HMAC-SHA256 with the key chained from "TC3"+SecretKey, the date, the service and "tc3_request". */
+/**
+ * The signature, lower-case hex: HMAC-SHA256 with the key chained from "TC3"+SecretKey, the date,
+ * the service and "tc3_request".
+ */
 export function tc3Signature(secretKey: string, request: Tc3Request): string {
   const secretDate = hmac(`TC3${secretKey}`, tc3Date(request.timestamp));
   const secretService = hmac(secretDate, request.service);

@@ -17,7 +17,10 @@ import {
 } from './protocol.js';
 import { encodeQuery, signQuery, toSigningKey } from './sign.js';
 
-/** Options of {@link createLegacyVodClient}: credentials, the endpoint, and the transport's pool, timeouts and retries. */
+/**
+ * Options of {@link createLegacyVodClient}: credentials, the endpoint, and the transport's pool,
+ * timeouts and retries.
+ */
 export interface LegacyVodClientOptions extends VodClientBaseOptions {
   /**
    * Scheme, host and optional port of the VOD endpoint (no path).
@@ -140,7 +143,10 @@ function parseOrigin(baseUrl: string): string {
   return new URL(baseUrl).origin;
 }
 
-/** Reads §3's JSON. A `fileId` sent as a JSON number is kept digit for digit only when it is a plain top-level integer literal. */
+/**
+ * Reads §3's JSON. A `fileId` sent as a JSON number is kept digit for digit only when it is a plain
+ * top-level integer literal.
+ */
 export function parseAnswer(text: string, secrets: readonly (string | undefined)[] = []): SetCoverResult {
   let body: unknown;
   try {

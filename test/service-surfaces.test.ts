@@ -21,14 +21,10 @@ const sign = (claims: Record<string, unknown>, secret = SECRET) =>
 
 describe('npm start says who may call', () => {
   it('in one line when authentication is off', async () => {
-    const service = await startService({ LOG_LEVEL: 'info' });
-    try {
-      expect(service.printed()).toContain(
-        'Authentication: off (no AUTH_JWT_SECRET, AUTH_JWKS_URL or AUTH_ROUTER_HMAC_SECRET): anyone who reaches the port may change covers\n',
-      );
-    } finally {
-      await service.stop();
-    }
+    await using service = await startService({ LOG_LEVEL: 'info' });
+    expect(service.printed()).toContain(
+      'Authentication: off (no AUTH_JWT_SECRET, AUTH_JWKS_URL or AUTH_ROUTER_HMAC_SECRET): anyone who reaches the port may change covers\n',
+    );
   });
 });
 
@@ -149,16 +145,11 @@ describe('GraphiQL under NODE_ENV=production', () => {
   };
 
   it('is off by default, and on with GRAPHIQL=true', async () => {
-    const off = await startService({ NODE_ENV: 'production' });
-    const on = await startService({ NODE_ENV: 'production', GRAPHIQL: 'true' });
-    try {
-      expect(off.printed()).toContain('(GraphiQL off: NODE_ENV=production without GRAPHIQL=true)');
-      expect(await page(off)).toEqual({ graphiql: false, asset: 404 });
-      expect(await page(on)).toEqual({ graphiql: true, asset: 200 });
-    } finally {
-      await off.stop();
-      await on.stop();
-    }
+    await using off = await startService({ NODE_ENV: 'production' });
+    await using on = await startService({ NODE_ENV: 'production', GRAPHIQL: 'true' });
+    expect(off.printed()).toContain('(GraphiQL off: NODE_ENV=production without GRAPHIQL=true)');
+    expect(await page(off)).toEqual({ graphiql: false, asset: 404 });
+    expect(await page(on)).toEqual({ graphiql: true, asset: 200 });
   });
 });
 
