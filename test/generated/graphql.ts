@@ -18,10 +18,7 @@ export type UploadErrorReason =
   | 'IDEMPOTENCY_KEY_REUSED'
   /** The video fileId is not 1–64 characters of 0-9, A-Z, a-z, "_" or "-". */
   | 'INVALID_FILE_ID'
-  /**
-   * The file name breaks VOD rules: at most 40 characters without the extension, none of \ / : * ?
-   * " < > | or control characters.
-   */
+  /** The file name breaks VOD rules: at most 40 characters without the extension, none of \ / : * ? " < > | or control characters. */
   | 'INVALID_FILE_NAME'
   /** The shared cover ledger (PostgreSQL) could not be reached, so the upload was not sent to VOD. */
   | 'LEDGER_UNAVAILABLE'
@@ -31,10 +28,7 @@ export type UploadErrorReason =
   | 'UPLOAD_ABORTED'
   /** VOD refused the cover; `code` is VOD's own (legacy) or its error class's (API 3.0, with vodErrorCode). */
   | 'VOD_REJECTED'
-  /**
-   * VOD did not answer usefully (timeout, connection, HTTP error, unreadable answer, or a passing
-   * fault after retries).
-   */
+  /** VOD did not answer usefully (timeout, connection, HTTP error, unreadable answer, or a passing fault after retries). */
   | 'VOD_UNAVAILABLE';
 
 export type UploadLimitsQueryVariables = Exact<{ [key: string]: never; }>;
