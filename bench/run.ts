@@ -1,13 +1,19 @@
 /**
- * `npm run bench`: the gateway against a no-GraphQL floor and two reference servers (Yoga 5 and
- * Apollo Server 5, each with graphql-upload-minimal), same emulator upstream, same images, same VOD
- * client.
+ * `npm run bench`: the gateway against a no-GraphQL floor and three reference servers (Yoga 5, and
+ * Apollo Server 5 on node:http and on Express, each with graphql-upload-minimal), same emulator
+ * upstream, same images. The peers and the floor share a minimal VOD client of their own
+ * (servers/minimal-vod-client.ts) and carry no code of src/; the gateway runs as
+ * `NODE_ENV=production npm start` builds it, every feature on, plus a row with JWT authentication
+ * and one on PostgreSQL.
  *
- * For each scenario it starts a fresh floor, measures it, stops it, then does the same for each
- * peer and for the gateway (never two servers at once), and reports uploads/s, p50/p99 latency, server CPU ms per
- * upload (/proc/<pid>/stat), peak RSS, errors, and for oversize uploads the bytes the server read
- * per request and its RSS growth. Writes bench/results.json; `-- --readme` also rewrites the
+ * Each server runs alone (never two at once) and reports uploads/s, p50/p99 latency, server CPU ms
+ * per upload (/proc/<pid>/stat), peak RSS, errors, and for oversize uploads the bytes the server
+ * read per request and its RSS growth. Writes bench/results.json; `-- --readme` also rewrites the
  * README's results section.
+ *
+ * `-- --costs`: the cost table instead, at 64 KiB: the gateway with all on against bench-only
+ * builds with one feature off each (bench/without/), into bench/costs.json and, with `--readme`,
+ * the README's cost section.
  *
  * Options: `-- --quick` (1 s warm-up, 3 s windows) for a smoke run; `-- --only=64k,900k`;
  * `-- --rounds=3` measures every server three times, taking turns, and reports medians;
@@ -29,6 +35,9 @@ import { percentile, runLoad, type Verdict } from './load.js';
 import { cpuMs, rssBytes, sampleRss } from './proc.js';
 import type { ServerStats } from './servers/child.js';
 import { createTestDatabase } from '../test/helpers/postgres.js';
+import { DEV_CREDENTIAL } from '../src/emulator/server.js';
+import { FEATURES } from './without/features.js';
+import { SignJWT } from 'jose';
 
 interface Scenario {
   id: string;
@@ -59,17 +68,54 @@ const WARMUP_MS = quick ? 1000 : 3000;
 const WINDOW_MS = quick ? 3000 : 10_000;
 const VIDEO = 'bench-video';
 
-const SERVERS = ['floor', 'yoga-peer', 'apollo-peer', 'gateway', 'gateway-postgres'] as const;
-/** The servers the targets compare: the gateway as one process runs it, against the peers. */
-const COMPARED: readonly ServerName[] = ['floor', 'yoga-peer', 'apollo-peer', 'gateway'];
-type ServerName = (typeof SERVERS)[number];
-const TITLES: Record<ServerName, string> = {
-  floor: 'floor (node:http + SHA-1 + undici)',
-  'yoga-peer': 'Yoga 5 + graphql-upload-minimal',
-  'apollo-peer': 'Apollo Server 5 + graphql-upload-minimal',
-  gateway: '**vod-cover-gateway**',
-  'gateway-postgres': '**vod-cover-gateway**, PostgreSQL ledger',
+/** A server the bench measures: the script it runs (bench/servers/), its environment, its title. */
+interface ServerSpec {
+  script: string;
+  title: string;
+  env?: Record<string, string>;
+  /** Sends `Authorization: Bearer <a valid token>` (the server checks JWTs). */
+  bearer?: boolean;
+}
+
+/** HS256 secret of the authentication row (32 bytes, as the gateway requires). */
+const JWT_SECRET = 'bench-only-hs256-secret-0123456789abcdef';
+
+const MAIN_SERVERS = {
+  floor: { script: 'floor', title: 'floor (node:http + SHA-1 + minimal VOD client)' },
+  'yoga-peer': { script: 'yoga-peer', title: 'Yoga 5 + graphql-upload-minimal' },
+  'apollo-peer': { script: 'apollo-peer', title: 'Apollo Server 5 + graphql-upload-minimal (node:http)' },
+  'apollo-express-peer': {
+    script: 'apollo-express-peer',
+    title: 'Apollo Server 5 + graphql-upload-minimal (Express 5, expressMiddleware)',
+  },
+  gateway: { script: 'gateway', title: '**vod-cover-gateway**' },
+  'gateway-jwt': {
+    script: 'gateway',
+    title: '**vod-cover-gateway**, JWT authentication on',
+    env: { AUTH_JWT_SECRET: JWT_SECRET },
+    bearer: true,
+  },
+  'gateway-postgres': { script: 'gateway', title: '**vod-cover-gateway**, PostgreSQL ledger' },
+} satisfies Record<string, ServerSpec>;
+
+/** `--costs`: the gateway with all on, and with each feature off in a bench-only build. */
+const COST_SERVERS: Record<string, ServerSpec> = {
+  gateway: MAIN_SERVERS.gateway,
+  ...Object.fromEntries(
+    Object.entries(FEATURES).map(([feature, { title }]) => [
+      `without-${feature}`,
+      { script: 'gateway-without', title: `without ${title}`, env: { BENCH_WITHOUT: feature } },
+    ]),
+  ),
+  'gateway-jwt': MAIN_SERVERS['gateway-jwt'],
 };
+
+const PEERS = ['yoga-peer', 'apollo-peer', 'apollo-express-peer'] as const;
+/** The servers the targets compare: the gateway as one process runs it, against the peers. */
+const COMPARED: readonly ServerName[] = ['floor', ...PEERS, 'gateway'];
+type ServerName = string;
+const costs = args.includes('--costs');
+const SERVERS: Record<ServerName, ServerSpec> = costs ? COST_SERVERS : MAIN_SERVERS;
 
 interface Measurement {
   server: ServerName;
@@ -115,7 +161,13 @@ function start(script: string, env: Record<string, string> = {}): Promise<{ chil
       ...(process.env['BENCH_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []),
       ...(args.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : []),
     ],
-    env: { ...process.env, NODE_ENV: 'production', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      VOD_SECRET_ID: DEV_CREDENTIAL.secretId,
+      VOD_SECRET_KEY: DEV_CREDENTIAL.secretKey,
+      ...env,
+    },
     // stdout is a pipe that is read and dropped, as a log collector would: the gateway's log lines cost what they cost in production.
     stdio: ['ignore', process.env['BENCH_CHILD_STDOUT'] ? 'inherit' : 'pipe', 'inherit', 'ipc'],
   });
@@ -163,12 +215,33 @@ function uploadBody(image: Buffer, videoFileId: string): Buffer {
 }
 const MULTIPART = `multipart/form-data; boundary=${BOUNDARY}`;
 
+/** A token the authentication row accepts: HS256, the upload scope, valid for the whole run. */
+function benchToken(): Promise<string> {
+  return new SignJWT({ scope: 'covers:write' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('bench')
+    .setIssuedAt()
+    .setExpirationTime('2h')
+    .sign(new TextEncoder().encode(JWT_SECRET));
+}
+
 /** Before timing the gateway: one upload of this image must succeed, and VOD must hold it intact. */
-async function correctnessGate(url: string, body: Buffer, contentType: string, image: Buffer): Promise<void> {
+async function correctnessGate(
+  url: string,
+  body: Buffer,
+  contentType: string,
+  image: Buffer,
+  extraHeaders: Record<string, string>,
+): Promise<void> {
   const res = await request(url, {
     method: 'POST',
     body,
-    headers: { 'content-type': contentType, 'x-graphql-yoga-csrf': '1', 'apollo-require-preflight': '1' },
+    headers: {
+      'content-type': contentType,
+      'x-graphql-yoga-csrf': '1',
+      'apollo-require-preflight': '1',
+      ...extraHeaders,
+    },
   });
   const answer = (await res.body.json()) as {
     data?: { uploadVideoCover?: { __typename: string; url?: string; sha1?: string } };
@@ -185,10 +258,13 @@ async function correctnessGate(url: string, body: Buffer, contentType: string, i
 
 async function measure(scenario: Scenario, server: ServerName, upstream: string): Promise<Measurement> {
   const image = jpegOfSize(scenario.size);
-  const { child, url } = await start(server, {
+  const spec = SERVERS[server]!;
+  const { child, url } = await start(spec.script, {
     VOD_BASE_URL: upstream,
-    ...(database ? { DATABASE_URL: database.url } : {}),
+    ...(server === 'gateway-postgres' && database ? { DATABASE_URL: database.url } : {}),
+    ...spec.env,
   });
+  const authorization: Record<string, string> = spec.bearer ? { authorization: `Bearer ${await benchToken()}` } : {};
   const pid = child.pid!;
   try {
     let requestOf: (worker: number) => { url: string; body: Buffer };
@@ -200,10 +276,16 @@ async function measure(scenario: Scenario, server: ServerName, upstream: string)
     const videoOf = (worker: number) => `${VIDEO}-${worker}`;
     if (server !== 'floor') {
       const bodies = Array.from({ length: scenario.concurrency }, (_, i) => uploadBody(image, videoOf(i)));
-      if (!scenario.oversize) await correctnessGate(url, uploadBody(image, `${VIDEO}-gate`), MULTIPART, image);
+      if (!scenario.oversize)
+        await correctnessGate(url, uploadBody(image, `${VIDEO}-gate`), MULTIPART, image, authorization);
       requestOf = (worker) => ({ url, body: bodies[worker]! });
       // Both CSRF headers: Yoga's and Apollo Server's (the gateway takes either).
-      headers = { 'content-type': MULTIPART, 'x-graphql-yoga-csrf': '1', 'apollo-require-preflight': '1' };
+      headers = {
+        'content-type': MULTIPART,
+        'x-graphql-yoga-csrf': '1',
+        'apollo-require-preflight': '1',
+        ...authorization,
+      };
       judge = (status, text) =>
         status === 200 && text.includes('"__typename":"UploadVideoCoverSuccess"') && text.includes(expectedSha)
           ? 'ok'
@@ -301,9 +383,9 @@ type Row = {
 
 /** The peer with more uploads/s (more refusals/s for oversize): the one the targets compare with. */
 function betterPeer(row: Row): Measurement {
-  const [yoga, apollo] = [row.measurements['yoga-peer']!, row.measurements['apollo-peer']!];
   const rate = (m: Measurement) => (row.scenario.oversize ? m.rejected : m.uploadsPerSecond);
-  return rate(yoga) >= rate(apollo) ? yoga : apollo;
+  const peers = PEERS.map((peer) => row.measurements[peer]!);
+  return peers.reduce((best, m) => (rate(m) > rate(best) ? m : best));
 }
 
 /** The issue's targets against the better peer, each with its verdict. */
@@ -336,17 +418,83 @@ async function openBenchDatabase(): Promise<void> {
   }
 }
 
+/** Where the raw figures go: the cost table's run does not overwrite the main one's. */
+const resultsFile = costs ? 'costs.json' : 'results.json';
+
+/**
+ * The cost table: for each feature, the CPU per upload it costs (the gateway with all on, less the
+ * build without it) and what uploads/s and p99 do without it; JWT authentication is a row that
+ * adds instead.
+ */
+function costTable(row: Row): string {
+  const all = row.measurements['gateway']!;
+  const lines = [
+    "| feature | CPU µs/upload it costs | share of the gateway's CPU | uploads/s without it (all on: " +
+      fmt(all.uploadsPerSecond, 0) +
+      ') | p99 ms without it (all on: ' +
+      fmt(all.p99Ms) +
+      ') |',
+    '|---|---:|---:|---:|---:|',
+  ];
+  for (const [server, spec] of Object.entries(SERVERS)) {
+    const m = row.measurements[server];
+    if (!m || server === 'gateway') continue;
+    const jwt = server === 'gateway-jwt';
+    const cost = (jwt ? m.cpuMsPerUpload - all.cpuMsPerUpload : all.cpuMsPerUpload - m.cpuMsPerUpload) * 1000;
+    const title = jwt ? 'JWT authentication (on, against off)' : spec.title.replace(/^without /, '');
+    lines.push(
+      `| ${title} | ${fmt(cost, 0)} | ${fmt((100 * cost) / (all.cpuMsPerUpload * 1000), 1)} % | ${fmt(m.uploadsPerSecond, 0)} | ${fmt(m.p99Ms)} |`,
+    );
+  }
+  const spread = (row.rounds?.['gateway'] ?? [all]).map((m) => m.cpuMsPerUpload * 1000);
+  lines.push(
+    '',
+    `The gateway with every feature on: ${fmt(all.cpuMsPerUpload * 1000, 0)} µs CPU per upload (its rounds: ` +
+      `${spread.map((us) => fmt(us, 0)).join(', ')}). A cost smaller than that spread is within noise.`,
+  );
+  return lines.join('\n');
+}
+
+/** The targets that compare the gateway's own rows: JWT on, PostgreSQL, and the stretch against the floor. */
+function rowTargets(results: Row[]): string[] {
+  const check = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  return results
+    .filter((row) => !row.scenario.oversize && row.measurements['gateway'])
+    .flatMap(({ scenario, measurements: m }) => {
+      const g = m['gateway']!;
+      const lines: string[] = [];
+      const jwt = m['gateway-jwt'];
+      if (jwt)
+        lines.push(
+          `- ${scenario.id} JWT on: CPU ${fmt(jwt.cpuMsPerUpload, 3)} vs ${fmt(g.cpuMsPerUpload, 3)} ms = +${fmt(100 * (jwt.cpuMsPerUpload / g.cpuMsPerUpload - 1), 1)} % (target ≤ 5 %): ${check(jwt.cpuMsPerUpload <= 1.05 * g.cpuMsPerUpload)}`,
+        );
+      const pg = m['gateway-postgres'];
+      if (pg)
+        lines.push(
+          `- ${scenario.id} PostgreSQL: ${fmt(pg.uploadsPerSecond, 0)} vs SQLite ${fmt(g.uploadsPerSecond, 0)} uploads/s = ${fmt(pg.uploadsPerSecond / g.uploadsPerSecond)}× (target ≥ 0.90×): ${check(pg.uploadsPerSecond >= 0.9 * g.uploadsPerSecond)}`,
+        );
+      const floor = m['floor'];
+      if (floor && scenario.id === '64k')
+        lines.push(
+          `- 64k stretch: ${fmt(g.uploadsPerSecond / floor.uploadsPerSecond)}× the floor's uploads/s (stretch ≥ 0.85×): ${check(g.uploadsPerSecond >= 0.85 * floor.uploadsPerSecond)}`,
+        );
+      return lines;
+    });
+}
+
 async function main(): Promise<void> {
-  if (!onlyServers || onlyServers.includes('gateway-postgres')) await openBenchDatabase();
+  process.stderr.write(`bench: Node ${process.version} on ${cpus().length} cores (${cpus()[0]?.model.trim()})\n`);
+  if (!costs && (!onlyServers || onlyServers.includes('gateway-postgres'))) await openBenchDatabase();
   const emulator = await start('emulator');
   const results: Row[] = [];
   try {
-    for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.id))) {
+    // The cost table is at 64 KiB, where the per-upload work that is not bytes shows most.
+    for (const scenario of SCENARIOS.filter((s) => (costs ? s.id === '64k' : !only || only.includes(s.id)))) {
       process.stderr.write(`${scenario.title}:`);
       // Servers take turns, round after round, each round starting one server later, so that a slow
       // spell of the machine, or of the upstream as a run goes on, falls on all of them.
       const rounds: Partial<Record<ServerName, Measurement[]>> = {};
-      const servers = SERVERS.filter(
+      const servers = Object.keys(SERVERS).filter(
         (s) => (!onlyServers || onlyServers.includes(s)) && (s !== 'gateway-postgres' || database),
       );
       for (let round = 1; round <= ROUNDS; round++) {
@@ -376,12 +524,12 @@ async function main(): Promise<void> {
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const { scenario, measurements } of results) {
     const floor = measurements.floor;
-    for (const m of SERVERS.flatMap((server) => measurements[server] ?? [])) {
+    for (const m of Object.keys(SERVERS).flatMap((server) => measurements[server] ?? [])) {
       const rate = scenario.oversize
         ? `${fmt((m.rejected * 1000) / WINDOW_MS, 0)} refused`
         : `${fmt(m.uploadsPerSecond, 0)} (${fmt(ratio(m.uploadsPerSecond, floor?.uploadsPerSecond))})`;
       lines.push(
-        `| ${scenario.title} | ${TITLES[m.server]} | ${rate} | ${fmt(m.p50Ms)} | ${fmt(m.p99Ms)} | ${fmt(m.cpuMsPerUpload, 3)} | ${fmt(m.peakRssMb, 1)} | ${fmt(m.rssGrowthMb, 1)} | ${fmt(m.bytesReadPerRequest === undefined ? undefined : m.bytesReadPerRequest / 1024, 0)} | ${m.errors} |`,
+        `| ${scenario.title} | ${SERVERS[m.server]!.title} | ${rate} | ${fmt(m.p50Ms)} | ${fmt(m.p99Ms)} | ${fmt(m.cpuMsPerUpload, 3)} | ${fmt(m.peakRssMb, 1)} | ${fmt(m.rssGrowthMb, 1)} | ${fmt(m.bytesReadPerRequest === undefined ? undefined : m.bytesReadPerRequest / 1024, 0)} | ${m.errors} |`,
       );
     }
   }
@@ -391,7 +539,9 @@ async function main(): Promise<void> {
       `${row.scenario.title}, gateway against the better peer:`,
       ...targets(row).map((t) => `- ${t}`),
     ]);
-  const table = `${lines.join('\n')}\n\n${verdicts.join('\n')}`;
+  const table = costs
+    ? costTable(results[0]!)
+    : `${lines.join('\n')}\n\n${[...verdicts, ...rowTargets(results)].join('\n')}`;
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   const date = new Date().toISOString().slice(0, 10);
   console.log(
@@ -399,18 +549,20 @@ async function main(): Promise<void> {
   );
   for (const { scenario, measurements } of results) {
     for (const m of Object.values(measurements))
-      if (m.firstError) console.log(`${scenario.id} ${m.server} first error: ${m.firstError}`);
+      if (m?.firstError) console.log(`${scenario.id} ${m.server} first error: ${m.firstError}`);
   }
 
   writeFileSync(
-    new URL('./results.json', import.meta.url),
+    new URL(`./${resultsFile}`, import.meta.url),
     `${JSON.stringify({ date, machine, warmupMs: WARMUP_MS, windowMs: WINDOW_MS, results }, null, 2)}\n`,
   );
   if (args.includes('--readme') && !onlyServers) {
     const readme = new URL('../README.md', import.meta.url);
     const text = readFileSync(readme, 'utf8');
-    const section = `<!-- bench:start -->\nMeasured ${date} on ${machine} with \`npm run bench -- --rounds=${ROUNDS}\` (warm-up ${WARMUP_MS / 1000} s, window ${WINDOW_MS / 1000} s per server and round; the median of ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}; raw figures in \`bench/results.json\`):\n\n${table}\n<!-- bench:end -->`;
-    writeFileSync(readme, text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, section));
+    const marker = costs ? 'costs' : 'bench';
+    const command = `npm run bench -- ${costs ? '--costs ' : ''}--rounds=${ROUNDS}`;
+    const section = `<!-- ${marker}:start -->\nMeasured ${date} on ${machine} with \`${command}\` (warm-up ${WARMUP_MS / 1000} s, window ${WINDOW_MS / 1000} s per server and round; the median of ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}; raw figures in \`bench/${resultsFile}\`):\n\n${table}\n<!-- ${marker}:end -->`;
+    writeFileSync(readme, text.replace(new RegExp(`<!-- ${marker}:start -->[\\s\\S]*<!-- ${marker}:end -->`), section));
   }
 }
 

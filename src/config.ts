@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { MAX_CLOCK_TOLERANCE_SECONDS, MIN_SECRET_BYTES } from './auth/jwt-verifier.js';
 import { keySetUrlProblem } from './auth/key-set-fetch.js';
 import type { AuthenticationOptions } from './auth/use-authentication.js';
+import type { GatewayOptions } from './gateway.js';
 import type { PostgresLedgerOptions } from './ledger/postgres-cover-store.js';
 import {
   ConfigError,
@@ -79,6 +80,19 @@ export interface Config {
   gateway: GatewaySettings;
   /** VOD client options set by their variables (see `VOD_CLIENT_VARIABLES`), for the emulator too. */
   vodClient: VodClientSettings;
+}
+
+/** The `createGateway` options the configuration sets: all but the VOD client and the ledger, which the caller opens. */
+export function gatewayOptionsOf(config: Config): Omit<GatewayOptions, 'vod' | 'ledger'> {
+  return {
+    ...config.gateway,
+    vodApi: config.vod.api,
+    introspection: config.introspection,
+    graphiql: config.graphiql,
+    corsOrigins: config.corsOrigins,
+    ...(config.auth ? { auth: config.auth } : {}),
+    ...(config.adminPort === undefined ? {} : { adminPort: config.adminPort }),
+  };
 }
 
 /**

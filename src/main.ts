@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { AuthenticationOptions } from './auth/use-authentication.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, gatewayOptionsOf, loadConfig } from './config.js';
 import { DEV_CREDENTIAL, startVodEmulator, type VodEmulator } from './emulator/server.js';
 import { createGateway } from './gateway.js';
 import type { CoverStore } from './ledger/cover-store.js';
@@ -92,17 +92,7 @@ if (config.vod.kind === 'emulator') {
   );
 }
 
-const gateway = createGateway({
-  ...config.gateway,
-  vod,
-  vodApi: config.vod.api,
-  ledger,
-  introspection: config.introspection,
-  graphiql: config.graphiql,
-  corsOrigins: config.corsOrigins,
-  ...(config.auth ? { auth: config.auth } : {}),
-  ...(config.adminPort === undefined ? {} : { adminPort: config.adminPort }),
-});
+const gateway = createGateway({ ...gatewayOptionsOf(config), vod, ledger });
 console.log(
   `Cover ledger: ${config.database ? `PostgreSQL at ${describeDatabase(config.database.connectionString)}` : ledgerFile}`,
 );

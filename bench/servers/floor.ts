@@ -1,17 +1,17 @@
 /**
  * The floor: what an upload costs with no GraphQL at all. A minimal node:http server takes the raw
- * body, SHA-1s it as it arrives, and sends it with the same signed VOD client the gateway uses.
+ * body, SHA-1s it as it arrives, and sends it with the peers' minimal VOD client (nothing of src/).
  * Query: ?fileId=…&name=cover.jpg
  */
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEV_CREDENTIAL } from '../../src/emulator/server.js';
-import { createLegacyVodClient } from '../../src/vod/legacy/client.js';
-import { MAX_FILE_SIZE } from '../../src/vod/cover-rules.js';
 import { serveStats } from './child.js';
+import { minimalVodClientFromEnv } from './minimal-vod-client.js';
 
-const vod = createLegacyVodClient({ ...DEV_CREDENTIAL, baseUrl: process.env['VOD_BASE_URL']! });
+/** The vendor's limit on a cover (docs/vod-protocol.md §1). */
+const MAX_FILE_SIZE = 1_048_576;
+const setCover = minimalVodClientFromEnv();
 
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://floor');
@@ -36,19 +36,16 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     const name = url.searchParams.get('name') ?? 'cover.jpg';
     const dot = name.lastIndexOf('.');
-    vod
-      .setCover({
-        videoFileId: url.searchParams.get('fileId') ?? 'video',
-        fileName: name.slice(0, dot),
-        fileType: name.slice(dot + 1),
-        body: Buffer.concat(chunks, size),
-        sha1: hash.digest('hex'),
-        size,
-      })
-      .then(
-        (result) => answer(200, result),
-        (error: Error) => answer(502, { error: error.message }),
-      );
+    setCover({
+      videoFileId: url.searchParams.get('fileId') ?? 'video',
+      fileName: name.slice(0, dot),
+      fileType: name.slice(dot + 1),
+      body: Buffer.concat(chunks, size),
+      sha1: hash.digest('hex'),
+    }).then(
+      (result) => answer(200, result),
+      (error: Error) => answer(502, { error: error.message }),
+    );
   });
 });
 

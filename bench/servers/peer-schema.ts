@@ -1,14 +1,16 @@
 /**
  * What both reference servers (Yoga + graphql-upload-minimal, Apollo Server + graphql-upload-minimal)
  * run: the `uploadVideoCover` mutation written the way a user of those stacks would write it. The
- * file stream is read and SHA-1-hashed as it arrives, cut off past 1 MiB, and sent with the same
- * signed VOD client the gateway uses. Each answers the same operation document as the gateway.
+ * file stream is read and SHA-1-hashed as it arrives, cut off past 1 MiB, and sent with a minimal
+ * signed VOD client of their own (minimal-vod-client.ts: nothing of src/). Each answers the same
+ * operation document as the gateway.
  */
 import { createHash } from 'node:crypto';
 import { GraphQLUpload, type FileUpload } from 'graphql-upload-minimal';
-import { DEV_CREDENTIAL } from '../../src/emulator/server.js';
-import { createLegacyVodClient } from '../../src/vod/legacy/client.js';
-import { MAX_FILE_SIZE } from '../../src/vod/cover-rules.js';
+import { minimalVodClientFromEnv } from './minimal-vod-client.js';
+
+/** The vendor's limit on a cover (docs/vod-protocol.md §1). */
+const MAX_FILE_SIZE = 1_048_576;
 
 export const PEER_TYPE_DEFS = /* GraphQL */ `
   scalar Upload
@@ -19,7 +21,7 @@ export const PEER_TYPE_DEFS = /* GraphQL */ `
   type Mutation { uploadVideoCover(fileId: ID!, file: Upload!): UploadVideoCoverResult! }
 `;
 
-const vod = createLegacyVodClient({ ...DEV_CREDENTIAL, baseUrl: process.env['VOD_BASE_URL']! });
+const setCover = minimalVodClientFromEnv();
 
 const failure = (reason: string, message: string, code = -10006) => ({
   __typename: 'UploadVideoCoverError',
@@ -48,13 +50,12 @@ async function uploadVideoCover(_root: unknown, args: { fileId: string; file: Pr
   const dot = filename.lastIndexOf('.');
   const sha1 = hash.digest('hex');
   try {
-    const result = await vod.setCover({
+    const result = await setCover({
       videoFileId: args.fileId,
       fileName: filename.slice(0, dot),
       fileType: filename.slice(dot + 1).toLowerCase(),
       body: Buffer.concat(chunks, size),
       sha1,
-      size,
     });
     if (!result.ok) return failure('VOD_REJECTED', result.message, result.code);
     return {

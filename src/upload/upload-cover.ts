@@ -2,6 +2,7 @@ import type { UploadRefusal } from '../auth/upload-policy.js';
 import type { UploadRequest } from '../multipart/upload-request.js';
 import { IDEMPOTENCY_KEY_TTL_MS } from '../ledger/cover-store.js';
 import { MAX_FILE_SIZE, isValidVideoFileId } from '../vod/cover-rules.js';
+import { startDeadline } from '../time/deadline.js';
 import { createBufferPool } from './buffer-pool.js';
 import { splitFileName } from './file-name.js';
 import { IMAGE_EXTENSIONS, kindOfExtension, type ImageExtension } from './image-type.js';
@@ -112,16 +113,12 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     const started = performance.now();
     const facts: Facts = { bytesRead: 0 };
     // The file must arrive within the deadline; its timer goes as soon as the upload settles.
-    const deadline = new AbortController();
-    const timer = setTimeout(
-      () => deadline.abort(new DOMException('upload deadline', 'TimeoutError')),
-      uploadDeadlineMs,
-    );
+    const deadline = startDeadline(uploadDeadlineMs, 'upload deadline');
     let result: UploadCoverResult;
     try {
       result = await uploadOnce(input, facts, deadline.signal);
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
     events.uploadDone?.({
       requestId: input.requestId,

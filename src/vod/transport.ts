@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type Dispatcher } from 'undici';
+import { eitherSignal, startDeadline } from '../time/deadline.js';
 import {
   VodAbortedError,
   VodBadResponseError,
@@ -140,9 +141,8 @@ async function withRetries<T extends { attempts: number }>(
   const deadlineAt = Date.now() + retry.deadlineMs;
   // One deadline for every attempt, its timer cleared as soon as the call settles (a timer left
   // armed for the whole deadline after each call piles up under load).
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new DOMException('VOD deadline', 'TimeoutError')), retry.deadlineMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+  const deadline = startDeadline(retry.deadlineMs, 'VOD deadline');
+  const signal = eitherSignal(options.signal, deadline.signal);
   try {
     for (let attempt = 1; ; attempt++) {
       let outcome: AttemptOutcome;
@@ -167,7 +167,7 @@ async function withRetries<T extends { attempts: number }>(
       });
     }
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
   }
 }
 
