@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { KeySetUnavailable, createKeySetFetch, keySetUrlProblem } from './key-set-fetch.js';
+import { createVerifiedTokens, type VerifiedTokensOptions } from './verified-tokens.js';
 
 /** Options of {@link createJwtVerifier}: where keys come from and which claims must hold. */
 export interface JwtOptions {
@@ -46,6 +47,12 @@ export interface JwtOptions {
    * @default 30000
    */
   jwksCooldownMs?: number;
+  /**
+   * Verified tokens remembered, so that a client's next request with the same token is not
+   * verified again (see verified-tokens.ts), or `false` to verify every request.
+   * @default { max: 1000, ttlMs: 60000 }
+   */
+  verifiedTokens?: VerifiedTokensOptions | false;
 }
 
 /** Why a token was not accepted: the token's fault (`invalid`), or the key source's (`unavailable`). */
@@ -104,6 +111,7 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
     jwksTimeoutMs = 5000,
     jwksMaxBytes = 1_048_576,
     jwksCooldownMs = 30_000,
+    verifiedTokens: remembered = {},
   } = options;
   if (secret === undefined && jwksUrl === undefined)
     throw new TypeError('JWT authentication needs a secret or a JWKS URL');
@@ -136,7 +144,11 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
   };
   const algorithms = [...(secretKey ? ['HS256'] : []), ...(jwks ? ASYMMETRIC_ALGORITHMS : [])];
 
+  const verified = remembered === false ? undefined : createVerifiedTokens(remembered, clockToleranceSeconds);
+
   return async (token) => {
+    const known = verified?.get(token);
+    if (known) return known;
     try {
       const { payload } = await jwtVerify(token, keyFor, {
         algorithms,
@@ -145,6 +157,7 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
         ...(issuer === undefined ? {} : { issuer }),
         ...(audience === undefined ? {} : { audience }),
       });
+      verified?.remember(token, payload);
       return payload;
     } catch (error) {
       const code = (error as { code?: unknown }).code;
