@@ -20,6 +20,8 @@ export type GatewaySettings = Partial<
     | 'graphqlEndpoint'
     | 'uploadScope'
     | 'maxFileSize'
+    | 'coverMetadata'
+    | 'maxPixels'
     | 'maxFieldSize'
     | 'maxBodySize'
     | 'maxRepresentations'
@@ -81,6 +83,17 @@ const headerNames: Reader = (variable, value) => {
   return names;
 };
 
+const oneOf =
+  (...values: string[]): Reader<string> =>
+  (variable, value) => {
+    if (!values.includes(value))
+      throw new ConfigError(
+        variable,
+        `must be ${values.map((v) => `"${v}"`).join(' or ')}, got ${JSON.stringify(value)}`,
+      );
+    return value;
+  };
+
 const scopeName: Reader = (variable, value) => {
   if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(value))
     throw new ConfigError(variable, `must be one OAuth scope (no spaces or quotes), got ${JSON.stringify(value)}`);
@@ -114,6 +127,8 @@ export const GATEWAY_VARIABLES: readonly (readonly [variable: string, option: ke
     ['GRAPHQL_ENDPOINT', 'graphqlEndpoint', endpoint],
     ['AUTH_UPLOAD_SCOPE', 'uploadScope', scopeName],
     ['MAX_FILE_SIZE', 'maxFileSize', wholeNumber(1, MAX_FILE_SIZE, ' of bytes')],
+    ['COVER_METADATA', 'coverMetadata', oneOf('strip', 'keep')],
+    ['MAX_INPUT_PIXELS', 'maxPixels', wholeNumber(1, 1_000_000_000)],
     ['MAX_FIELD_SIZE', 'maxFieldSize', wholeNumber(1, 10_000_000, ' of bytes')],
     ['MAX_BODY_SIZE', 'maxBodySize', wholeNumber(1, 100_000_000, ' of bytes')],
     ['MAX_REPRESENTATIONS', 'maxRepresentations', wholeNumber(1, 1_000_000)],

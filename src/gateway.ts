@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { CoverMetadata } from './image/cover-scan.js';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { createUploadPolicy, type AuthorizeUpload } from './auth/upload-policy.js';
 import { createGraphiqlAssets } from './graphiql/assets.js';
@@ -105,6 +106,18 @@ export interface GatewayOptions {
    * @default 1048576
    */
   maxFileSize?: number;
+  /**
+   * `strip`: a cover's EXIF (GPS included), XMP, IPTC and comments are removed as its bytes
+   * arrive, its ICC profile and orientation kept, its pixels untouched; `keep`: VOD gets the bytes
+   * exactly as received.
+   * @default 'strip'
+   */
+  coverMetadata?: CoverMetadata;
+  /**
+   * Most pixels (width × height) a cover may declare, checked from its header in every mode.
+   * @default 40000000
+   */
+  maxPixels?: number;
   /**
    * Largest `operations` or `map` field of a multipart request, in bytes.
    * @default 100000
@@ -244,6 +257,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(ledger.claims ? { claims: ledger.claims } : {}),
     events: observer,
     maxFileSize: options.maxFileSize,
+    coverMetadata: options.coverMetadata,
+    maxPixels: options.maxPixels,
     maxRequestOverhead: multipartOverhead(options.maxFieldSize),
     fileExtensions: coverTypesOf(vod.api),
     uploadDeadlineMs: options.uploadDeadlineMs,

@@ -14,7 +14,7 @@ import { createGateway, type Gateway } from '../src/gateway.js';
 import type { CoverStore } from '../src/ledger/cover-store.js';
 import { openPostgresCoverStore } from '../src/ledger/postgres-cover-store.js';
 import { openSqliteCoverStore } from '../src/ledger/sqlite-cover-store.js';
-import { images } from './fixtures/images.js';
+import { imageVariant, images } from './fixtures/images.js';
 import { TEST_VOD_OPTIONS } from './helpers/gateway.js';
 import { resultOf, sendUpload } from './helpers/multipart.js';
 import { createTestDatabase, queryRows } from './helpers/postgres.js';
@@ -47,7 +47,7 @@ function describeOn(name: string, open: (emulator: VodEmulator) => Promise<Setup
         filename: nameOf(bytes),
         headers: { 'x-graphql-yoga-csrf': '1', ...(key === undefined ? {} : { 'idempotency-key': key }) },
       }).then(resultOf);
-    const png = (n: number) => Buffer.concat([images.png, Buffer.from(`cover ${n}`)]);
+    const png = (n: number) => imageVariant(images.png, n);
 
     it('answers a retry with the first answer after a newer cover came in: no VOD call, no second record', async () => {
       emulator.reset();

@@ -12,8 +12,7 @@ describe('reused read buffers', () => {
     // The first call's connection drops before VOD answers: that upload is sent again with the same
     // buffer, while the others take and give back buffers of the same size class around it.
     h.emulator.inject({ kind: 'drop' });
-    const files = Array.from({ length: 12 }, (_, i) => jpegOfSize(300_000 + i));
-    for (const [i, file] of files.entries()) file.fill(i + 1, 100);
+    const files = Array.from({ length: 12 }, (_, i) => jpegOfSize(300_000 + i, i + 1));
     const results = await Promise.all(
       files.map((bytes, i) => sendUpload(h.url, { bytes, filename: 'a.jpg', fileId: `video-${i}` }).then(resultOf)),
     );
@@ -24,7 +23,7 @@ describe('reused read buffers', () => {
       expect(stored && sha1(stored.bytes)).toBe(sha1(file));
     }
     // Later, smaller files in the same buffers: nothing of the earlier ones comes along.
-    const small = jpegOfSize(200_000).fill(0x77, 100);
+    const small = jpegOfSize(200_000, 0x77);
     expect(resultOf(await sendUpload(h.url, { bytes: small, filename: 'b.jpg', fileId: 'video-small' }))).toMatchObject(
       { size: 200_000, sha1: sha1(small) },
     );

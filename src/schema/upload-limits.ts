@@ -12,6 +12,16 @@ export function defineUploadLimits(builder: Builder, limits: OutcomeLimits): voi
         description: 'Longest file name without its extension, in characters.',
         resolve: () => MAX_FILE_NAME_LENGTH,
       }),
+      maxPixels: t.int({
+        description:
+          'Most pixels (width × height) an image may declare; refused from its header, before it is decoded.',
+        resolve: (l) => l.maxPixels,
+      }),
+      stripsMetadata: t.boolean({
+        description:
+          'True when EXIF (GPS included), XMP, IPTC and comments are removed before the cover is stored (the ICC profile and orientation are kept); false when the bytes are stored as sent.',
+        resolve: (l) => l.coverMetadata === 'strip',
+      }),
       fileExtensions: t.stringList({
         description: 'Accepted extensions, lower-case, without the dot (API 3.0 takes only gif, jpeg, jpg and png).',
         resolve: (l) => [...l.fileExtensions],

@@ -13,8 +13,17 @@ export function defineUploadVideoCoverSuccess(builder: Builder, Video: ReturnTyp
       }),
       url: t.exposeString('url', { description: 'Where VOD serves the cover.' }),
       videoFileId: t.exposeID('videoFileId', { description: 'The video the cover belongs to, as sent.' }),
-      sha1: t.exposeString('sha1', { description: 'SHA-1 of the bytes received, 40 lower-case hex characters.' }),
-      size: t.exposeInt('size', { description: 'Bytes received.' }),
+      sha1: t.exposeString('sha1', {
+        description:
+          'SHA-1 of the cover stored (the bytes received, less their metadata unless uploadLimits.stripsMetadata is false), 40 lower-case hex characters.',
+      }),
+      size: t.exposeInt('size', { description: 'Bytes of the cover stored.' }),
+      width: t.exposeInt('width', {
+        description: 'Width in pixels as the cover shows (its EXIF orientation applied), from its header.',
+      }),
+      height: t.exposeInt('height', {
+        description: 'Height in pixels as the cover shows (its EXIF orientation applied), from its header.',
+      }),
       instant: t.exposeBoolean('instant', {
         description: 'True when VOD already had these bytes for this video (VOD code 2): nothing new was stored.',
       }),

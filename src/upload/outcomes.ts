@@ -11,6 +11,7 @@ import type { TransportErrorCode } from '../vod/errors.js';
 import { FORBIDDEN_FILE_NAME_CHARS, MAX_FILE_NAME_LENGTH, VIDEO_FILE_ID_RULE } from '../vod/cover-rules.js';
 import { VodCode } from '../vod/legacy/protocol.js';
 import type { ImageKind } from './image-type.js';
+import type { CoverMetadata } from '../image/cover-scan.js';
 
 /** The configured limits the texts follow. */
 export interface OutcomeLimits {
@@ -24,6 +25,10 @@ export interface OutcomeLimits {
   maxConcurrentVodCalls: number;
   /** How long an Idempotency-Key's answer is kept, in ms. */
   idempotencyKeyTtlMs: number;
+  /** Most pixels (width × height) a cover may declare. */
+  maxPixels: number;
+  /** What happens to a cover's metadata. */
+  coverMetadata: CoverMetadata;
 }
 
 /** Codes of failures that never got a VOD answer: the gateway's own, below VOD's range. */
@@ -36,6 +41,10 @@ export const GATEWAY_CODES = {
   LEDGER_UNAVAILABLE: -20008,
   /** The Idempotency-Key was used for another upload; VOD was not called. */
   IDEMPOTENCY_KEY_REUSED: -20009,
+  /** The image's header declares more pixels than accepted; nothing of it was decoded. */
+  TOO_MANY_PIXELS: -20010,
+  /** The file's structure cannot be read as the image its bytes start as. */
+  IMAGE_UNREADABLE: -20011,
 } as const;
 
 /**
@@ -73,8 +82,10 @@ export interface OutcomeFacts {
   /** CONTENT_MISMATCH: what the extension promises, and what the first bytes are (if any image kind of ours). */
   expectedKind?: ImageKind;
   detectedKind?: ImageKind;
-  /** UPLOAD_ABORTED: a parser's words on an unreadable body. */
+  /** UPLOAD_ABORTED: a parser's words on an unreadable body; IMAGE_UNREADABLE: what could not be read. */
   detail?: string;
+  /** TOO_MANY_PIXELS: the size the image declares. */
+  declared?: { width: number; height: number };
   /** FORBIDDEN: the scope the token lacks; the video. */
   scope?: string;
   videoFileId?: string;
@@ -165,6 +176,32 @@ const VOCABULARY = {
         when: fixed('the bytes are not the image the extension names'),
         message: (f) =>
           `The file is named .${f.extension} but its bytes are ${f.detectedKind ? `a ${f.detectedKind} image` : `not a ${f.expectedKind} image`}.`,
+      },
+    },
+  },
+  TOO_MANY_PIXELS: {
+    description: (l) =>
+      `The image declares more than ${l.maxPixels.toLocaleString('en-US')} pixels (width × height, uploadLimits.maxPixels); it is refused from its header, before anything is decoded.`,
+    cases: {
+      header: {
+        code: GATEWAY_CODES.TOO_MANY_PIXELS,
+        canRetry: false,
+        when: (l) =>
+          `the image's header declares more than ${l.maxPixels.toLocaleString('en-US')} pixels (reading stops right there)`,
+        message: (f, l) =>
+          `The image is ${f.declared?.width} × ${f.declared?.height} pixels; a cover may have at most ${l.maxPixels.toLocaleString('en-US')}.`,
+      },
+    },
+  },
+  IMAGE_UNREADABLE: {
+    description: () =>
+      'The file starts as an image of its type, but its structure (header, segments, chunks) cannot be read.',
+    cases: {
+      structure: {
+        code: GATEWAY_CODES.IMAGE_UNREADABLE,
+        canRetry: false,
+        when: fixed("the image's structure cannot be read, or it ends before its size"),
+        message: (f) => `The image cannot be read${f.detail ? `: ${f.detail}` : ''}.`,
       },
     },
   },

@@ -1,5 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { COVER_SCAN_DEFAULTS, createCoverScan, type CoverMetadata, type ScannedImage } from '../image/cover-scan.js';
+import type { ByteScan } from '../image/byte-scan.js';
 import { MAX_FILE_SIZE } from '../vod/cover-rules.js';
 import type { BufferPool } from './buffer-pool.js';
 import { MAGIC_BYTES_NEEDED, detectImageKind, type ImageKind } from './image-type.js';
@@ -27,16 +29,32 @@ export interface ReadUploadOptions {
    * @default a new buffer for each file
    */
   buffers?: BufferPool;
+  /**
+   * `strip` removes the image's metadata as it arrives (see image/cover-scan.ts); `keep` passes
+   * every byte.
+   * @default 'strip'
+   */
+  metadata?: CoverMetadata;
+  /**
+   * Most pixels (width × height, from the image's header) accepted, in every mode.
+   * @default 40000000
+   */
+  maxPixels?: number;
 }
 
-/** The whole file, held once in one buffer, with its SHA-1. */
+/** The whole cover, held once in one buffer, with its SHA-1. */
 export interface ReadUploadDone {
   ok: true;
-  /** The file's bytes (a view of the buffer they were copied into as they arrived). */
+  /** The cover's bytes, its metadata stripped (a view of the buffer they were copied into as they arrived). */
   bytes: Buffer;
+  /** Bytes of the cover (what VOD gets), at most the bytes received. */
   size: number;
-  /** Lower-case hex. */
+  /** Bytes received. */
+  bytesReceived: number;
+  /** Of the cover's bytes, lower-case hex. */
   sha1: string;
+  /** Its stored size and EXIF orientation. */
+  image: ScannedImage;
   /** Gives the buffer behind `bytes` back to the pool: call once nothing uses `bytes` any more. */
   release(): void;
 }
@@ -44,11 +62,22 @@ export interface ReadUploadDone {
 /** Why the file was not read whole. Nothing read so far is kept. */
 export interface ReadUploadStopped {
   ok: false;
-  reason: 'FILE_TOO_LARGE' | 'EMPTY_FILE' | 'CONTENT_MISMATCH' | 'UPLOAD_ABORTED' | 'DEADLINE';
+  reason:
+    | 'FILE_TOO_LARGE'
+    | 'EMPTY_FILE'
+    | 'CONTENT_MISMATCH'
+    | 'UPLOAD_ABORTED'
+    | 'DEADLINE'
+    | 'TOO_MANY_PIXELS'
+    | 'IMAGE_UNREADABLE';
   /** Bytes read before stopping. */
   bytesRead: number;
   /** With CONTENT_MISMATCH: what the first bytes are, if any kind of ours. */
   detectedKind?: ImageKind;
+  /** With TOO_MANY_PIXELS: the size the header declares. */
+  declared?: { width: number; height: number };
+  /** With IMAGE_UNREADABLE: what could not be read. */
+  detail?: string;
 }
 
 export type ReadUploadResult = ReadUploadDone | ReadUploadStopped;
@@ -68,7 +97,18 @@ export function readUpload(
     options.sizeHint !== undefined && Number.isSafeInteger(options.sizeHint) && options.sizeHint > 0
       ? options.sizeHint
       : 65_536;
-  const sink = new UploadSink(options.expectedKind, maxBytes, Math.min(hint, maxBytes), options.buffers ?? UNPOOLED);
+  const scan = createCoverScan(
+    options.expectedKind,
+    options.metadata ?? COVER_SCAN_DEFAULTS.coverMetadata,
+    options.maxPixels ?? COVER_SCAN_DEFAULTS.maxPixels,
+  );
+  const sink = new UploadSink(
+    options.expectedKind,
+    maxBytes,
+    Math.min(hint, maxBytes),
+    options.buffers ?? UNPOOLED,
+    scan,
+  );
   if (options.signal?.aborted) return Promise.resolve(sink.deadline());
   return isWebStream(stream) ? readWeb(stream, sink, options.signal) : readNode(stream, sink, options.signal);
 }
@@ -76,11 +116,16 @@ export function readUpload(
 /**
  * Folds chunks into one buffer as they arrive; `push` returns false once reading should stop.
  * Copying each chunk once lets the parser's buffers go at once, and VOD gets one buffer: one write.
+ * The scan then compacts the cover in that buffer (metadata out), and the SHA-1 follows the bytes
+ * it has settled: those VOD gets.
  */
 class UploadSink {
   #buffer: Buffer;
   readonly #hash: Hash = createHash('sha1');
+  /** Bytes received (where the next chunk goes in the buffer). */
   #size = 0;
+  /** Bytes of the cover hashed so far. */
+  #hashed = 0;
   #headChecked = false;
   stopped: ReadUploadStopped | undefined;
 
@@ -89,6 +134,7 @@ class UploadSink {
     readonly maxBytes: number,
     initialCapacity: number,
     readonly buffers: BufferPool,
+    readonly scan: ByteScan,
   ) {
     this.#buffer = buffers.acquire(Math.max(initialCapacity, MAGIC_BYTES_NEEDED));
   }
@@ -102,8 +148,29 @@ class UploadSink {
     if (end > this.#buffer.length) this.#grow(end);
     chunk.copy(this.#buffer, this.#size);
     this.#size = end;
-    this.#hash.update(chunk);
-    if (!this.#headChecked && end >= MAGIC_BYTES_NEEDED) return this.#checkHead();
+    if (!this.#headChecked) {
+      if (end < MAGIC_BYTES_NEEDED) return true;
+      if (!this.#checkHead()) return false;
+    }
+    this.scan.advance(this.#buffer, end);
+    return this.#settle();
+  }
+
+  /** Hashes what the scan settled; false when the scan refused the image. */
+  #settle(): boolean {
+    const { scan } = this;
+    if (scan.problem) {
+      const { problem } = scan;
+      this.#stop(problem.reason);
+      if (problem.reason === 'TOO_MANY_PIXELS')
+        this.stopped!.declared = { width: problem.width, height: problem.height };
+      else this.stopped!.detail = problem.detail;
+      return false;
+    }
+    if (scan.settled > this.#hashed) {
+      this.#hash.update(this.#buffer.subarray(this.#hashed, scan.settled));
+      this.#hashed = scan.settled;
+    }
     return true;
   }
 
@@ -111,7 +178,10 @@ class UploadSink {
     if (this.stopped) return this.stopped;
     if (this.#size === 0) return this.#stopped('EMPTY_FILE');
     if (!this.#headChecked && !this.#checkHead()) return this.stopped!;
+    this.scan.finish(this.#buffer, this.#size);
+    if (!this.#settle()) return this.stopped!;
     const buffer = this.#buffer;
+    const { written, image } = this.scan;
     let released = false;
     const release = (): void => {
       if (released) return;
@@ -120,9 +190,12 @@ class UploadSink {
     };
     return {
       ok: true,
-      bytes: buffer.subarray(0, this.#size),
-      size: this.#size,
+      bytes: buffer.subarray(0, written),
+      size: written,
+      bytesReceived: this.#size,
       sha1: this.#hash.digest('hex'),
+      // A scan that finished without a problem has found the size.
+      image: image!,
       release,
     };
   }

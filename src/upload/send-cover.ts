@@ -46,6 +46,9 @@ export interface CheckedCover {
   bytes: Buffer;
   sha1: string;
   size: number;
+  /** As the cover shows (its orientation applied). */
+  width: number;
+  height: number;
 }
 
 export interface CoverSender {
@@ -104,7 +107,7 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
       durationMs: performance.now() - started,
       attempts,
     });
-    const { videoFileId, sha1, size, fileType } = cover;
+    const { videoFileId, sha1, size, fileType, width, height } = cover;
     if (answer.ok) {
       const result: UploadCoverResult = {
         ok: true,
@@ -113,6 +116,8 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
         videoFileId,
         sha1,
         size,
+        width,
+        height,
         instant: answer.instant,
         attempts,
       };
@@ -189,7 +194,7 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
     async send(cover, idempotencyKey) {
       // A retry of an upload that was answered: its answer again, even after a newer cover.
       const kept = idempotencyKey === undefined ? undefined : await keptAnswer(cover, idempotencyKey);
-      if (kept) return kept;
+      if (kept) return withShownSize(kept, cover);
       // Same video, same bytes: one VOD call, one ledger record, one answer for every caller (of
       // every replica, with shared claims).
       const flight = flights.run(`${cover.videoFileId}\n${cover.sha1}`, () => callOnce(cover, idempotencyKey));
@@ -201,10 +206,19 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
           ?.keepAnswer?.({ key: idempotencyKey, videoFileId: cover.videoFileId, sha1: cover.sha1, result })
           .catch(recordLost);
       }
-      return result;
+      return withShownSize(result, cover);
     },
     get inFlight() {
       return gate.active;
     },
   };
+}
+
+/**
+ * A success with the cover's shown size. Every path to a success here is for these very bytes
+ * (single-flight and kept answers match the SHA-1), so the size read from them holds even for an
+ * answer kept or claimed by a replica that did not record it.
+ */
+function withShownSize(result: UploadCoverResult, { width, height }: CheckedCover): UploadCoverResult {
+  return result.ok ? { ...result, width, height } : result;
 }

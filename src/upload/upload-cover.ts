@@ -3,6 +3,8 @@ import type { UploadRequest } from '../multipart/upload-request.js';
 import { IDEMPOTENCY_KEY_TTL_MS } from '../ledger/cover-store.js';
 import { MAX_FILE_SIZE, isValidVideoFileId } from '../vod/cover-rules.js';
 import { startDeadline } from '../time/deadline.js';
+import { COVER_SCAN_DEFAULTS, type CoverMetadata, type ScannedImage } from '../image/cover-scan.js';
+import { turnsQuarter } from '../image/exif-orientation.js';
 import { createBufferPool } from './buffer-pool.js';
 import { splitFileName } from './file-name.js';
 import { IMAGE_EXTENSIONS, kindOfExtension, type ImageExtension } from './image-type.js';
@@ -20,6 +22,8 @@ export const UPLOAD_DEFAULTS = {
   fileExtensions: IMAGE_EXTENSIONS,
   /** Two 100,000-byte fields (`operations`, `map`) and 64 KiB of part headers and boundaries. */
   maxRequestOverhead: multipartOverhead(),
+  coverMetadata: COVER_SCAN_DEFAULTS.coverMetadata,
+  maxPixels: COVER_SCAN_DEFAULTS.maxPixels,
 } as const;
 
 /** The limits the outcome vocabulary is built from when nothing is configured (`schema.graphql`'s). */
@@ -29,6 +33,8 @@ export const DEFAULT_LIMITS: OutcomeLimits = {
   uploadDeadlineMs: UPLOAD_DEFAULTS.uploadDeadlineMs,
   maxConcurrentVodCalls: CONCURRENCY_DEFAULTS.maxConcurrentVodCalls,
   idempotencyKeyTtlMs: IDEMPOTENCY_KEY_TTL_MS,
+  maxPixels: UPLOAD_DEFAULTS.maxPixels,
+  coverMetadata: UPLOAD_DEFAULTS.coverMetadata,
 };
 
 /** Options of {@link createCoverUploader}; the VOD side's are those of `createCoverSender`. */
@@ -57,6 +63,17 @@ export interface CoverUploaderOptions extends Omit<CoverSenderOptions, 'outcomes
    * @default ['jpg', 'jpeg', 'png', 'gif', 'webp', 'bmp']
    */
   fileExtensions?: readonly ImageExtension[];
+  /**
+   * `strip`: EXIF (GPS included), XMP, IPTC and comments are removed as the bytes arrive, the ICC
+   * profile and the orientation kept, pixels untouched; `keep`: VOD gets the bytes as received.
+   * @default 'strip'
+   */
+  coverMetadata?: CoverMetadata;
+  /**
+   * Most pixels (width × height) a cover may declare, checked from its header in every mode.
+   * @default 40000000
+   */
+  maxPixels?: number;
 }
 
 /** What one `uploadVideoCover` call gives the uploader. */
@@ -94,6 +111,8 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     maxRequestOverhead = UPLOAD_DEFAULTS.maxRequestOverhead,
     uploadDeadlineMs = UPLOAD_DEFAULTS.uploadDeadlineMs,
     fileExtensions = UPLOAD_DEFAULTS.fileExtensions,
+    coverMetadata = UPLOAD_DEFAULTS.coverMetadata,
+    maxPixels = UPLOAD_DEFAULTS.maxPixels,
   } = options;
   const events = options.events ?? {};
   const outcomes = createOutcomes({
@@ -102,6 +121,8 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     uploadDeadlineMs,
     maxConcurrentVodCalls: options.maxConcurrentVodCalls ?? CONCURRENCY_DEFAULTS.maxConcurrentVodCalls,
     idempotencyKeyTtlMs: options.ledger?.idempotencyKeyTtlMs ?? IDEMPOTENCY_KEY_TTL_MS,
+    maxPixels,
+    coverMetadata,
   });
   const sender = createCoverSender({ ...options, outcomes });
   const fail = outcomes.error;
@@ -179,8 +200,10 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
       sizeHint: opened.size ?? requestSize,
       signal: deadline,
       buffers,
+      metadata: coverMetadata,
+      maxPixels,
     });
-    facts.bytesRead = read.ok ? read.size : read.bytesRead;
+    facts.bytesRead = read.ok ? read.bytesReceived : read.bytesRead;
     if (!read.ok) {
       if (read.reason !== 'EMPTY_FILE') stopReadingRequest();
       switch (read.reason) {
@@ -198,6 +221,10 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
           return fail('UPLOAD_ABORTED', 'cut-short');
         case 'DEADLINE':
           return fail('UPLOAD_ABORTED', 'file-deadline');
+        case 'TOO_MANY_PIXELS':
+          return fail('TOO_MANY_PIXELS', 'header', read.declared ? { declared: read.declared } : {});
+        case 'IMAGE_UNREADABLE':
+          return fail('IMAGE_UNREADABLE', 'structure', read.detail ? { detail: read.detail } : {});
       }
     }
     facts.size = read.size;
@@ -215,6 +242,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
           bytes: read.bytes,
           sha1: read.sha1,
           size: read.size,
+          ...shownSize(read.image),
         },
         idempotencyKey,
       );
@@ -250,6 +278,11 @@ interface Facts {
   bytesRead: number;
   size?: number;
   sha1?: string;
+}
+
+/** The size a viewer shows the cover at: turned by its EXIF orientation. */
+function shownSize({ width, height, orientation }: ScannedImage): { width: number; height: number } {
+  return turnsQuarter(orientation) ? { width: height, height: width } : { width, height };
 }
 
 /** `promise`, or a rejection as soon as any of the signals aborts. */

@@ -11,6 +11,9 @@ export interface UploadCoverSuccess {
   videoFileId: string;
   sha1: string;
   size: number;
+  /** As the cover shows (its EXIF orientation applied), from its header. */
+  width: number;
+  height: number;
   instant: boolean;
   /** VOD attempts it took (for logs; not in the schema). */
   attempts?: number;

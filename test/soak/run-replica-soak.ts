@@ -5,7 +5,7 @@
  * is lost, two records of the same upload are a duplicate. Every upload has a twin sent at the
  * same moment (the exactly-once case across replicas), with the same Idempotency-Key.
  */
-import { images, sha1 } from '../fixtures/images.js';
+import { imageVariant, images, sha1 } from '../fixtures/images.js';
 import { sendUpload } from '../helpers/multipart.js';
 import { queryRows } from '../helpers/postgres.js';
 import { startReplicaCluster, type ReplicaClusterOptions } from './replica-cluster.js';
@@ -43,7 +43,7 @@ export async function runReplicaSoak(options: ReplicaSoakOptions): Promise<Repli
     const started = performance.now();
     let retriedRequests = 0;
     const jobs = Array.from({ length: uploads }, (_, i) => {
-      const bytes = Buffer.concat([images.png, Buffer.from(`replica soak upload ${i}`)]);
+      const bytes = imageVariant(images.png, i);
       // One Idempotency-Key per upload, sent by both its clients and with every retry, as a client
       // that sends an upload again after a lost answer should.
       return {

@@ -6,7 +6,7 @@
  */
 import type { Fault } from '../../src/emulator/faults.js';
 import type { EmulatorCall } from '../../src/emulator/server.js';
-import { images, sha1 } from '../fixtures/images.js';
+import { imageVariant, images, sha1 } from '../fixtures/images.js';
 import { startGateway } from '../helpers/gateway.js';
 import { sendUpload } from '../helpers/multipart.js';
 import { BOUNDARY, UPLOAD_OPERATIONS, multipartBody } from '../helpers/raw-multipart.js';
@@ -116,7 +116,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakTally> {
       jobs.push({ ...previous, aborts: false, outcome: undefined });
       continue;
     }
-    const bytes = Buffer.concat([images.jpg, Buffer.from(`soak ${seed} upload ${i}`)]);
+    const bytes = imageVariant(images.jpg, i);
     jobs.push({
       videoFileId: `soak-video-${i % 97}`,
       bytes,
