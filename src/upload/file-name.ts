@@ -21,10 +21,13 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 /**
  * Splits a multipart part's file name (`C:\\covers\\封面 1.jpg` → `封面 1` + `jpg`): any client path
- * is dropped, the last extension is the type, the rest obeys §1 of the VOD contract.
+ * is dropped, the last extension is the type, the rest obeys §1 of the VOD contract. The name is
+ * NFC-normalized first: macOS writes "é" as "e" and a combining accent, which would count twice
+ * against the length limit and reach VOD as another name than the one the user typed.
  */
 export function splitFileName(raw: string, accepted: readonly ImageExtension[] = IMAGE_EXTENSIONS): FileNameCheck {
-  const base = raw.slice(Math.max(raw.lastIndexOf('/'), raw.lastIndexOf('\\')) + 1);
+  const name = raw.normalize('NFC');
+  const base = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
   if (CONTROL_CHARS.test(base))
     return { ok: false, reason: 'INVALID_FILE_NAME', problem: 'contains a control character' };
   const dot = base.lastIndexOf('.');
