@@ -279,7 +279,13 @@ describe('uploads through yoga.fetch (no socket: Yoga parses the multipart body 
   it('refuses an upload without a CSRF header with 403', async () => {
     const answer = await fetchUpload(uploadForm({ bytes: images.jpg, filename: 'cover.jpg' }), {});
     expect(answer.status).toBe(403);
-    expect(answer.body.errors).toEqual([{ message: 'Required CSRF header(s) not present' }]);
+    expect(answer.body.errors).toEqual([
+      {
+        message:
+          'A multipart, form or text/plain request needs one of these headers (any value), so that a browser preflights it: x-graphql-yoga-csrf, apollo-require-preflight.',
+        extensions: { code: 'CSRF_HEADER_MISSING' },
+      },
+    ]);
     expect(h.emulator.callCount).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { Plugin } from 'graphql-yoga';
+import { useCsrfHeaders } from '../http/csrf.js';
 import { type AuthenticationOptions, useAuthentication } from '../auth/use-authentication.js';
 import { varyByOrigin } from '../http/cors.js';
 import type { GatewayContext } from '../schema/context.js';
@@ -40,7 +40,7 @@ export function gatewayPlugins(options: GatewayPluginsOptions) {
     ...(auth?.jwt || auth?.routerSignatureSecret ? [useAuthentication(auth)] : []),
     // Caches must know that the CORS headers depend on the request's Origin.
     ...(corsOrigins.length > 0 ? [varyByOrigin] : []),
-    useCSRFPrevention({ requestHeaders: [...csrfHeaders] }),
+    useCsrfHeaders(csrfHeaders),
     useBodyLimit({ maxBodySize: options.maxBodySize, maxMultipartSize: maxUploadRequestSize }),
     useIdempotencyKey(),
     useStreamingUploads({ maxFieldSize: options.maxFieldSize, maxRequestSize: maxUploadRequestSize }),
