@@ -44,6 +44,8 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', joi
 });
 cpSync(join(root, 'src', 'ledger', 'migrations'), join(dist, 'ledger', 'migrations'), { recursive: true });
 cpSync(join(root, 'src', 'graphiql', 'upload-panel.js'), join(dist, 'graphiql', 'upload-panel.js'));
+// A cover the start-up curl can send, wherever the package is installed (test/ is not shipped).
+cpSync(join(root, 'test', 'fixtures', 'cover.jpg'), join(dist, 'sample-cover.jpg'));
 // The files the service serves, where the compiled module finds them in this checkout, copied to
 // where it looks first once built.
 const { graphiqlSourceFiles } = await import(new URL('../dist/graphiql/assets.js', import.meta.url).href);

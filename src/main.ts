@@ -4,7 +4,9 @@
  * set, then the gateway. SIGINT/SIGTERM close both.
  */
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AuthenticationOptions } from './auth/use-authentication.js';
 import { ConfigError, gatewayOptionsOf, loadConfig } from './config.js';
 import { DEV_CREDENTIAL, startVodEmulator, type VodEmulator } from './emulator/server.js';
@@ -108,13 +110,13 @@ console.log(
 if (gateway.adminServer)
   console.log(`Admin (/metrics, /health, /ready): port ${(gateway.adminServer.address() as AddressInfo).port}`);
 console.log(`
-Upload a cover from this folder with curl:
+Upload a cover with curl:
 
 curl ${url} \\
   -H 'x-graphql-yoga-csrf: 1' \\
   -F operations='{"query":"mutation ($fileId: ID!, $file: Upload!) { uploadVideoCover(fileId: $fileId, file: $file) { __typename ... on UploadVideoCoverSuccess { fileId url sha1 size instant } ... on UploadVideoCoverError { code reason message canRetry } } }","variables":{"fileId":"9031868222807461771","file":null}}' \\
   -F map='{"0":["variables.file"]}' \\
-  -F 0=@test/fixtures/cover.jpg
+  -F 0=@${sampleCover()}
 `);
 
 let closing = false;
@@ -157,4 +159,15 @@ function describeDatabase(connectionString: string): string {
 function describeFailure(error: unknown): string {
   const { code, message } = error as { code?: string; message?: string };
   return [code, message].filter(Boolean).join(': ') || 'unknown error';
+}
+
+/** A cover the printed curl can send: the one dist/ ships, or the test fixture when run from src/. */
+function sampleCover(): string {
+  const candidates = [
+    new URL('./sample-cover.jpg', import.meta.url),
+    new URL('../test/fixtures/cover.jpg', import.meta.url),
+  ];
+  const found =
+    candidates.map((url) => fileURLToPath(url)).find((path) => existsSync(path)) ?? fileURLToPath(candidates[0]!);
+  return relative(process.cwd(), found);
 }

@@ -179,6 +179,11 @@ describe('the package', () => {
       for (let i = 0; i < 150 && service.exitCode === null && !printed.includes('GraphQL and GraphiQL'); i++)
         await new Promise((r) => setTimeout(r, 100));
       expect(printed).toContain('GraphQL and GraphiQL');
+      for (let i = 0; i < 50 && !/-F 0=@\S+/.test(printed); i++) await new Promise((r) => setTimeout(r, 100));
+      // The curl it prints sends a file the package ships (test/ is not in it).
+      const sample = /-F 0=@(\S+)/.exec(printed)?.[1];
+      expect(sample).toBe('node_modules/vod-cover-gateway/dist/sample-cover.jpg');
+      expect(readFileSync(join(host, sample!))).toEqual(images.jpg);
       const answer = await sendUpload(`http://127.0.0.1:${port}/graphql`, { bytes: images.jpg, filename: 'cover.jpg' });
       expect(resultOf(answer)).toMatchObject({ __typename: 'UploadVideoCoverSuccess', size: images.jpg.length });
     } finally {
