@@ -6,7 +6,7 @@ import {
   VodHttpStatusError,
   VodTimeoutError,
 } from '../src/vod/errors.js';
-import { DEFAULT_RETRY_OPTIONS, backoff, shouldRetry, type AttemptOutcome } from '../src/vod/retry.js';
+import { DEFAULT_RETRY_OPTIONS, backoff, retryAfterMs, shouldRetry, type AttemptOutcome } from '../src/vod/retry.js';
 
 const limits = { maxAttempts: 3 };
 
@@ -53,5 +53,21 @@ describe('backoff', () => {
 
   it('documents its defaults', () => {
     expect(DEFAULT_RETRY_OPTIONS).toEqual({ maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2000, deadlineMs: 30_000 });
+  });
+});
+
+describe('retryAfterMs', () => {
+  const now = Date.parse('2026-12-01T12:00:00Z');
+  it.each([
+    ['120', 120_000],
+    [' 0 ', 0],
+    ['Tue, 01 Dec 2026 12:00:30 GMT', 30_000],
+    ['Tue, 01 Dec 2026 11:00:00 GMT', 0],
+    ['soon', undefined],
+    ['-5', undefined],
+    ['', undefined],
+    [undefined, undefined],
+  ])('reads %j as %j ms', (value, expected) => {
+    expect(retryAfterMs(value, now)).toBe(expected);
   });
 });

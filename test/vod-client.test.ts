@@ -155,6 +155,33 @@ describe('transport failures are typed errors', () => {
     expect(error).toMatchObject({ code: 'VOD_HTTP_STATUS', status: 502, canRetry: true, attempts: 3 });
   });
 
+  it.each([
+    ['seconds', '1'],
+    ['an HTTP-date', () => new Date(Date.now() + 1500).toUTCString()],
+  ])('waits what a 503 Retry-After in %s asks for, not the backoff, before trying again', async (_form, value) => {
+    const retryAfter = typeof value === 'function' ? value() : value;
+    emulator().inject({ kind: 'status', status: 503, retryAfter }, 1);
+    expect(await client().setCover(input)).toMatchObject({ ok: true, attempts: 2 });
+    const [first, second] = emulator().calls;
+    // The backoff here is at most 20 ms; the HTTP-date has a resolution of 1 s.
+    expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(480);
+  });
+
+  it('gives up at once when a 429 Retry-After would pass the call deadline', async () => {
+    emulator().inject({ kind: 'status', status: 429, retryAfter: '120' }, 1);
+    const error = await client({ retry: { baseDelayMs: 5, maxDelayMs: 20, deadlineMs: 5000 } })
+      .setCover(input)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'VOD_HTTP_STATUS',
+      status: 429,
+      canRetry: true,
+      attempts: 1,
+      retryAfterMs: 120_000,
+    });
+    expect(emulator().callCount).toBe(1);
+  });
+
   it('a 404 is not retried', async () => {
     const error = await client({ path: '/nowhere.php' })
       .setCover(input)

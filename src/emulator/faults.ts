@@ -9,8 +9,8 @@ export type Fault =
   | { kind: 'api3-error'; code: string; message?: string }
   /** Process the upload as usual, then hold the answer back for `ms`. */
   | { kind: 'delay'; ms: number }
-  /** Answer with this HTTP status and a plain-text body (nothing stored). */
-  | { kind: 'status'; status: number }
+  /** Answer with this HTTP status and a plain-text body (nothing stored), and a `Retry-After` header when given. */
+  | { kind: 'status'; status: number; retryAfter?: string }
   /** Answer 200 with a body that is not JSON (nothing stored). */
   | { kind: 'malformed' }
   /** Answer 200 with exactly this JSON text (nothing stored): answers a real VOD should never give. */

@@ -44,7 +44,12 @@ export async function serveCall<P>(
 
   if (fault?.kind === 'drop' && !fault.afterStore) return drop(req, call);
   if (fault?.kind === 'status')
-    return send(res, call, plain(fault.status, 'upstream fault injected by the emulator\n'));
+    return send(
+      res,
+      call,
+      plain(fault.status, 'upstream fault injected by the emulator\n'),
+      fault.retryAfter === undefined ? {} : { 'retry-after': fault.retryAfter },
+    );
   if (fault?.kind === 'malformed')
     return send(res, call, { status: 200, text: '<html>not json', type: 'application/json' });
   if (fault?.kind === 'body') return send(res, call, { status: 200, text: fault.body, type: 'application/json' });

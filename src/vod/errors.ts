@@ -66,13 +66,21 @@ export class VodConnectionError extends VodTransportError {
 export class VodHttpStatusError extends VodTransportError {
   readonly code = 'VOD_HTTP_STATUS';
   readonly canRetry: boolean;
-  constructor(readonly status: number) {
+  constructor(
+    readonly status: number,
+    /** How long VOD asked to wait before trying again (its `Retry-After`), in ms. */
+    readonly retryAfterMs?: number,
+  ) {
     super(`VOD answered HTTP ${status}`);
     // 5xx, 408 and 429 are passing; any other status will not change on a retry.
     this.canRetry = status >= 500 || status === 408 || status === 429;
   }
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), status: this.status };
+    return {
+      ...super.toJSON(),
+      status: this.status,
+      ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
+    };
   }
 }
 

@@ -52,6 +52,35 @@ export function shouldRetry(
 }
 
 /**
+ * The wait an HTTP `Retry-After` asks for, in ms: delay-seconds or an HTTP-date (RFC 9110
+ * §10.2.3); undefined for none or one that cannot be read. A date in the past is no wait.
+ */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!text) return undefined;
+  if (/^[0-9]+$/.test(text)) return Number(text) * 1000;
+  // An HTTP-date names its day and month ("Tue, 01 Dec 2026 12:00:30 GMT"); Date.parse alone
+  // would read "-5" as a year.
+  const at = /[a-z]{3}/i.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * How long to wait after attempt number `attempt` before the next: what VOD asked for with
+ * `Retry-After` when it did, else {@link backoff}. The caller does not retry when the wait would
+ * pass the call's deadline.
+ */
+export function retryDelay(
+  outcome: AttemptOutcome,
+  attempt: number,
+  options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>,
+  random: () => number = Math.random,
+): number {
+  const asked = outcome.kind === 'error' ? (outcome.error as { retryAfterMs?: unknown }).retryAfterMs : undefined;
+  return typeof asked === 'number' ? asked : backoff(attempt, options, random);
+}
+
+/**
  * Exponential backoff with full jitter after attempt number `attempt` (1-based):
  * a uniform wait in `[0, min(maxDelayMs, baseDelayMs · 2^(attempt-1)))`.
  */

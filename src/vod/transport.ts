@@ -10,7 +10,14 @@ import {
   VodTimeoutError,
   VodTransportError,
 } from './errors.js';
-import { DEFAULT_RETRY_OPTIONS, backoff, shouldRetry, type AttemptOutcome, type RetryOptions } from './retry.js';
+import {
+  DEFAULT_RETRY_OPTIONS,
+  retryAfterMs,
+  retryDelay,
+  shouldRetry,
+  type AttemptOutcome,
+  type RetryOptions,
+} from './retry.js';
 
 /**
  * What both VOD clients (legacy SmallFileUpload, API 3.0 ModifyMediaInfo) share (`createVodTransport`): the keep-alive
@@ -156,7 +163,7 @@ async function withRetries<T extends { attempts: number }>(
         transport.attempts = attempt;
         outcome = { kind: 'error', error: transport };
       }
-      const wait = backoff(attempt, retry, random);
+      const wait = retryDelay(outcome, attempt, retry, random);
       const retryable = shouldRetry(outcome, attempt, retry) && Date.now() + wait < deadlineAt;
       if (!retryable) {
         if (result) return result;
@@ -191,7 +198,7 @@ async function postForAnswer(
   }
   if (response.statusCode !== 200) {
     await response.body.dump().catch(() => undefined);
-    throw new VodHttpStatusError(response.statusCode);
+    throw new VodHttpStatusError(response.statusCode, retryAfterMs(response.headers['retry-after']));
   }
   try {
     return await readLimited(response.body, MAX_RESPONSE_BYTES);
