@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { cpus, totalmem } from 'node:os';
 import { request } from 'undici';
 import { sha1 } from '../test/fixtures/images.js';
-import { photoJpegOfSize } from '../test/fixtures/photos.js';
+import { phonePhotoJpeg, photoJpegOfSize } from '../test/fixtures/photos.js';
 import { BOUNDARY, UPLOAD_OPERATIONS, multipartBody } from '../test/helpers/raw-multipart.js';
 import { percentile, runLoad, type Verdict } from './load.js';
 import { cpuMs, rssBytes, sampleRss } from './proc.js';
@@ -46,12 +46,22 @@ interface Scenario {
   size: number;
   concurrency: number;
   oversize: boolean;
+  /** A phone photo to fit (COVER_FIT=on), for the gateway with fitting alone: no peer fits photos. */
+  fit?: true;
 }
 
 const SCENARIOS: Scenario[] = [
   { id: '64k', title: '64 KiB, concurrency 16', size: 64 * 1024, concurrency: 16, oversize: false },
   { id: '900k', title: '900 KiB, concurrency 16', size: 900 * 1024, concurrency: 16, oversize: false },
   { id: '5m', title: '5 MiB (oversize), 50 concurrent', size: 5 * 1024 * 1024, concurrency: 50, oversize: true },
+  {
+    id: 'photo',
+    title: '12-megapixel phone photo (7.4 MB) fitted, concurrency 4',
+    size: 0,
+    concurrency: 4,
+    oversize: false,
+    fit: true,
+  },
 ];
 
 const args = process.argv.slice(2);
@@ -97,6 +107,7 @@ const MAIN_SERVERS = {
     bearer: true,
   },
   'gateway-postgres': { script: 'gateway', title: '**vod-cover-gateway**, PostgreSQL ledger' },
+  'gateway-fit': { script: 'gateway', title: '**vod-cover-gateway**, COVER_FIT=on', env: { COVER_FIT: 'on' } },
 } satisfies Record<string, ServerSpec>;
 
 /** `--costs`: the gateway with all on, and with each feature off in a bench-only build. */
@@ -232,14 +243,18 @@ function benchToken(): Promise<string> {
     .sign(new TextEncoder().encode(JWT_SECRET));
 }
 
-/** Before timing the gateway: one upload of this image must succeed, and VOD must hold it intact. */
+/**
+ * Before timing the gateway: one upload of this image must succeed, and VOD must hold it intact
+ * (a fitted photo: the cover the answer names). Resolves with the SHA-1 every answer must carry.
+ */
 async function correctnessGate(
   url: string,
   body: Buffer,
   contentType: string,
   image: Buffer,
   extraHeaders: Record<string, string>,
-): Promise<void> {
+  fitted = false,
+): Promise<string> {
   const res = await request(url, {
     method: 'POST',
     body,
@@ -254,17 +269,19 @@ async function correctnessGate(
     data?: { uploadVideoCover?: { __typename: string; url?: string; sha1?: string } };
   };
   const result = answer.data?.uploadVideoCover;
-  if (result?.__typename !== 'UploadVideoCoverSuccess' || result.sha1 !== sha1(image)) {
+  const expected = fitted ? result?.sha1 : sha1(image);
+  if (result?.__typename !== 'UploadVideoCoverSuccess' || result.sha1 !== expected) {
     throw new Error(`correctness gate: the server answered ${JSON.stringify(answer).slice(0, 300)}`);
   }
   const stored = await request(result.url!);
   const bytes = Buffer.from(await stored.body.arrayBuffer());
-  if (sha1(bytes) !== sha1(image))
+  if (sha1(bytes) !== expected)
     throw new Error('correctness gate: the emulator does not hold the bytes that were sent');
+  return expected;
 }
 
 async function measure(scenario: Scenario, server: ServerName, upstream: string): Promise<Measurement> {
-  const image = await photoJpegOfSize(scenario.size);
+  const image = scenario.fit ? await phonePhotoJpeg() : await photoJpegOfSize(scenario.size);
   const spec = SERVERS[server]!;
   const { child, url } = await start(spec.script, {
     VOD_BASE_URL: upstream,
@@ -277,14 +294,16 @@ async function measure(scenario: Scenario, server: ServerName, upstream: string)
     let requestOf: (worker: number) => { url: string; body: Buffer };
     let headers: Record<string, string>;
     let judge: (status: number, text: string) => Verdict;
-    const expectedSha = `"sha1":"${sha1(image)}"`;
+    let expectedSha = `"sha1":"${sha1(image)}"`;
     // One video per worker: the same bytes for the same video at once would share one VOD call
     // (single-flight), a saving this workload would show and real traffic would not.
     const videoOf = (worker: number) => `${VIDEO}-${worker}`;
     if (server !== 'floor') {
       const bodies = Array.from({ length: scenario.concurrency }, (_, i) => uploadBody(image, videoOf(i)));
-      if (!scenario.oversize)
-        await correctnessGate(url, uploadBody(image, `${VIDEO}-gate`), MULTIPART, image, authorization);
+      if (!scenario.oversize) {
+        const gate = uploadBody(image, `${VIDEO}-gate`);
+        expectedSha = `"sha1":"${await correctnessGate(url, gate, MULTIPART, image, authorization, scenario.fit)}"`;
+      }
       requestOf = (worker) => ({ url, body: bodies[worker]! });
       // Both CSRF headers: Yoga's and Apollo Server's (the gateway takes either).
       headers = {
@@ -504,7 +523,10 @@ async function main(): Promise<void> {
       // spell of the machine, or of the upstream as a run goes on, falls on all of them.
       const rounds: Partial<Record<ServerName, Measurement[]>> = {};
       const servers = Object.keys(SERVERS).filter(
-        (s) => (!onlyServers || onlyServers.includes(s)) && (s !== 'gateway-postgres' || database),
+        (s) =>
+          (!onlyServers || onlyServers.includes(s)) &&
+          (s !== 'gateway-postgres' || database) &&
+          (s === 'gateway-fit') === (scenario.fit === true),
       );
       for (let round = 1; round <= ROUNDS; round++) {
         const shift = (round - 1) % servers.length;

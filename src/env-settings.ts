@@ -22,6 +22,7 @@ export type GatewaySettings = Partial<
     | 'maxFileSize'
     | 'coverMetadata'
     | 'maxPixels'
+    | 'fit'
     | 'maxFieldSize'
     | 'maxBodySize'
     | 'maxRepresentations'
@@ -157,6 +158,12 @@ export const VOD_CLIENT_VARIABLES: readonly (readonly [variable: string, option:
   ['VOD_DEADLINE_MS', 'retry.deadlineMs', ms(1)],
 ];
 
+/** Fitting's settings besides COVER_FIT (which turns it on; they apply only then). */
+export const FIT_VARIABLES: readonly (readonly [variable: string, option: string, read: Reader])[] = [
+  ['MAX_INPUT_FILE_SIZE', 'maxInputFileSize', wholeNumber(1, 1_073_741_824, ' of bytes')],
+  ['COVER_MAX_DIMENSION', 'maxDimension', wholeNumber(16, 16_384, ' of pixels')],
+];
+
 /** The PostgreSQL ledger's settings besides DATABASE_URL (which needs it). */
 export const DATABASE_VARIABLES: readonly (readonly [variable: string, option: string, read: Reader])[] = [
   ['DATABASE_POOL_SIZE', 'poolSize', wholeNumber(1, 1000)],
@@ -189,8 +196,9 @@ export function readSettings(read: (name: string) => string | undefined): {
   gateway: GatewaySettings;
   vodClient: VodClientSettings;
 } {
-  return {
-    gateway: readVariables(read, GATEWAY_VARIABLES) as GatewaySettings,
-    vodClient: readVariables(read, VOD_CLIENT_VARIABLES) as VodClientSettings,
-  };
+  const gateway = readVariables(read, GATEWAY_VARIABLES) as GatewaySettings;
+  const fit = read('COVER_FIT');
+  if (fit !== undefined && oneOf('on', 'off')('COVER_FIT', fit) === 'on')
+    gateway.fit = readVariables(read, FIT_VARIABLES);
+  return { gateway, vodClient: readVariables(read, VOD_CLIENT_VARIABLES) as VodClientSettings };
 }

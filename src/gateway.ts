@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { CoverMetadata } from './image/cover-scan.js';
+import { COVER_FIT_DEFAULTS, type CoverFitOptions } from './upload/cover-fit.js';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { createUploadPolicy, type AuthorizeUpload } from './auth/upload-policy.js';
 import { createGraphiqlAssets } from './graphiql/assets.js';
@@ -118,6 +119,13 @@ export interface GatewayOptions {
    * @default 40000000
    */
   maxPixels?: number;
+  /**
+   * Fit photos too large, too big or of a type VOD does not take into a cover it does (JPEG, or
+   * PNG for transparency; sharp must be installed): `true`, or fitting's options (its input size
+   * bound, longest side, concurrency, deadline). `false` sends files as they are.
+   * @default false
+   */
+  fit?: boolean | CoverFitOptions;
   /**
    * Largest `operations` or `map` field of a multipart request, in bytes.
    * @default 100000
@@ -238,8 +246,7 @@ export interface Gateway extends AsyncDisposable {
 export function createGateway(options: GatewayOptions): Gateway {
   const { graphqlEndpoint = '/graphql', corsOrigins = [], csrfHeaders = DEFAULT_CSRF_HEADERS } = options;
   const graphiql = options.graphiql ?? graphiqlByDefault();
-  const maxUploadRequestSize =
-    (options.maxFileSize ?? UPLOAD_DEFAULTS.maxFileSize) + multipartOverhead(options.maxFieldSize);
+  const maxUploadRequestSize = largestFileAccepted(options) + multipartOverhead(options.maxFieldSize);
   const metrics = createMetrics();
   const observer = createUploadObserver(
     metrics,
@@ -259,6 +266,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxFileSize: options.maxFileSize,
     coverMetadata: options.coverMetadata,
     maxPixels: options.maxPixels,
+    fit: options.fit,
     maxRequestOverhead: multipartOverhead(options.maxFieldSize),
     fileExtensions: coverTypesOf(vod.api),
     uploadDeadlineMs: options.uploadDeadlineMs,
@@ -332,4 +340,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** The largest file an upload may carry: the cover bound, or with fitting on its input bound. */
+function largestFileAccepted(options: Pick<GatewayOptions, 'maxFileSize' | 'fit'>): number {
+  const maxFileSize = options.maxFileSize ?? UPLOAD_DEFAULTS.maxFileSize;
+  if (!options.fit) return maxFileSize;
+  const fit = options.fit === true ? {} : options.fit;
+  return Math.max(maxFileSize, fit.maxInputFileSize ?? COVER_FIT_DEFAULTS.maxInputFileSize);
 }

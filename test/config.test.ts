@@ -170,6 +170,18 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: '/var/lib/covers' }).dataDir).toBe('/var/lib/covers');
   });
 
+  it('reads COVER_METADATA, MAX_INPUT_PIXELS, and fitting (COVER_FIT=on with its size bounds; off, they are ignored)', () => {
+    expect(loadConfig({ COVER_METADATA: 'keep', MAX_INPUT_PIXELS: '1000000' }).gateway).toEqual({
+      coverMetadata: 'keep',
+      maxPixels: 1_000_000,
+    });
+    expect(loadConfig({ COVER_FIT: 'on' }).gateway).toEqual({ fit: {} });
+    expect(
+      loadConfig({ COVER_FIT: 'on', MAX_INPUT_FILE_SIZE: '10000000', COVER_MAX_DIMENSION: '1280' }).gateway,
+    ).toEqual({ fit: { maxInputFileSize: 10_000_000, maxDimension: 1280 } });
+    expect(loadConfig({ COVER_FIT: 'off', MAX_INPUT_FILE_SIZE: '10000000' }).gateway).toEqual({});
+  });
+
   it('reads every gateway option from its variable', () => {
     const config = loadConfig({
       GRAPHQL_ENDPOINT: '/api/graphql',
@@ -278,6 +290,9 @@ describe('loadConfig', () => {
     ['GRAPHQL_ENDPOINT', { GRAPHQL_ENDPOINT: 'graphql' }],
     ['GRAPHIQL', { GRAPHIQL: 'yes' }],
     ['MAX_FILE_SIZE', { MAX_FILE_SIZE: '2000000' }],
+    ['COVER_METADATA', { COVER_METADATA: 'remove' }],
+    ['COVER_FIT', { COVER_FIT: 'true' }],
+    ['COVER_MAX_DIMENSION', { COVER_FIT: 'on', COVER_MAX_DIMENSION: '8' }],
     ['CSRF_HEADERS', { CSRF_HEADERS: 'x-ok, bad header' }],
     ['MAX_CONCURRENT_VOD_CALLS', { MAX_CONCURRENT_VOD_CALLS: '0' }],
     ['VOD_RETRY_MAX_ATTEMPTS', { VOD_RETRY_MAX_ATTEMPTS: 'three' }],

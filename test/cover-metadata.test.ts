@@ -112,6 +112,7 @@ describe('cover metadata, stripped by default', () => {
       // Orientation 6 turns the stored 96 × 64 a quarter: it shows 64 wide, 96 high.
       width: 64,
       height: 96,
+      transformed: false,
     });
     expect(cover.length).toBeLessThan(photo.length);
     expect(LEAKS.filter((leak) => contains(cover, leak))).toEqual([]);

@@ -109,7 +109,7 @@ describe('a gateway with maxFileSize 1000 on API 3.0', () => {
     expect(data.uploadLimits).toEqual({ maxFileSize: 1000, fileExtensions: ['jpg', 'jpeg', 'png', 'gif'] });
     const described = Object.fromEntries(data.__type.enumValues.map((v) => [v.name, v.description]));
     expect(described['FILE_TOO_LARGE']).toBe(
-      'The file is larger than 1,000 bytes, the largest cover accepted (uploadLimits.maxFileSize).',
+      'The file is larger than 1,000 bytes, the largest file accepted (uploadLimits.maxFileSize).',
     );
     expect(described['UNSUPPORTED_FILE_TYPE']).toBe('The file extension is not one of jpg, jpeg, png, gif.');
     await gateway.close();

@@ -3,6 +3,7 @@ import type { ByteScan } from './byte-scan.js';
 import { GifScan } from './gif-scan.js';
 import { JpegScan } from './jpeg-scan.js';
 import { PngScan } from './png-scan.js';
+import { PassThroughScan } from './pass-through-scan.js';
 import { WebpScan } from './webp-scan.js';
 
 export type { ScanProblem, ScannedImage } from './byte-scan.js';
@@ -20,7 +21,16 @@ export const COVER_SCAN_DEFAULTS = {
   maxPixels: 40_000_000,
 } as const;
 
-const SCANS = { JPEG: JpegScan, PNG: PngScan, GIF: GifScan, WebP: WebpScan, BMP: BmpScan } as const;
+const SCANS = {
+  JPEG: JpegScan,
+  PNG: PngScan,
+  GIF: GifScan,
+  WebP: WebpScan,
+  BMP: BmpScan,
+  AVIF: PassThroughScan,
+  TIFF: PassThroughScan,
+  HEIC: PassThroughScan,
+} as const;
 
 /** The image kinds scanned: the upload path's own (upload/image-type.ts), by the same names. */
 export type ScannedKind = keyof typeof SCANS;

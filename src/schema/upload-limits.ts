@@ -7,7 +7,20 @@ export function defineUploadLimits(builder: Builder, limits: OutcomeLimits): voi
   const UploadLimits = builder.objectRef<OutcomeLimits>('UploadLimits').implement({
     description: 'What `uploadVideoCover` accepts, so a client can check before sending.',
     fields: (t) => ({
-      maxFileSize: t.int({ description: 'Largest file, in bytes.', resolve: (l) => l.maxFileSize }),
+      maxFileSize: t.int({
+        description: 'Largest file accepted, in bytes (with fitting on, the largest photo it takes to fit).',
+        resolve: (l) => l.maxInputFileSize,
+      }),
+      fitsPhotos: t.boolean({
+        description:
+          'True when a photo too large, too big or of a type VOD does not take is re-encoded to fit (COVER_FIT=on).',
+        resolve: (l) => l.fitMaxDimension !== undefined,
+      }),
+      maxDimension: t.int({
+        nullable: true,
+        description: 'With fitting on, the longest side of a fitted cover, in pixels; null when fitting is off.',
+        resolve: (l) => l.fitMaxDimension ?? null,
+      }),
       maxFileNameLength: t.int({
         description: 'Longest file name without its extension, in characters.',
         resolve: () => MAX_FILE_NAME_LENGTH,

@@ -24,6 +24,10 @@ export function defineUploadVideoCoverSuccess(builder: Builder, Video: ReturnTyp
       height: t.exposeInt('height', {
         description: 'Height in pixels as the cover shows (its EXIF orientation applied), from its header.',
       }),
+      transformed: t.exposeBoolean('transformed', {
+        description:
+          'True when the pixels were re-encoded to fit (COVER_FIT=on: too large, too big, or a type VOD does not take); false when VOD got the file as sent, its metadata aside.',
+      }),
       instant: t.exposeBoolean('instant', {
         description: 'True when VOD already had these bytes for this video (VOD code 2): nothing new was stored.',
       }),

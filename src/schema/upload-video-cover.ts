@@ -13,7 +13,7 @@ export function defineUploadVideoCover(
   builder.mutationField('uploadVideoCover', (t) =>
     t.field({
       description:
-        `Uploads a video's cover image (${limits.fileExtensions.join(', ')}; at most ${limits.maxFileSize.toLocaleString('en-US')} bytes: see uploadLimits) to VOD. ` +
+        `Uploads a video's cover image (${limits.fileExtensions.join(', ')}; at most ${limits.maxInputFileSize.toLocaleString('en-US')} bytes: see uploadLimits) to VOD. ` +
         'Send it as a GraphQL multipart request with the `x-graphql-yoga-csrf` or `apollo-require-preflight` header.',
       type: Result,
       // For routers that enforce them; the gateway checks the same itself (useAuthentication, the upload policy).

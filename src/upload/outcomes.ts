@@ -15,9 +15,13 @@ import type { CoverMetadata } from '../image/cover-scan.js';
 
 /** The configured limits the texts follow. */
 export interface OutcomeLimits {
-  /** Largest cover accepted, in bytes. */
+  /** Largest cover VOD gets, in bytes. */
   maxFileSize: number;
-  /** Extensions accepted, for the API in use. */
+  /** Largest file accepted, in bytes: `maxFileSize`, or with fitting on the largest photo it takes. */
+  maxInputFileSize: number;
+  /** With fitting on, the longest side of a fitted cover. */
+  fitMaxDimension?: number;
+  /** Extensions accepted, for the API in use (and, with fitting on, those it converts from). */
   fileExtensions: readonly string[];
   /** Longest time an upload may take to arrive, in ms. */
   uploadDeadlineMs: number;
@@ -45,6 +49,8 @@ export const GATEWAY_CODES = {
   TOO_MANY_PIXELS: -20010,
   /** The file's structure cannot be read as the image its bytes start as. */
   IMAGE_UNREADABLE: -20011,
+  /** Fitting (COVER_FIT=on): every place was taken for the bounded wait, or the transform ran out of time. */
+  FIT_UNAVAILABLE: -20012,
 } as const;
 
 /**
@@ -86,6 +92,8 @@ export interface OutcomeFacts {
   detail?: string;
   /** TOO_MANY_PIXELS: the size the image declares. */
   declared?: { width: number; height: number };
+  /** UNSUPPORTED_IMAGE_FORMAT: what the file is. */
+  format?: string;
   /** FORBIDDEN: the scope the token lacks; the video. */
   scope?: string;
   videoFileId?: string;
@@ -120,13 +128,13 @@ const whoseCode = (facts: OutcomeFacts): number => facts.vod?.code ?? 0;
 const VOCABULARY = {
   FILE_TOO_LARGE: {
     description: (l) =>
-      `The file is larger than ${bytes(l.maxFileSize)}, the largest cover accepted (uploadLimits.maxFileSize).`,
+      `The file is larger than ${bytes(l.maxInputFileSize)}, the largest file accepted (uploadLimits.maxFileSize).`,
     cases: {
       size: {
         code: VodCode.PACKET_SIZE,
         canRetry: false,
-        when: (l) => `more than ${bytes(l.maxFileSize)} (reading stops right there)`,
-        message: (_f, l) => `The file is larger than ${l.maxFileSize} bytes.`,
+        when: (l) => `more than ${bytes(l.maxInputFileSize)} (reading stops right there)`,
+        message: (_f, l) => `The file is larger than ${l.maxInputFileSize} bytes.`,
       },
     },
   },
@@ -202,6 +210,60 @@ const VOCABULARY = {
         canRetry: false,
         when: fixed("the image's structure cannot be read, or it ends before its size"),
         message: (f) => `The image cannot be read${f.detail ? `: ${f.detail}` : ''}.`,
+      },
+      decode: {
+        code: GATEWAY_CODES.IMAGE_UNREADABLE,
+        canRetry: false,
+        when: fixed('fitting (COVER_FIT=on): the image cannot be decoded'),
+        message: (f) => `The image cannot be decoded${f.detail ? ` (${f.detail})` : ''}.`,
+      },
+    },
+  },
+  UNSUPPORTED_IMAGE_FORMAT: {
+    description: () =>
+      'Fitting (COVER_FIT=on) cannot convert this format: HEIC (send JPEG or PNG), or BMP where the API in use does not take it.',
+    cases: {
+      heic: {
+        code: VodCode.PROTOCOL_PARAMS,
+        canRetry: false,
+        when: fixed('fitting: a HEIC photo (its HEVC decoder is not part of this build)'),
+        message: () =>
+          'HEIC photos are not supported: send JPEG or PNG (on an iPhone, Settings › Camera › Formats › Most Compatible).',
+      },
+      'not-convertible': {
+        code: VodCode.PROTOCOL_PARAMS,
+        canRetry: false,
+        when: fixed('fitting: a BMP the API in use does not take (no BMP decoder here)'),
+        message: (f) => `${f.format ?? 'This'} images cannot be converted here: send JPEG or PNG.`,
+      },
+    },
+  },
+  COVER_CANNOT_FIT: {
+    description: (l) =>
+      `Fitting (COVER_FIT=on) found no JPEG or PNG of the image within ${bytes(l.maxFileSize)}, even at low quality and a smaller size.`,
+    cases: {
+      size: {
+        code: VodCode.PACKET_SIZE,
+        canRetry: false,
+        when: (l) => `fitting: no encoding of the image fits in ${bytes(l.maxFileSize)}`,
+        message: (_f, l) => `The image does not fit in ${l.maxFileSize} bytes, even at quality 40 and a smaller size.`,
+      },
+    },
+  },
+  FIT_UNAVAILABLE: {
+    description: () => 'Fitting (COVER_FIT=on) could not run now: every place was taken, or it ran out of time.',
+    cases: {
+      busy: {
+        code: GATEWAY_CODES.FIT_UNAVAILABLE,
+        canRetry: true,
+        when: fixed('fitting: every transform place was taken for the bounded wait'),
+        message: () => 'Too many photos are being fitted; try again shortly.',
+      },
+      deadline: {
+        code: GATEWAY_CODES.FIT_UNAVAILABLE,
+        canRetry: true,
+        when: fixed('fitting: the transform passed its deadline'),
+        message: () => 'Fitting the photo took too long; try again, or send a smaller one.',
       },
     },
   },

@@ -53,8 +53,8 @@ export interface ReadUploadDone {
   bytesReceived: number;
   /** Of the cover's bytes, lower-case hex. */
   sha1: string;
-  /** Its stored size and EXIF orientation. */
-  image: ScannedImage;
+  /** Its stored size and EXIF orientation; none for the formats only fitting reads (AVIF, TIFF, HEIC). */
+  image: ScannedImage | undefined;
   /** Gives the buffer behind `bytes` back to the pool: call once nothing uses `bytes` any more. */
   release(): void;
 }
@@ -194,8 +194,7 @@ class UploadSink {
       size: written,
       bytesReceived: this.#size,
       sha1: this.#hash.digest('hex'),
-      // A scan that finished without a problem has found the size.
-      image: image!,
+      image,
       release,
     };
   }

@@ -49,6 +49,8 @@ export interface CheckedCover {
   /** As the cover shows (its orientation applied). */
   width: number;
   height: number;
+  /** Whether its pixels were re-encoded (fitting). */
+  transformed: boolean;
 }
 
 export interface CoverSender {
@@ -107,7 +109,7 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
       durationMs: performance.now() - started,
       attempts,
     });
-    const { videoFileId, sha1, size, fileType, width, height } = cover;
+    const { videoFileId, sha1, size, fileType, width, height, transformed } = cover;
     if (answer.ok) {
       const result: UploadCoverResult = {
         ok: true,
@@ -118,6 +120,7 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
         size,
         width,
         height,
+        transformed,
         instant: answer.instant,
         attempts,
       };
@@ -219,6 +222,6 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
  * (single-flight and kept answers match the SHA-1), so the size read from them holds even for an
  * answer kept or claimed by a replica that did not record it.
  */
-function withShownSize(result: UploadCoverResult, { width, height }: CheckedCover): UploadCoverResult {
-  return result.ok ? { ...result, width, height } : result;
+function withShownSize(result: UploadCoverResult, { width, height, transformed }: CheckedCover): UploadCoverResult {
+  return result.ok ? { ...result, width, height, transformed } : result;
 }

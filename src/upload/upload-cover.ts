@@ -5,12 +5,15 @@ import { MAX_FILE_SIZE, isValidVideoFileId } from '../vod/cover-rules.js';
 import { startDeadline } from '../time/deadline.js';
 import { COVER_SCAN_DEFAULTS, type CoverMetadata, type ScannedImage } from '../image/cover-scan.js';
 import { turnsQuarter } from '../image/exif-orientation.js';
+import { createHash } from 'node:crypto';
+import { createCoverFitter, type CoverFitOptions, type CoverFitter } from './cover-fit.js';
+import type { CoverType } from '../vod/cover-rules.js';
 import { createBufferPool } from './buffer-pool.js';
 import { splitFileName } from './file-name.js';
-import { IMAGE_EXTENSIONS, kindOfExtension, type ImageExtension } from './image-type.js';
+import { FIT_ONLY_EXTENSIONS, IMAGE_EXTENSIONS, kindOfExtension, type ImageExtension } from './image-type.js';
 import { createOutcomes, type OutcomeLimits, type Outcomes, type UploadCoverError } from './outcomes.js';
-import { readUpload } from './read-upload.js';
-import { CONCURRENCY_DEFAULTS, createCoverSender, type CoverSenderOptions } from './send-cover.js';
+import { readUpload, type ReadUploadDone } from './read-upload.js';
+import { CONCURRENCY_DEFAULTS, createCoverSender, type CheckedCover, type CoverSenderOptions } from './send-cover.js';
 import type { UploadCoverResult } from './upload-result.js';
 import { multipartOverhead } from '../multipart/multipart-limits.js';
 import { discardUpload, openUpload, type OpenedUpload, type UploadValue } from '../multipart/upload-value.js';
@@ -33,6 +36,7 @@ export const DEFAULT_LIMITS: OutcomeLimits = {
   uploadDeadlineMs: UPLOAD_DEFAULTS.uploadDeadlineMs,
   maxConcurrentVodCalls: CONCURRENCY_DEFAULTS.maxConcurrentVodCalls,
   idempotencyKeyTtlMs: IDEMPOTENCY_KEY_TTL_MS,
+  maxInputFileSize: UPLOAD_DEFAULTS.maxFileSize,
   maxPixels: UPLOAD_DEFAULTS.maxPixels,
   coverMetadata: UPLOAD_DEFAULTS.coverMetadata,
 };
@@ -62,7 +66,14 @@ export interface CoverUploaderOptions extends Omit<CoverSenderOptions, 'outcomes
    * before VOD is called.
    * @default ['jpg', 'jpeg', 'png', 'gif', 'webp', 'bmp']
    */
-  fileExtensions?: readonly ImageExtension[];
+  fileExtensions?: readonly CoverType[];
+  /**
+   * Fit photos that are too large, too big or of another type into a cover VOD takes (sharp,
+   * which must then be installed): `true` or the fitting's options; `false` sends files as they
+   * are, within `maxFileSize`.
+   * @default false
+   */
+  fit?: boolean | CoverFitOptions;
   /**
    * `strip`: EXIF (GPS included), XMP, IPTC and comments are removed as the bytes arrive, the ICC
    * profile and the orientation kept, pixels untouched; `keep`: VOD gets the bytes as received.
@@ -115,14 +126,24 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     maxPixels = UPLOAD_DEFAULTS.maxPixels,
   } = options;
   const events = options.events ?? {};
+  const fitter: CoverFitter | undefined = options.fit
+    ? createCoverFitter(options.fit === true ? {} : options.fit)
+    : undefined;
+  // Fitting takes every type it can convert, up to its own size bound.
+  const acceptedExtensions: readonly ImageExtension[] = fitter
+    ? [...IMAGE_EXTENSIONS, ...FIT_ONLY_EXTENSIONS]
+    : fileExtensions;
+  const maxInputSize = fitter ? Math.max(fitter.maxInputFileSize, maxFileSize) : maxFileSize;
   const outcomes = createOutcomes({
     maxFileSize,
-    fileExtensions,
+    maxInputFileSize: maxInputSize,
+    fileExtensions: acceptedExtensions,
     uploadDeadlineMs,
     maxConcurrentVodCalls: options.maxConcurrentVodCalls ?? CONCURRENCY_DEFAULTS.maxConcurrentVodCalls,
     idempotencyKeyTtlMs: options.ledger?.idempotencyKeyTtlMs ?? IDEMPOTENCY_KEY_TTL_MS,
     maxPixels,
     coverMetadata,
+    ...(fitter ? { fitMaxDimension: fitter.maxDimension } : {}),
   });
   const sender = createCoverSender({ ...options, outcomes });
   const fail = outcomes.error;
@@ -178,7 +199,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
       if (request?.stopped.aborted) return fail('UPLOAD_ABORTED', 'not-read-further');
       return partMissing(error);
     }
-    const name = splitFileName(opened.filename, fileExtensions);
+    const name = splitFileName(opened.filename, acceptedExtensions);
     if (!name.ok) {
       stopReadingRequest();
       discardUpload(opened);
@@ -188,7 +209,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     }
     // Known before reading: a File's size, or at least what a request's length leaves for the file.
     const smallestPossible = opened.size ?? (requestSize === undefined ? 0 : requestSize - maxRequestOverhead);
-    if (smallestPossible > maxFileSize) {
+    if (smallestPossible > maxInputSize) {
       stopReadingRequest();
       discardUpload(opened);
       return fail('FILE_TOO_LARGE', 'size');
@@ -196,7 +217,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     const expectedKind = kindOfExtension(name.fileType);
     const read = await readUpload(opened.stream, {
       expectedKind,
-      maxBytes: maxFileSize,
+      maxBytes: maxInputSize,
       sizeHint: opened.size ?? requestSize,
       signal: deadline,
       buffers,
@@ -227,28 +248,72 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
           return fail('IMAGE_UNREADABLE', 'structure', read.detail ? { detail: read.detail } : {});
       }
     }
-    facts.size = read.size;
-    facts.sha1 = read.sha1;
+    let cover: Omit<CheckedCover, 'videoFileId' | 'fileName'>;
+    try {
+      const fitted = await fitIfNeeded(read, name.fileType);
+      if (!fitted.ok) {
+        read.release();
+        return fitted;
+      }
+      cover = fitted;
+    } catch (error) {
+      read.release();
+      throw error;
+    }
+    if (cover.transformed) read.release();
+    facts.size = cover.size;
+    facts.sha1 = cover.sha1;
     try {
       // A part after the file may still make the request unacceptable (an undeclared extra file).
       if (request && !(await untilAborted(request.bodyAccepted, deadline).catch(() => false))) {
         return fail('UPLOAD_ABORTED', deadline.aborted ? 'request-deadline' : 'refused-after-part');
       }
-      return await sender.send(
-        {
-          videoFileId,
-          fileName: name.fileName,
-          fileType: name.fileType,
-          bytes: read.bytes,
-          sha1: read.sha1,
-          size: read.size,
-          ...shownSize(read.image),
-        },
-        idempotencyKey,
-      );
+      return await sender.send({ videoFileId, fileName: name.fileName, ...cover }, idempotencyKey);
     } finally {
       // The VOD call has settled (undici no longer writes the bytes), or never started.
       read.release();
+    }
+  }
+
+  /**
+   * The cover to send: the file as read (metadata stripped) when it already is one VOD takes here,
+   * else, with fitting on, the file re-encoded to fit; without fitting, a file can only be too large
+   * by being cut off while read, so it always is one.
+   */
+  async function fitIfNeeded(
+    read: ReadUploadDone,
+    extension: ImageExtension,
+  ): Promise<(Omit<CheckedCover, 'videoFileId' | 'fileName'> & { ok: true }) | UploadCoverError> {
+    const asRead = { ok: true as const, fileType: extension, bytes: read.bytes, sha1: read.sha1, size: read.size };
+    const shown = read.image && shownSize(read.image);
+    const accepted = (fileExtensions as readonly string[]).includes(extension);
+    const fits =
+      shown &&
+      accepted &&
+      read.size <= maxFileSize &&
+      Math.max(shown.width, shown.height) <= (fitter?.maxDimension ?? Infinity);
+    if (fits) return { ...asRead, ...shown, transformed: false };
+    if (!fitter) return fail('UNSUPPORTED_FILE_TYPE', 'extension', { extension });
+    if (extension === 'bmp') return fail('UNSUPPORTED_IMAGE_FORMAT', 'not-convertible', { format: 'BMP' });
+    const result = await fitter.fit(read.bytes, { maxFileSize, types: fileExtensions, maxPixels });
+    if (result.ok) {
+      const { bytes, fileType, width, height } = result;
+      const sha1 = createHash('sha1').update(bytes).digest('hex');
+      return { ok: true, fileType, bytes, sha1, size: bytes.length, width, height, transformed: true };
+    }
+    switch (result.reason) {
+      case 'TOO_MANY_PIXELS':
+        return fail('TOO_MANY_PIXELS', 'header', { declared: { width: result.width, height: result.height } });
+      case 'HEIC':
+        return fail('UNSUPPORTED_IMAGE_FORMAT', 'heic');
+      case 'UNDECODABLE':
+        return fail('IMAGE_UNREADABLE', 'decode', { detail: result.detail });
+      case 'CANNOT_FIT':
+        return fail('COVER_CANNOT_FIT', 'size');
+      case 'BUSY':
+        return fail('FIT_UNAVAILABLE', 'busy');
+      case 'DEADLINE':
+        return fail('FIT_UNAVAILABLE', 'deadline');
     }
   }
 

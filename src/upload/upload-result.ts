@@ -14,6 +14,8 @@ export interface UploadCoverSuccess {
   /** As the cover shows (its EXIF orientation applied), from its header. */
   width: number;
   height: number;
+  /** True when the pixels were re-encoded (fitting); false when VOD got the file's own (metadata aside). */
+  transformed: boolean;
   instant: boolean;
   /** VOD attempts it took (for logs; not in the schema). */
   attempts?: number;

@@ -15,12 +15,12 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "query UploadLimits {\n  uploadLimits {\n    maxFileSize\n    maxFileNameLength\n    fileExtensions\n  }\n}": typeof types.UploadLimitsDocument,
-    "mutation UploadPhoto($fileId: ID!, $file: Upload!) {\n  uploadVideoCover(fileId: $fileId, file: $file) {\n    __typename\n    ... on UploadVideoCoverSuccess {\n      url\n      sha1\n      size\n      width\n      height\n    }\n    ... on UploadVideoCoverError {\n      code\n      message\n      canRetry\n      reason\n    }\n  }\n}": typeof types.UploadPhotoDocument,
+    "mutation UploadPhoto($fileId: ID!, $file: Upload!) {\n  uploadVideoCover(fileId: $fileId, file: $file) {\n    __typename\n    ... on UploadVideoCoverSuccess {\n      url\n      sha1\n      size\n      width\n      height\n      transformed\n    }\n    ... on UploadVideoCoverError {\n      code\n      message\n      canRetry\n      reason\n    }\n  }\n}": typeof types.UploadPhotoDocument,
     "mutation UploadVideoCover($fileId: ID!, $file: Upload!) {\n  uploadVideoCover(fileId: $fileId, file: $file) {\n    __typename\n    ... on UploadVideoCoverSuccess {\n      fileId\n      url\n      videoFileId\n      sha1\n      size\n      instant\n    }\n    ... on UploadVideoCoverError {\n      code\n      message\n      canRetry\n      reason\n    }\n  }\n}": typeof types.UploadVideoCoverDocument,
 };
 const documents: Documents = {
     "query UploadLimits {\n  uploadLimits {\n    maxFileSize\n    maxFileNameLength\n    fileExtensions\n  }\n}": types.UploadLimitsDocument,
-    "mutation UploadPhoto($fileId: ID!, $file: Upload!) {\n  uploadVideoCover(fileId: $fileId, file: $file) {\n    __typename\n    ... on UploadVideoCoverSuccess {\n      url\n      sha1\n      size\n      width\n      height\n    }\n    ... on UploadVideoCoverError {\n      code\n      message\n      canRetry\n      reason\n    }\n  }\n}": types.UploadPhotoDocument,
+    "mutation UploadPhoto($fileId: ID!, $file: Upload!) {\n  uploadVideoCover(fileId: $fileId, file: $file) {\n    __typename\n    ... on UploadVideoCoverSuccess {\n      url\n      sha1\n      size\n      width\n      height\n      transformed\n    }\n    ... on UploadVideoCoverError {\n      code\n      message\n      canRetry\n      reason\n    }\n  }\n}": types.UploadPhotoDocument,
     "mutation UploadVideoCover($fileId: ID!, $file: Upload!) {\n  uploadVideoCover(fileId: $fileId, file: $file) {\n    __typename\n    ... on UploadVideoCoverSuccess {\n      fileId\n      url\n      videoFileId\n      sha1\n      size\n      instant\n    }\n    ... on UploadVideoCoverError {\n      code\n      message\n      canRetry\n      reason\n    }\n  }\n}": types.UploadVideoCoverDocument,
 };
 
@@ -45,7 +45,7 @@ export function graphql(source: "query UploadLimits {\n  uploadLimits {\n    max
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "mutation UploadPhoto($fileId: ID!, $file: Upload!) {\n  uploadVideoCover(fileId: $fileId, file: $file) {\n    __typename\n    ... on UploadVideoCoverSuccess {\n      url\n      sha1\n      size\n      width\n      height\n    }\n    ... on UploadVideoCoverError {\n      code\n      message\n      canRetry\n      reason\n    }\n  }\n}"): (typeof documents)["mutation UploadPhoto($fileId: ID!, $file: Upload!) {\n  uploadVideoCover(fileId: $fileId, file: $file) {\n    __typename\n    ... on UploadVideoCoverSuccess {\n      url\n      sha1\n      size\n      width\n      height\n    }\n    ... on UploadVideoCoverError {\n      code\n      message\n      canRetry\n      reason\n    }\n  }\n}"];
+export function graphql(source: "mutation UploadPhoto($fileId: ID!, $file: Upload!) {\n  uploadVideoCover(fileId: $fileId, file: $file) {\n    __typename\n    ... on UploadVideoCoverSuccess {\n      url\n      sha1\n      size\n      width\n      height\n      transformed\n    }\n    ... on UploadVideoCoverError {\n      code\n      message\n      canRetry\n      reason\n    }\n  }\n}"): (typeof documents)["mutation UploadPhoto($fileId: ID!, $file: Upload!) {\n  uploadVideoCover(fileId: $fileId, file: $file) {\n    __typename\n    ... on UploadVideoCoverSuccess {\n      url\n      sha1\n      size\n      width\n      height\n      transformed\n    }\n    ... on UploadVideoCoverError {\n      code\n      message\n      canRetry\n      reason\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
