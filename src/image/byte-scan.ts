@@ -1,4 +1,4 @@
-import type { Orientation } from './exif-orientation.js';
+import { readOrientation, type Orientation } from './exif-orientation.js';
 
 /** Why a scan refuses the image. */
 export type ScanProblem =
@@ -122,6 +122,37 @@ export abstract class ByteScan {
     this.buffer.set(bytes, this.written);
     this.written += bytes.length;
   }
+
+  /**
+   * An EXIF block of `total` bytes at the cursor, its TIFF at `[tiffFrom, tiffTo)` of it: its
+   * Orientation is read (the cover's shown size needs it); stripping, the block is dropped and, for
+   * a turned image, `replacement` (the format's smallest block of the Orientation alone) written
+   * where it was, once. False while the block has not all arrived (at most 64 KiB in JPEG).
+   */
+  protected exifBlock(
+    total: number,
+    tiffFrom: number,
+    tiffTo: number,
+    replacement: (orientation: Orientation) => Buffer | undefined,
+  ): boolean {
+    if (this.available < total) return false;
+    const orientation = readOrientation(this.buffer.subarray(this.cursor + tiffFrom, this.cursor + tiffTo));
+    if (this.orientation === 1) this.orientation = orientation;
+    if (!this.strip) {
+      this.keep(total);
+      return true;
+    }
+    this.drop(total);
+    const block = orientation === 1 || this.orientationWritten ? undefined : replacement(orientation);
+    if (block && block.length <= total) {
+      this.insert(block);
+      this.orientationWritten = true;
+    }
+    return true;
+  }
+
+  /** Whether the stripped cover holds the Orientation block written by {@link exifBlock}. */
+  protected orientationWritten = false;
 
   /** The image's stored size; refused past the pixel limit (checked before anything is decoded). */
   protected sized(width: number, height: number): void {

@@ -1,5 +1,5 @@
 import { ByteScan } from './byte-scan.js';
-import { EXIF_PREFIX, ORIENTATION_TIFF_SIZE, orientationTiff, readOrientation } from './exif-orientation.js';
+import { EXIF_PREFIX, ORIENTATION_TIFF_SIZE, orientationTiff } from './exif-orientation.js';
 
 const SOF_MARKERS = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
 const SOS = 0xda;
@@ -26,7 +26,6 @@ const EXIF_SEGMENT_SIZE = 4 + EXIF_PREFIX.length + ORIENTATION_TIFF_SIZE;
  */
 export class JpegScan extends ByteScan {
   #state: 'start' | 'marker' | 'entropy' | 'after' = 'start';
-  #exifWritten = false;
 
   protected step(): boolean {
     switch (this.#state) {
@@ -105,27 +104,10 @@ export class JpegScan extends ByteScan {
     const idEnd = Math.min(total, 4 + ID_BYTES);
     if (this.available < idEnd) return false;
     const id = buffer.subarray(cursor + 4, cursor + idEnd);
-    if (marker === APP1 && id.subarray(0, EXIF_PREFIX.length).equals(EXIF_PREFIX)) return this.#exif(total);
+    if (marker === APP1 && id.subarray(0, EXIF_PREFIX.length).equals(EXIF_PREFIX))
+      return this.exifBlock(total, 4, total, exifSegment);
     if (!this.strip || keptApp(marker, id)) this.keep(total);
     else this.drop(total);
-    return true;
-  }
-
-  /** EXIF: its Orientation is read (the cover's shown size needs it), then, stripping, it alone is kept. */
-  #exif(total: number): boolean {
-    // The whole block is needed to find the Orientation (at most 64 KiB).
-    if (this.available < total) return false;
-    const orientation = readOrientation(this.buffer.subarray(this.cursor + 4, this.cursor + total));
-    if (this.orientation === 1) this.orientation = orientation;
-    if (!this.strip) {
-      this.keep(total);
-      return true;
-    }
-    this.drop(total);
-    if (orientation !== 1 && !this.#exifWritten && total >= EXIF_SEGMENT_SIZE) {
-      this.insert(exifSegment(orientation));
-      this.#exifWritten = true;
-    }
     return true;
   }
 

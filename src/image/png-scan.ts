@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { ByteScan } from './byte-scan.js';
-import { ORIENTATION_TIFF_SIZE, orientationTiff, readOrientation } from './exif-orientation.js';
+import { ORIENTATION_TIFF_SIZE, orientationTiff } from './exif-orientation.js';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /**
@@ -34,7 +34,6 @@ const EXIF_CHUNK_SIZE = 12 + ORIENTATION_TIFF_SIZE;
 /** PNG: the signature, then chunks (length, type, data, CRC) up to IEND; nothing after it is kept. */
 export class PngScan extends ByteScan {
   #state: 'signature' | 'chunks' | 'after' = 'signature';
-  #exifWritten = false;
 
   protected step(): boolean {
     if (this.#state === 'signature') {
@@ -71,27 +70,11 @@ export class PngScan extends ByteScan {
       this.#state = 'after';
       return true;
     }
-    if (type === 'eXIf') return this.#exif(total);
+    // Its Orientation alone is kept, in a chunk of its own, where it was.
+    if (type === 'eXIf') return this.exifBlock(total, 8, total - 4, exifChunk);
     const critical = type.charCodeAt(0) < 0x61;
     if (!this.strip || critical || KEPT_ANCILLARY.has(type)) this.keep(total);
     else this.drop(total);
-    return true;
-  }
-
-  /** `eXIf`: its Orientation alone is kept, in a chunk of its own, where it was. */
-  #exif(total: number): boolean {
-    if (this.available < total) return false;
-    const orientation = readOrientation(this.buffer.subarray(this.cursor + 8, this.cursor + total - 4));
-    if (this.orientation === 1) this.orientation = orientation;
-    if (!this.strip) {
-      this.keep(total);
-      return true;
-    }
-    this.drop(total);
-    if (orientation !== 1 && !this.#exifWritten && total >= EXIF_CHUNK_SIZE) {
-      this.insert(exifChunk(orientation));
-      this.#exifWritten = true;
-    }
     return true;
   }
 }

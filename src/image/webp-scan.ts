@@ -1,5 +1,5 @@
 import { ByteScan } from './byte-scan.js';
-import { ORIENTATION_TIFF_SIZE, orientationTiff, readOrientation } from './exif-orientation.js';
+import { ORIENTATION_TIFF_SIZE, orientationTiff } from './exif-orientation.js';
 
 /** The chunks that draw the image (frames, alpha, animation, colour profile); the rest is dropped. */
 const KEPT_CHUNKS = new Set(['VP8X', 'VP8 ', 'VP8L', 'ALPH', 'ANIM', 'ANMF', 'ICCP']);
@@ -19,7 +19,6 @@ export class WebpScan extends ByteScan {
   #riffEnd = 0;
   /** Where VP8X's flags byte is in the cover, if the file has VP8X. */
   #flagsAt = -1;
-  #exifWritten = false;
   #changed = false;
 
   protected step(): boolean {
@@ -55,7 +54,11 @@ export class WebpScan extends ByteScan {
     if (!this.image && !this.#size(fourCC, size)) return false;
     if (this.problem) return false;
     if (fourCC === 'VP8X') this.#flagsAt = this.written + 8;
-    if (fourCC === 'EXIF') return this.#exif(total, size);
+    if (fourCC === 'EXIF') {
+      if (this.strip) this.#changed = true;
+      // EXIF belongs to the extended format (VP8X) only.
+      return this.exifBlock(total, 8, 8 + size, (o) => (this.#flagsAt >= 0 ? exifChunk(o) : undefined));
+    }
     if (!this.strip || KEPT_CHUNKS.has(fourCC)) this.keep(total);
     else {
       this.#changed = true;
@@ -88,24 +91,6 @@ export class WebpScan extends ByteScan {
     return this.problem === undefined;
   }
 
-  #exif(total: number, size: number): boolean {
-    if (this.available < total) return false;
-    const orientation = readOrientation(this.buffer.subarray(this.cursor + 8, this.cursor + 8 + size));
-    if (this.orientation === 1) this.orientation = orientation;
-    if (!this.strip) {
-      this.keep(total);
-      return true;
-    }
-    this.drop(total);
-    this.#changed = true;
-    // EXIF belongs to the extended format (VP8X) only.
-    if (orientation !== 1 && this.#flagsAt >= 0 && !this.#exifWritten && total >= EXIF_CHUNK_SIZE) {
-      this.insert(exifChunk(orientation));
-      this.#exifWritten = true;
-    }
-    return true;
-  }
-
   /** The RIFF size and VP8X's flags change with what was dropped: nothing settles before the end. */
   protected override settle(): void {
     if (!this.strip) this.settled = this.written;
@@ -117,7 +102,7 @@ export class WebpScan extends ByteScan {
     this.buffer.writeUInt32LE(this.written - 8, 4);
     if (this.#flagsAt >= 0) {
       const flags = this.buffer[this.#flagsAt]! & ~XMP_FLAG & ~EXIF_FLAG;
-      this.buffer[this.#flagsAt] = flags | (this.#exifWritten ? EXIF_FLAG : 0);
+      this.buffer[this.#flagsAt] = flags | (this.orientationWritten ? EXIF_FLAG : 0);
     }
   }
 }
