@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool, type Dispatcher } from 'undici';
+import { EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici';
 import { eitherSignal, startDeadline } from '../time/deadline.js';
 import {
   VodAbortedError,
@@ -55,8 +55,31 @@ export interface VodTransportOptions {
   bodyTimeoutMs?: number;
   /** Retry limits; see {@link RetryOptions} for the defaults. */
   retry?: Partial<RetryOptions>;
+  /**
+   * The egress proxy of the owned dispatcher (ignored with `dispatcher`), or `false` for none.
+   * @default the HTTPS_PROXY, HTTP_PROXY and NO_PROXY variables (or their lower-case forms)
+   */
+  proxy?: ProxySettings | false;
   /** Source of jitter in [0, 1). @default Math.random */
   random?: () => number;
+}
+
+/** A forward proxy for VOD's requests, as the standard variables give one. */
+export interface ProxySettings {
+  /** For `https:` origins (HTTPS_PROXY). */
+  httpsProxy?: string;
+  /** For `http:` origins (HTTP_PROXY). */
+  httpProxy?: string;
+  /** Hosts reached directly (NO_PROXY: comma-separated, `*` for all, a leading `.` for subdomains). */
+  noProxy?: string;
+}
+
+/** The proxy the standard variables set, if any. */
+export function proxyFromEnv(env: NodeJS.ProcessEnv = process.env): ProxySettings | undefined {
+  const read = (name: string) => env[name] || env[name.toLowerCase()] || undefined;
+  const settings = { httpsProxy: read('HTTPS_PROXY'), httpProxy: read('HTTP_PROXY'), noProxy: read('NO_PROXY') };
+  if (!settings.httpsProxy && !settings.httpProxy) return undefined;
+  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as ProxySettings;
 }
 
 /** One client's way to VOD: POST and read, with retries within the deadline, reachability, close. */
@@ -102,14 +125,16 @@ export function createVodTransport(client: string, origin: string, options: VodT
   }
   if (retry.maxAttempts < 1) throw new TypeError(`${client}: option "retry.maxAttempts" must be at least 1`);
   const ownsDispatcher = options.dispatcher === undefined;
+  const proxy = options.proxy === false ? undefined : (options.proxy ?? proxyFromEnv());
+  const pool = {
+    connections,
+    connect: { timeout: connectTimeoutMs },
+    headersTimeout: headersTimeoutMs,
+    bodyTimeout: bodyTimeoutMs,
+  };
+  // Through a proxy undici tunnels (CONNECT) per origin; NO_PROXY's hosts go direct.
   const dispatcher =
-    options.dispatcher ??
-    new Pool(origin, {
-      connections,
-      connect: { timeout: connectTimeoutMs },
-      headersTimeout: headersTimeoutMs,
-      bodyTimeout: bodyTimeoutMs,
-    });
+    options.dispatcher ?? (proxy ? new EnvHttpProxyAgent({ ...pool, ...proxy }) : new Pool(origin, pool));
   return {
     call: (attemptOnce, signal) =>
       withRetries(
@@ -127,7 +152,8 @@ export function createVodTransport(client: string, origin: string, options: VodT
         { ...request, origin, method: 'POST', headersTimeout: headersTimeoutMs, bodyTimeout: bodyTimeoutMs },
         signal,
       ),
-    reachable: (timeoutMs = 1000) => reachable(origin, timeoutMs),
+    // Behind a proxy VOD's host may not take a direct connection at all: ask through the proxy.
+    reachable: (timeoutMs = 1000) => (proxy ? answers(dispatcher, origin, timeoutMs) : reachable(origin, timeoutMs)),
     async close() {
       if (ownsDispatcher) await dispatcher.close();
     },
@@ -237,6 +263,23 @@ function toTransportError(error: unknown, signal: AbortSignal): VodTransportErro
       return new VodTimeoutError('body', { cause: error });
     default:
       return new VodConnectionError({ cause: error });
+  }
+}
+
+/** Whether the origin answers a HEAD (any status) through the dispatcher within the time (readiness behind a proxy). */
+async function answers(dispatcher: Dispatcher, origin: string, timeoutMs: number): Promise<boolean> {
+  try {
+    const response = await dispatcher.request({
+      origin,
+      path: '/',
+      method: 'HEAD',
+      headersTimeout: timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await response.body.dump();
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -31,6 +31,11 @@ function run(script: string): string | undefined {
 }
 
 export default async function setup(project: TestProject): Promise<void> {
+  // The suite's VOD is the emulator on loopback: a proxy in this machine's environment
+  // (HTTP_PROXY, HTTPS_PROXY, which the VOD client honours) must not carry it. The egress proxy
+  // test sets its own.
+  const noProxy = process.env['NO_PROXY'] ?? process.env['no_proxy'];
+  process.env['NO_PROXY'] = [noProxy, 'localhost', '127.0.0.1', '::1'].filter(Boolean).join(',');
   let postgresMissing = run('ensure-postgres.sh');
   if (!postgresMissing) {
     const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 });
