@@ -1,8 +1,10 @@
 /**
  * GraphiQL in a real browser (Debian's Chromium, driven by playwright-core): the page and every
- * asset come from the service itself; a user attaches a real JPEG, runs the default mutation,
- * sees the success member, and the cover's url shows the image. A screenshot is saved to
- * test-output/graphiql-upload.png.
+ * asset come from the service itself; its prefilled variables show no error; a user attaches a
+ * real JPEG and sees its preview (bytes, pixels), runs the default mutation, watches its progress,
+ * sees the success member and the stored cover next to the chosen one, and the cover's url shows
+ * the image. A screenshot is saved to test-output/graphiql-upload.png (docs/graphiql-upload.png
+ * is a copy of it).
  */
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
@@ -56,8 +58,28 @@ describe.skipIf('missing' in browserAt)('GraphiQL in Chromium', () => {
       .first()
       .waitFor({ timeout: 30_000 });
 
+    // The prefilled variables are valid as GraphiQL sees them: no squiggle under `"file"`.
+    await page.locator('.graphiql-editor-tool').getByText('the file chosen above').first().waitFor();
+    await page.waitForTimeout(1500);
+    expect(await page.locator('.graphiql-editor-tool [class*="squiggly"]').count()).toBe(0);
+
     await page.setInputFiles('#upload-file', new URL('./fixtures/cover.jpg', import.meta.url).pathname);
-    await expect.poll(() => page.locator('#upload-status').innerText()).toContain('cover.jpg');
+    // The preview: the image itself, its bytes and its pixels.
+    await expect
+      .poll(() => page.locator('#upload-chosen figcaption').innerText())
+      .toBe(`cover.jpg: ${images.jpg.length} bytes, 320 × 180`);
+    expect(await page.locator('#upload-chosen img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(320);
+    // Every status the panel shows while the upload goes, to see its progress.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { statuses: string[] }).statuses = seen;
+      const target = document.querySelector('#upload-status')!;
+      new MutationObserver(() => seen.push(target.textContent ?? '')).observe(target, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    });
     await page.locator('.graphiql-execute-button').click();
 
     const response = page.locator('.graphiql-response');
@@ -71,6 +93,15 @@ describe.skipIf('missing' in browserAt)('GraphiQL in Chromium', () => {
     expect(url, text).toBe(stored!.url);
     expect(stored!.bytes.equals(images.jpg)).toBe(true);
 
+    const statuses = await page.evaluate(() => (window as unknown as { statuses: string[] }).statuses);
+    expect(statuses.some((t) => /^uploading: \d+ of \d+ bytes$/.test(t))).toBe(true);
+    expect(statuses).toContain('sent; waiting for the answer');
+    // The stored cover, from its url, next to the chosen one.
+    await expect
+      .poll(() => page.locator('#upload-stored figcaption').innerText())
+      .toBe(`stored: ${images.jpg.length} bytes, 320 × 180`);
+    expect(await page.locator('#upload-stored img').getAttribute('src')).toBe(stored!.url);
+
     mkdirSync(OUTPUT, { recursive: true });
     await page.screenshot({ path: new URL('graphiql-upload.png', OUTPUT).pathname });
 
@@ -82,7 +113,8 @@ describe.skipIf('missing' in browserAt)('GraphiQL in Chromium', () => {
     });
     expect(size).toEqual({ width: 320, height: 180 });
 
-    expect(foreign).toEqual([]);
+    // Nothing but the service itself, and the stored cover from VOD's url (the panel shows it).
+    expect(foreign).toEqual([stored!.url]);
     expect(errors).toEqual([]);
   }, 90_000);
 });

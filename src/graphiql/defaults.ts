@@ -11,15 +11,17 @@ const DEFAULT_QUERY = `# Upload a cover: choose a file above (it goes to the \`f
 mutation UploadVideoCover($fileId: ID!, $file: Upload!) {
   uploadVideoCover(fileId: $fileId, file: $file) {
     __typename
-    ... on UploadVideoCoverSuccess { fileId url videoFileId sha1 size instant }
+    ... on UploadVideoCoverSuccess { fileId url sha1 size width height transformed instant }
     ... on UploadVideoCoverError { code reason message canRetry }
   }
 }
 `;
 
+// A string where the file goes: GraphiQL's variables editor marks `null` (and a missing value) as
+// the wrong type for `Upload!`; the panel's fetcher puts the chosen file there.
 const DEFAULT_VARIABLES = `{
   "fileId": "9031868222807461771",
-  "file": null
+  "file": "the file chosen above"
 }`;
 
 /** Yoga's GraphiQL options: the upload mutation in the first tab, every asset from this service (page.ts). */

@@ -33,6 +33,11 @@ export function renderGraphiqlPage(options: GraphiqlPageOptions): string {
     font: 13px system-ui, sans-serif; background: #f4f6f8; border-bottom: 1px solid #d0d7de; }
   #upload-panel input[type=text], #upload-panel #upload-path { font: 13px ui-monospace, monospace; }
   #upload-status { color: #57606a; }
+  #upload-panel figure { display: flex; align-items: center; gap: 6px; margin: 0; }
+  #upload-panel figure[hidden] { display: none; }
+  #upload-panel figure img { max-height: 48px; max-width: 96px; border: 1px solid #d0d7de; }
+  #upload-panel figcaption { color: #57606a; }
+  #upload-progress { width: 120px; }
 </style>
 </head>
 <body class="no-focus-outline">
