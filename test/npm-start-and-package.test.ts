@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync } from 'node:zlib';
 import semver from 'semver';
 import { request } from 'undici';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +117,43 @@ describe('npm start', () => {
 });
 
 describe('the package', () => {
+  it('packs as it can be published: MIT, a changelog, schema.graphql exported, maps that resolve, 4 MB at most', () => {
+    const [pack] = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], { cwd: project, encoding: 'utf8' }),
+    ) as { unpackedSize: number; files: { path: string }[] }[];
+    const paths = pack!.files.map((f) => f.path);
+    expect(paths.filter((p) => !p.startsWith('dist/')).sort()).toEqual([
+      '.env.example',
+      'CHANGELOG.md',
+      'LICENSE',
+      'README.md',
+      'package.json',
+      'schema.graphql',
+      'scripts/build.mjs',
+    ]);
+    expect(pack!.unpackedSize).toBeLessThanOrEqual(4_000_000);
+    const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
+    expect([manifest.license, manifest.exports['./schema.graphql']]).toEqual(['MIT', './schema.graphql']);
+    expect(readFileSync(join(project, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
+    expect(readFileSync(join(project, 'CHANGELOG.md'), 'utf8')).toContain(`## ${manifest.version} `);
+    // src/ is not shipped: every map carries the sources it points at.
+    const maps = paths.filter((p) => p.endsWith('.js.map'));
+    expect(maps.length).toBeGreaterThan(50);
+    const unresolved = maps.filter((path) => {
+      const map = JSON.parse(readFileSync(join(project, path), 'utf8')) as {
+        sources: string[];
+        sourcesContent?: string[];
+      };
+      return map.sourcesContent?.length !== map.sources.length;
+    });
+    expect(unresolved).toEqual([]);
+    const publish = spawnSync('npm', ['publish', '--dry-run', '--ignore-scripts'], { cwd: project, encoding: 'utf8' });
+    expect(publish.status).toBe(0);
+    // A dry run is not logged in; nothing else may warn.
+    const warnings = publish.stderr.split('\n').filter((line) => line.startsWith('npm warn'));
+    expect(warnings.filter((line) => !/requires you to be logged in/.test(line))).toEqual([]);
+  });
+
   it('installs from its tarball with --omit=dev elsewhere: its vod-cover-gateway bin serves an upload, and createGateway imports', async () => {
     const packs = mkdtempSync(join(tmpdir(), 'vod-cover-pack-'));
     // dist/ is fresh (beforeAll): pack it as it is, without prepack building it again.
@@ -132,7 +170,7 @@ describe('the package', () => {
         'dist/index.js',
         'dist/index.d.ts',
         'dist/ledger/migrations/001-create-cover-uploads.sql',
-        'dist/graphiql/assets/yoga-graphiql.umd.js',
+        'dist/graphiql/assets/yoga-graphiql.umd.js.br',
         '.env.example',
       ]),
     );
@@ -186,6 +224,15 @@ describe('the package', () => {
       expect(readFileSync(join(host, sample!))).toEqual(images.jpg);
       const answer = await sendUpload(`http://127.0.0.1:${port}/graphql`, { bytes: images.jpg, filename: 'cover.jpg' });
       expect(resultOf(answer)).toMatchObject({ __typename: 'UploadVideoCoverSuccess', size: images.jpg.length });
+      // GraphiQL's files ship brotli-compressed: sent so to a browser, decompressed for any other client.
+      const panel = readFileSync(join(project, 'src/graphiql/upload-panel.js'));
+      const asset = `http://127.0.0.1:${port}/graphiql/assets/upload-panel.js`;
+      const br = await request(asset, { headers: { 'accept-encoding': 'gzip, br' } });
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(brotliDecompressSync(Buffer.from(await br.body.arrayBuffer()))).toEqual(panel);
+      const plain = await request(asset, { headers: { 'accept-encoding': 'gzip' } });
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(Buffer.from(await plain.body.arrayBuffer())).toEqual(panel);
     } finally {
       service.kill('SIGTERM');
       expect(await exited).toBe(0);

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync } from 'node:zlib';
 
 /** Where GraphiQL's files are served from: this project, never a CDN. */
 export const GRAPHIQL_ASSETS_PATH = '/graphiql/assets/';
@@ -31,20 +32,26 @@ export function graphiqlSourceFiles(): Record<string, string> {
   return Object.fromEntries(Object.entries(ASSETS).map(([name, asset]) => [name, asset.source(dist)]));
 }
 
-/** The built copies (`dist/graphiql/assets/`) when they exist, else the development files. */
-function filesToServe(): Record<string, string> {
+/**
+ * Where each file is: the built copies (`dist/graphiql/assets/`, brotli-compressed by the build,
+ * which keeps the package small) when they exist, else the development files as they are.
+ */
+function filesToServe(): { files: Record<string, string>; compressed: boolean } {
   const built = fileURLToPath(new URL('./assets/', import.meta.url));
-  if (!existsSync(built)) return graphiqlSourceFiles();
-  return Object.fromEntries(Object.keys(ASSETS).map((name) => [name, join(built, name)]));
+  if (!existsSync(built)) return { files: graphiqlSourceFiles(), compressed: false };
+  const files = Object.fromEntries(Object.keys(ASSETS).map((name) => [name, join(built, `${name}.br`)]));
+  return { files, compressed: true };
 }
 
 /**
- * Serves GraphiQL's assets (read once, on first request, then kept: ~6 MB). Returns false for any
- * other request.
+ * Serves GraphiQL's assets (read once, on first request, then kept). Built ones are brotli on
+ * disk: sent as they are to a browser that accepts `br` (every current one), decompressed once for
+ * any other client. Returns false for any other request.
  */
 export function createGraphiqlAssets() {
-  const cache = new Map<string, Buffer>();
-  let files: Record<string, string> | undefined;
+  const stored = new Map<string, Buffer>();
+  const plain = new Map<string, Buffer>();
+  let where: ReturnType<typeof filesToServe> | undefined;
   return function serveAsset(req: IncomingMessage, res: ServerResponse): boolean {
     const path = (req.url ?? '/').split('?', 1)[0]!;
     if (!path.startsWith(GRAPHIQL_ASSETS_PATH) || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
@@ -55,18 +62,34 @@ export function createGraphiqlAssets() {
       res.end('not found\n');
       return true;
     }
-    let body = cache.get(name);
+    where ??= filesToServe();
+    let body = stored.get(name);
     if (!body) {
-      files ??= filesToServe();
-      body = readFileSync(files[name]!);
-      cache.set(name, body);
+      body = readFileSync(where.files[name]!);
+      stored.set(name, body);
+    }
+    const brotli = where.compressed && acceptsBrotli(req.headers['accept-encoding']);
+    if (where.compressed && !brotli) {
+      const decompressed = plain.get(name) ?? brotliDecompressSync(body);
+      plain.set(name, decompressed);
+      body = decompressed;
     }
     res.writeHead(200, {
       'content-type': type,
       'content-length': body.length,
       'cache-control': 'public, max-age=3600',
+      ...(where.compressed ? { vary: 'accept-encoding' } : {}),
+      ...(brotli ? { 'content-encoding': 'br' } : {}),
     });
     res.end(req.method === 'HEAD' ? undefined : body);
     return true;
   };
+}
+
+/** Whether an Accept-Encoding names `br` without refusing it (`br;q=0`). */
+function acceptsBrotli(header: string | undefined): boolean {
+  return (header ?? '').split(',').some((part) => {
+    const [coding, ...params] = part.trim().split(';');
+    return coding?.trim().toLowerCase() === 'br' && !params.some((p) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(p));
+  });
 }
