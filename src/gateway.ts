@@ -15,7 +15,8 @@ import type { CoverStore } from './ledger/cover-store.js';
 import { openLedger } from './ledger/open-ledger.js';
 import type { RetryingCoverStore } from './ledger/retrying-cover-store.js';
 import { multipartOverhead } from './multipart/multipart-limits.js';
-import { createLogger, type Logger } from './observability/logger.js';
+import { createLogger, yogaLoggerOf, type Logger } from './observability/logger.js';
+import { inRequestContext } from './observability/request-context.js';
 import { createMetrics, type GatewayMetrics } from './observability/metrics.js';
 import { createUploadObserver } from './observability/upload-observer.js';
 import { gatewayPlugins } from './plugins/gateway-plugins.js';
@@ -148,7 +149,8 @@ export interface GatewayOptions {
    */
   csrfHeaders?: readonly string[];
   /**
-   * Yoga's logging: `false` for none.
+   * Yoga's own log lines: through `logger` (pino JSON, with the request's id), Yoga's console
+   * logger when `logger` is false, or `false` for none.
    * @default true
    */
   logging?: boolean;
@@ -248,10 +250,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const graphiql = options.graphiql ?? graphiqlByDefault();
   const maxUploadRequestSize = largestFileAccepted(options) + multipartOverhead(options.maxFieldSize);
   const metrics = createMetrics();
-  const observer = createUploadObserver(
-    metrics,
-    options.logger === false ? undefined : (options.logger ?? createLogger()),
-  );
+  const logger = options.logger === false ? undefined : (options.logger ?? createLogger());
+  const observer = createUploadObserver(metrics, logger);
   const vod = openVodClient(options.vod, options.vodApi);
   const { ledger, close: closeLedger } = openLedger(options.ledger, {
     maxPending: options.ledgerMaxPending,
@@ -297,7 +297,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     // useBodyLimit bounds bodies instead: see there why Yoga's own limit does not fit.
     maxRequestBodySize: false,
     maskedErrors: true,
-    logging: options.logging ?? true,
+    // Yoga's own lines go through the same logger: one format on stdout.
+    logging: options.logging === false ? false : logger ? yogaLoggerOf(logger) : true,
     plugins: gatewayPlugins({
       ...options,
       corsOrigins,
@@ -317,7 +318,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       options.adminPort === undefined ? operatorRoutes : hideOperatorRoutes,
       ...(graphiql ? [createGraphiqlAssets()] : []),
     ],
-    fallback: (req, res) => void yoga.requestListener(req, res),
+    fallback: inRequestContext((req, res) => void yoga.requestListener(req, res)),
     ...(options.adminPort === undefined ? {} : { admin: { port: options.adminPort, route: operatorRoutes } }),
     // The listeners' timeouts and the shutdown's waits are options of the gateway's own.
     timeouts: options,

@@ -11,19 +11,37 @@ import type { AuthenticationOptions } from './auth/use-authentication.js';
 import { ConfigError, gatewayOptionsOf, loadConfig } from './config.js';
 import { DEV_CREDENTIAL, startVodEmulator, type VodEmulator } from './emulator/server.js';
 import { createGateway } from './gateway.js';
+import { createLogger } from './observability/logger.js';
 import type { CoverStore } from './ledger/cover-store.js';
 import { openPostgresCoverStore } from './ledger/postgres-cover-store.js';
 import { openSqliteCoverStore } from './ledger/sqlite-cover-store.js';
 import type { Api3VodClientOptions } from './vod/api3/client.js';
 import type { LegacyVodClientOptions } from './vod/legacy/client.js';
 
+// Every line the process writes, start-up and shutdown included, is this logger's (pino JSON, or
+// pretty on a terminal), the gateway's and Yoga's lines too.
+const logger = createLogger();
+
+// A crash is a line like any other (with its stack in `err`), then the exit Node would make.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.once(event, (error) => {
+    logger.fatal({ err: error }, `${event}: the service stops`);
+    process.exit(1);
+  });
+}
+
+/** A configuration that cannot start: one fatal line naming the variable, exit code 1. */
+function stopStart(message: string): never {
+  logger.fatal(`Configuration error: ${message}`);
+  process.exit(1);
+}
+
 const config = (() => {
   try {
     return loadConfig();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    console.error(`Configuration error: ${error.message}`);
-    process.exit(1);
+    return stopStart(error.message);
   }
 })();
 
@@ -44,8 +62,7 @@ async function listenOrExit<T>(variable: string, port: number, listen: () => Pro
         : code === 'EACCES'
           ? 'may not be listened on by this user'
           : 'is not an address of this machine';
-    console.error(`Configuration error: ${variable}: port ${port} ${why} (${code})`);
-    process.exit(1);
+    return stopStart(`${variable}: port ${port} ${why} (${code})`);
   }
 }
 
@@ -56,19 +73,15 @@ if (config.database) {
   try {
     ledger = await openPostgresCoverStore(config.database);
   } catch (error) {
-    console.error(
-      `Configuration error: DATABASE_URL: PostgreSQL at ${describeDatabase(config.database.connectionString)} cannot be used (${describeFailure(error)})`,
+    stopStart(
+      `DATABASE_URL: PostgreSQL at ${describeDatabase(config.database.connectionString)} cannot be used (${describeFailure(error)})`,
     );
-    process.exit(1);
   }
 } else {
   try {
     ledger = openSqliteCoverStore(ledgerFile);
   } catch (error) {
-    console.error(
-      `Configuration error: DATA_DIR: the cover ledger ${ledgerFile} cannot be created or opened (${(error as Error).message})`,
-    );
-    process.exit(1);
+    stopStart(`DATA_DIR: the cover ledger ${ledgerFile} cannot be created or opened (${(error as Error).message})`);
   }
 }
 
@@ -81,36 +94,35 @@ if (config.vod.kind === 'emulator') {
     ...(config.vod.subAppId === undefined ? {} : { subAppId: config.vod.subAppId }),
     ...config.vodClient,
   };
-  console.log(
+  logger.info(
     `VOD emulator (no VOD_SECRET_ID/VOD_SECRET_KEY set), ${config.vod.api === 'v3' ? 'API 3.0 (ModifyMediaInfo)' : 'legacy API (SmallFileUpload)'}: ${emulator.url}`,
   );
 } else {
   const { kind: _kind, api: _api, ...remote } = config.vod;
   vod = { ...remote, ...config.vodClient };
-  console.log(
+  logger.info(
     config.vod.api === 'v3'
       ? `VOD API 3.0: ${config.vod.baseUrl} (ModifyMediaInfo${config.vod.subAppId === undefined ? '' : `, SubAppId ${config.vod.subAppId}`}, SecretId ${config.vod.secretId})`
       : `VOD: ${config.vod.baseUrl}${config.vod.path} (region ${config.vod.region}, SecretId ${config.vod.secretId})`,
   );
 }
 
-const gateway = createGateway({ ...gatewayOptionsOf(config), vod, ledger });
-console.log(
+const gateway = createGateway({ ...gatewayOptionsOf(config), vod, ledger, logger });
+logger.info(
   `Cover ledger: ${config.database ? `PostgreSQL at ${describeDatabase(config.database.connectionString)}` : ledgerFile}`,
 );
 const url = await listenOrExit(`PORT (HOST ${config.host})`, config.port, () =>
   gateway.listen(config.port, config.host),
 );
-console.log(describeAuthentication(config.auth));
-console.log(
+logger.info(describeAuthentication(config.auth));
+logger.info(
   config.graphiql
     ? `GraphQL and GraphiQL: ${url}`
     : `GraphQL: ${url} (GraphiQL off: NODE_ENV=production without GRAPHIQL=true)`,
 );
 if (gateway.adminServer)
-  console.log(`Admin (/metrics, /health, /ready): port ${(gateway.adminServer.address() as AddressInfo).port}`);
-console.log(`
-Upload a cover with curl:
+  logger.info(`Admin (/metrics, /health, /ready): port ${(gateway.adminServer.address() as AddressInfo).port}`);
+logger.info(`Upload a cover with curl:
 
 curl ${url} \\
   -H 'x-graphql-yoga-csrf: 1' \\
@@ -124,7 +136,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     if (closing) return;
     closing = true;
-    console.log(`${signal}: closing`);
+    logger.info(`${signal}: closing`);
     // The gateway first: uploads in flight finish (on the embedded emulator too), then the rest.
     void gateway
       .close()

@@ -188,9 +188,9 @@ describe('key-set URLs refused at start', () => {
       PORT: String(await freePort()),
     });
     expect(await service.exited).toBe(1);
-    expect(service.printed()).toBe(
-      "Configuration error: AUTH_JWKS_URL: port 6000 is one that fetch() refuses to connect to (the Fetch standard's blocked ports): the key set could never be fetched\n",
-    );
+    expect(service.messages()).toEqual([
+      "Configuration error: AUTH_JWKS_URL: port 6000 is one that fetch() refuses to connect to (the Fetch standard's blocked ports): the key set could never be fetched",
+    ]);
   });
 });
 

@@ -79,11 +79,7 @@ describe('the cover ledger never loses a record silently', () => {
     writeFileSync(blocker, 'not a folder');
     const service = await startService({ DATA_DIR: join(blocker, 'data') });
     expect(await service.exited).toBe(1);
-    const lines = service
-      .printed()
-      .trim()
-      .split('\n')
-      .filter((line) => !line.startsWith('VOD emulator'));
+    const lines = service.messages().filter((line) => !line.startsWith('VOD emulator'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
       /^Configuration error: DATA_DIR: the cover ledger .*covers\.sqlite cannot be created or opened \(ENOTDIR/,
@@ -108,11 +104,7 @@ describe('the cover ledger never loses a record silently', () => {
     try {
       const service = await startService(env(port));
       expect(await service.exited).toBe(1);
-      const lines = service
-        .printed()
-        .trim()
-        .split('\n')
-        .filter((l) => !l.startsWith('VOD emulator') && !l.startsWith('Cover ledger'));
+      const lines = service.messages().filter((l) => !l.startsWith('VOD emulator') && !l.startsWith('Cover ledger'));
       expect(lines).toEqual([line(port)]);
     } finally {
       taken.close();

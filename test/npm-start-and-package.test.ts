@@ -15,7 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { images } from './fixtures/images.js';
 import { UPLOAD_OPERATIONS, multipartBody, rawPost } from './helpers/raw-multipart.js';
 import { resultOf, sendUpload } from './helpers/multipart.js';
-import { freePort } from './helpers/service.js';
+import { freePort, logMessages } from './helpers/service.js';
 
 const project = fileURLToPath(new URL('..', import.meta.url));
 
@@ -32,7 +32,7 @@ async function npmStart() {
       ...process.env,
       PORT: String(port),
       HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
       DATA_DIR: mkdtempSync(join(tmpdir(), 'vod-cover-npm-start-')),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -206,7 +206,7 @@ describe('the package', () => {
     const port = await freePort();
     const service = spawn(join(host, 'node_modules/.bin/vod-cover-gateway'), [], {
       cwd: host,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: join(host, 'data') },
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', DATA_DIR: join(host, 'data') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let printed = '';
@@ -217,9 +217,10 @@ describe('the package', () => {
       for (let i = 0; i < 150 && service.exitCode === null && !printed.includes('GraphQL and GraphiQL'); i++)
         await new Promise((r) => setTimeout(r, 100));
       expect(printed).toContain('GraphQL and GraphiQL');
-      for (let i = 0; i < 50 && !/-F 0=@\S+/.test(printed); i++) await new Promise((r) => setTimeout(r, 100));
+      const curl = () => logMessages(printed).find((message) => message.startsWith('Upload a cover with curl'));
+      for (let i = 0; i < 50 && !curl(); i++) await new Promise((r) => setTimeout(r, 100));
       // The curl it prints sends a file the package ships (test/ is not in it).
-      const sample = /-F 0=@(\S+)/.exec(printed)?.[1];
+      const sample = /-F 0=@(\S+)/.exec(curl() ?? '')?.[1];
       expect(sample).toBe('node_modules/vod-cover-gateway/dist/sample-cover.jpg');
       expect(readFileSync(join(host, sample!))).toEqual(images.jpg);
       const answer = await sendUpload(`http://127.0.0.1:${port}/graphql`, { bytes: images.jpg, filename: 'cover.jpg' });

@@ -238,8 +238,8 @@ describe.skipIf('missing' in postgres)('the PostgreSQL ledger', () => {
   it('stops the start with one line naming DATABASE_URL, and exit code 1, when PostgreSQL cannot be reached; the password is not printed', async () => {
     const service = await startService({ DATABASE_URL: 'postgres://covers:hunter2-pw@127.0.0.1:1/covers' });
     expect(await service.exited).toBe(1);
-    expect(service.printed()).toBe(
-      'Configuration error: DATABASE_URL: PostgreSQL at 127.0.0.1:1/covers cannot be used (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1)\n',
-    );
+    expect(service.messages()).toEqual([
+      'Configuration error: DATABASE_URL: PostgreSQL at 127.0.0.1:1/covers cannot be used (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1)',
+    ]);
   });
 });

@@ -22,8 +22,8 @@ const sign = (claims: Record<string, unknown>, secret = SECRET) =>
 describe('npm start says who may call', () => {
   it('in one line when authentication is off', async () => {
     await using service = await startService({ LOG_LEVEL: 'info' });
-    expect(service.printed()).toContain(
-      'Authentication: off (no AUTH_JWT_SECRET, AUTH_JWKS_URL or AUTH_ROUTER_HMAC_SECRET): anyone who reaches the port may change covers\n',
+    expect(service.messages()).toContain(
+      'Authentication: off (no AUTH_JWT_SECRET, AUTH_JWKS_URL or AUTH_ROUTER_HMAC_SECRET): anyone who reaches the port may change covers',
     );
   });
 });
@@ -38,7 +38,7 @@ describe('a token appears in no log line and no answer', () => {
   });
 
   it('whether it is accepted, refused for its scope, expired, badly signed or malformed', async () => {
-    expect(service.printed()).toContain('Authentication: bearer JWT (HS256 secret) required on every operation\n');
+    expect(service.messages()).toContain('Authentication: bearer JWT (HS256 secret) required on every operation');
     const canaries = [
       await sign({ sub: 'canary-accepted', scope: 'covers:write' }),
       await sign({ sub: 'canary-no-scope', scope: 'covers:read' }),
@@ -85,7 +85,7 @@ describe('ADMIN_PORT', () => {
   });
 
   it('serves /metrics, /health and /ready on the admin port, and not on the public one', async () => {
-    expect(service.printed()).toContain(`Admin (/metrics, /health, /ready): port ${adminPort}\n`);
+    expect(service.messages()).toContain(`Admin (/metrics, /health, /ready): port ${adminPort}`);
     const publicBase = service.url.replace('/graphql', '');
     for (const path of ['/metrics', '/health', '/ready']) {
       const admin = await request(`http://127.0.0.1:${adminPort}${path}`);
@@ -129,8 +129,8 @@ describe('ADMIN_PORT', () => {
   it('stops the start with one line naming ADMIN_PORT when it is taken', async () => {
     const taken = await startService({ ADMIN_PORT: String(adminPort) });
     expect(await taken.exited).toBe(1);
-    expect(taken.printed()).toContain(
-      `Configuration error: ADMIN_PORT: port ${adminPort} is already in use (EADDRINUSE)\n`,
+    expect(taken.messages()).toContain(
+      `Configuration error: ADMIN_PORT: port ${adminPort} is already in use (EADDRINUSE)`,
     );
   });
 });
@@ -145,9 +145,11 @@ describe('GraphiQL under NODE_ENV=production', () => {
   };
 
   it('is off by default, and on with GRAPHIQL=true', async () => {
-    await using off = await startService({ NODE_ENV: 'production' });
+    await using off = await startService({ NODE_ENV: 'production', LOG_LEVEL: 'info' });
     await using on = await startService({ NODE_ENV: 'production', GRAPHIQL: 'true' });
-    expect(off.printed()).toContain('(GraphiQL off: NODE_ENV=production without GRAPHIQL=true)');
+    expect(off.messages()).toContainEqual(
+      expect.stringContaining('(GraphiQL off: NODE_ENV=production without GRAPHIQL=true)'),
+    );
     expect(await page(off)).toEqual({ graphiql: false, asset: 404 });
     expect(await page(on)).toEqual({ graphiql: true, asset: 200 });
   });

@@ -1,5 +1,8 @@
 import { createRequire } from 'node:module';
+import { inspect } from 'node:util';
+import type { YogaLogger } from 'graphql-yoga';
 import pino, { type Logger } from 'pino';
+import { requestContext } from './request-context.js';
 
 export type { Logger };
 
@@ -27,6 +30,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return pino({
     level,
     base: { service: 'vod-cover-gateway' },
+    // The request a line is written for, whoever writes it; a line's own requestId wins.
+    mixin: () => {
+      const requestId = requestContext.getStore()?.requestId;
+      return requestId === undefined ? {} : { requestId };
+    },
     redact: {
       paths: ['secretKey', '*.secretKey', 'headers.authorization', '*.headers.authorization'],
       censor: '[redacted]',
@@ -45,4 +53,24 @@ function hasPinoPretty(): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Yoga's logger writing through `logger`, so that Yoga's own lines (its errors, its debug lines)
+ * are pino JSON like every other: an Error argument becomes `err`, the rest the message.
+ */
+export function yogaLoggerOf(logger: Logger): YogaLogger {
+  const write =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...args: unknown[]): void => {
+      if (!logger.isLevelEnabled(level)) return;
+      const values = args.map((arg) => (typeof arg === 'function' ? (arg as () => unknown)() : arg));
+      const err = values.find((value) => value instanceof Error);
+      const text = values
+        .filter((value) => !(value instanceof Error))
+        .map((value) => (typeof value === 'string' ? value : inspect(value, { depth: 3, breakLength: Infinity })))
+        .join(' ');
+      logger[level]({ source: 'yoga', ...(err ? { err } : {}) }, text || (err as Error | undefined)?.message || '');
+    };
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

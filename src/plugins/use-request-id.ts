@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
+import { requestContext } from '../observability/request-context.js';
 
 /** What the plugin adds to the GraphQL context. */
 export interface RequestIdContext {
@@ -21,7 +22,11 @@ export function useRequestId(): Plugin<RequestIdContext, { req?: object }> {
   return {
     onRequest({ request, serverContext }) {
       const given = request.headers.get('x-request-id');
-      ids.set(serverContext.req ?? request, given !== null && SANE_ID.test(given) ? given : randomUUID());
+      const id = given !== null && SANE_ID.test(given) ? given : randomUUID();
+      ids.set(serverContext.req ?? request, id);
+      // Every log line of the request carries it (see request-context.ts).
+      const context = requestContext.getStore();
+      if (context) context.requestId = id;
     },
     onContextBuilding({ context, extendContext }) {
       const { req, request } = context as { req?: object; request: Request };

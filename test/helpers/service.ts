@@ -11,6 +11,8 @@ export interface RunningService extends AsyncDisposable {
   pid: number;
   /** Everything the process printed so far (stdout and stderr). */
   printed(): string;
+  /** The `msg` of each log line printed so far (every line is pino JSON; a line that is not throws). */
+  messages(): string[];
   /** The exit code once the process has exited, else undefined. */
   exitCode(): number | null | undefined;
   /** Resolves with the exit code when the process exits. */
@@ -59,7 +61,8 @@ export async function startService(
       resolve(c);
     }),
   );
-  for (let i = 0; i < 150 && code === undefined && !/GraphQL( and GraphiQL)?: http/.test(printed); i++)
+  // Up once its port answers (its start-up lines are info, which LOG_LEVEL may hide).
+  for (let i = 0; i < 150 && code === undefined && !(await answers(port)); i++)
     await new Promise((r) => setTimeout(r, 100));
   async function stop(): Promise<void> {
     if (code === undefined) child.kill('SIGTERM');
@@ -69,9 +72,34 @@ export async function startService(
     url: `http://127.0.0.1:${port}/graphql`,
     pid: child.pid!,
     printed: () => printed,
+    messages: () => logMessages(printed),
     exitCode: () => code,
     exited,
     stop,
     [Symbol.asyncDispose]: stop,
   };
+}
+
+/** Whether anything answers HTTP on the port (with ADMIN_PORT, /health is 404 there). */
+async function answers(port: number): Promise<boolean> {
+  try {
+    await (await fetch(`http://127.0.0.1:${port}/health`)).arrayBuffer();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The `msg` of each line of a process's output, every one of which must be pino JSON. */
+export function logMessages(printed: string): string[] {
+  return printed
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      try {
+        return (JSON.parse(line) as { msg: string }).msg;
+      } catch {
+        throw new Error(`not a JSON log line: ${line}`);
+      }
+    });
 }

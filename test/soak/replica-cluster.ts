@@ -117,7 +117,8 @@ async function startReplica(name: string, databaseUrl: string, vodUrl: string, c
       ...process.env,
       PORT: String(port),
       HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
+      // info: the replica says it is up ("GraphQL: http://…"), what this waits for.
+      LOG_LEVEL: 'info',
       DATABASE_URL: databaseUrl,
       DATABASE_CLAIM_LEASE_MS: String(claimLeaseMs),
       VOD_SECRET_ID: DEV_CREDENTIAL.secretId,

@@ -1,0 +1,21 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** What a log line written during a request says of it. */
+export interface RequestContext {
+  /** Set by useRequestId once the request's id is known. */
+  requestId?: string;
+}
+
+/**
+ * The request each log line is written for, whoever writes it (the upload's line, Yoga's own
+ * logger, a plugin's): the logger's mixin reads it, so no caller passes the id along.
+ */
+export const requestContext = new AsyncLocalStorage<RequestContext>();
+
+/** Runs each request of a node:http listener in a context of its own. */
+export function inRequestContext(
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => requestContext.run({}, () => listener(req, res));
+}
