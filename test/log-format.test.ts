@@ -34,7 +34,9 @@ describe('the service log', () => {
       .map((line) => JSON.parse(line) as Line);
     expect(lines.every((line) => typeof line.level === 'number' && line.service === 'vod-cover-gateway')).toBe(true);
     const messages = lines.map((line) => line.msg);
-    expect(messages).toContainEqual(expect.stringMatching(/^GraphQL and GraphiQL: http:\/\/127\.0\.0\.1:\d+\/graphql$/));
+    expect(messages).toContainEqual(
+      expect.stringMatching(/^GraphQL and GraphiQL: http:\/\/127\.0\.0\.1:\d+\/graphql$/),
+    );
     expect(messages).toContain('SIGTERM: closing');
     const uploadLine = lines.find((line) => line.msg === 'upload');
     expect(uploadLine?.requestId).toBe('req-log-1');
