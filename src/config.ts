@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileCredentials, type CredentialsProvider } from './vod/credentials.js';
 import { MAX_CLOCK_TOLERANCE_SECONDS, MIN_SECRET_BYTES } from './auth/jwt-verifier.js';
 import { keySetUrlProblem } from './auth/key-set-fetch.js';
 import type { AuthenticationOptions } from './auth/use-authentication.js';
@@ -44,6 +45,8 @@ export type VodTarget =
       path: string;
       signatureMethod: SignatureMethod;
       token?: string;
+      /** With `*_FILE` variables: the files, read again when they change (see credentials.ts). */
+      credentials?: CredentialsProvider;
     }
   | {
       kind: 'remote';
@@ -55,6 +58,8 @@ export type VodTarget =
       region?: string;
       subAppId?: number;
       token?: string;
+      /** With `*_FILE` variables: the files, read again when they change (see credentials.ts). */
+      credentials?: CredentialsProvider;
     };
 
 /** The service's configuration, read once from the environment. */
@@ -188,6 +193,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const baseUrlProblem = vodBaseUrlProblem(baseUrl);
   if (baseUrlProblem) throw new ConfigError('VOD_BASE_URL', baseUrlProblem);
   const token = readSecret('VOD_TOKEN');
+  // Mounted secrets are rotated in place: read from their files again, not only at start.
+  const files = {
+    secretIdFile: read('VOD_SECRET_ID_FILE'),
+    secretKeyFile: read('VOD_SECRET_KEY_FILE'),
+    tokenFile: read('VOD_TOKEN_FILE'),
+  };
+  const fromFiles =
+    files.secretIdFile || files.secretKeyFile || files.tokenFile
+      ? {
+          credentials: fileCredentials({
+            ...Object.fromEntries(Object.entries(files).filter(([, path]) => path !== undefined)),
+            secretId,
+            secretKey,
+            ...(token === undefined ? {} : { token }),
+          }),
+        }
+      : {};
   if (api === 'v3') {
     for (const name of ['VOD_PATH', 'VOD_SIGNATURE_METHOD']) {
       if (read(name) !== undefined)
@@ -210,6 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ...(v3Region ? { region: v3Region } : {}),
         ...withSubApp,
         ...(token ? { token } : {}),
+        ...fromFiles,
       },
     };
   }
@@ -234,6 +257,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       path,
       signatureMethod,
       ...(token ? { token } : {}),
+      ...fromFiles,
     },
   };
 }

@@ -27,7 +27,10 @@ export type {
   VodClient,
   VodClientBaseOptions,
   VodCredentials,
+  CredentialsProvider,
+  ExpiringCredentials,
 } from './vod/vod-client.js';
+export { fileCredentials, type CredentialFiles } from './vod/credentials.js';
 export type { VodApi } from './vod/vod-api.js';
 export { createLegacyVodClient, type LegacyVodClientOptions } from './vod/legacy/client.js';
 export { createApi3VodClient, type Api3VodClientOptions } from './vod/api3/client.js';
@@ -35,6 +38,7 @@ export {
   VodAbortedError,
   VodBadResponseError,
   VodConnectionError,
+  VodCredentialsError,
   VodHttpStatusError,
   VodTimeoutError,
   VodTransportError,

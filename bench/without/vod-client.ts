@@ -4,7 +4,8 @@ import type { VodClient } from '../../src/vod/vod-client.js';
 import { createMinimalVodClient } from '../servers/minimal-vod-client.js';
 
 export function createLegacyVodClient(options: LegacyVodClientOptions): VodClient {
-  const setCover = createMinimalVodClient(options.baseUrl!, options.secretId, options.secretKey);
+  // The bench gives fixed credentials (VOD_SECRET_ID, VOD_SECRET_KEY).
+  const setCover = createMinimalVodClient(options.baseUrl!, options.secretId!, options.secretKey!);
   return {
     async setCover(input) {
       const { body } = input;

@@ -88,6 +88,8 @@ export interface VodEmulator extends AsyncDisposable {
   readonly covers: CoverStore;
   /** Applies `fault` to the next `times` upload calls. */
   inject(fault: Fault, times?: number): void;
+  /** Accepts these pairs from now on, and no others (a credential rotation). */
+  setCredentials(credentials: readonly EmulatorCredential[]): void;
   /** Forgets calls, covers and pending faults. */
   reset(): void;
   close(): Promise<void>;
@@ -118,15 +120,28 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
   const timers = new Set<NodeJS.Timeout>();
   let store: CoverStore;
   const covers = () => store;
+  // The pairs accepted, for each side; setCredentials swaps them (a rotation).
+  const keys = new Map<string, KeyObject>();
+  const secretKeys = new Map<string, string>();
+  const accept = (pairs: readonly EmulatorCredential[]): void => {
+    if (pairs.length === 0) throw new TypeError('startVodEmulator: credentials must hold at least one pair');
+    keys.clear();
+    secretKeys.clear();
+    for (const c of pairs) {
+      keys.set(c.secretId, toSigningKey(c.secretKey));
+      secretKeys.set(c.secretId, c.secretKey);
+    }
+  };
+  accept(credentials);
   const legacy = legacySide({
-    keys: new Map<string, KeyObject>(credentials.map((c) => [c.secretId, toSigningKey(c.secretKey)])),
+    keys,
     covers,
     now,
     clockSkewSeconds: options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS,
     maxFileSize: options.maxFileSize ?? MAX_FILE_SIZE,
   });
   const api3 = api3Side({
-    secretKeys: new Map(credentials.map((c) => [c.secretId, c.secretKey])),
+    secretKeys,
     covers,
     now,
     ...(options.api3ClockSkewSeconds === undefined ? {} : { clockSkewSeconds: options.api3ClockSkewSeconds }),
@@ -184,6 +199,7 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
       return store;
     },
     inject: (fault, times) => faults.inject(fault, times),
+    setCredentials: accept,
     reset() {
       log.clear();
       faults.clear();

@@ -69,6 +69,11 @@ export const TRANSPORT_FAILURES: Readonly<
   },
   VOD_BAD_RESPONSE: { code: -20004, canRetry: 'true', when: 'VOD answered with a body that is not its JSON' },
   VOD_ABORTED: { code: -20005, canRetry: 'true', when: 'the VOD call was aborted before it ended' },
+  VOD_CREDENTIALS: {
+    code: -20013,
+    canRetry: 'true',
+    when: 'the credentials provider (or the credential files) failed and no valid credentials were kept',
+  },
 };
 
 /** What VOD answered when it refused a cover (legacy: its own code; API 3.0: its class's code and its code string). */

@@ -11,7 +11,8 @@ export type TransportErrorCode =
   | 'VOD_CONNECTION'
   | 'VOD_HTTP_STATUS'
   | 'VOD_BAD_RESPONSE'
-  | 'VOD_ABORTED';
+  | 'VOD_ABORTED'
+  | 'VOD_CREDENTIALS';
 
 export abstract class VodTransportError extends Error {
   /** Stable machine-readable code, e.g. `VOD_TIMEOUT`. */
@@ -112,4 +113,13 @@ function describeCause(cause: unknown): { name: string; code?: string; message: 
     return { name: cause.name, ...(typeof code === 'string' ? { code } : {}), message: cause.message };
   }
   return { name: 'Error', message: String(cause) };
+}
+
+/** The credentials to sign with could not be read or refreshed (a provider's failure), so nothing was sent. */
+export class VodCredentialsError extends VodTransportError {
+  readonly code = 'VOD_CREDENTIALS';
+  readonly canRetry = true;
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(`VOD credentials could not be read: ${detail}`, options);
+  }
 }

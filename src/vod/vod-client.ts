@@ -11,8 +11,25 @@ export interface VodCredentials {
   token?: string;
 }
 
+/** Credentials and, for temporary ones (STS), when they stop working. */
+export interface ExpiringCredentials extends VodCredentials {
+  /** When VOD stops taking them (a Date, or ms since the epoch); never, when absent. */
+  expiresAt?: Date | number;
+  /** When to ask the provider again even so (files that may have changed); never, when absent. */
+  checkAgainAt?: Date | number;
+}
+
+/** Where credentials come from when they change: a vault, STS, mounted files. Called again before `expiresAt`. */
+export type CredentialsProvider = () => ExpiringCredentials | Promise<ExpiringCredentials>;
+
 /** What every client takes: credentials and the transport's pool, timeouts and retries. */
-export interface VodClientBaseOptions extends VodCredentials, VodTransportOptions {
+export interface VodClientBaseOptions extends Partial<VodCredentials>, VodTransportOptions {
+  /**
+   * Where the credentials come from when they change (STS, a vault, files), instead of fixed
+   * `secretId`/`secretKey`/`token`: asked again before its `expiresAt`, and at once when VOD
+   * refuses a signature (then the call is tried once more with what it gives).
+   */
+  credentials?: CredentialsProvider;
   /** Clock for the signed timestamp, in ms since the epoch (tests set it). @default Date.now */
   now?: () => number;
 }

@@ -6,11 +6,12 @@ import {
   DEFAULT_API3_BASE_URL,
   classifyApi3Error,
 } from './protocol.js';
+import { credentialSourceOf } from '../credentials.js';
 import { vodBaseUrlProblem } from '../base-url.js';
 import { VodBadResponseError } from '../errors.js';
 import { redactSecrets } from '../redact.js';
 import { createVodTransport } from '../transport.js';
-import type { SetCoverInput, SetCoverResult, VodClient, VodClientBaseOptions } from '../vod-client.js';
+import type { SetCoverInput, SetCoverResult, VodClient, VodClientBaseOptions, VodCredentials } from '../vod-client.js';
 import { tc3Authorization } from './sign.js';
 
 /**
@@ -43,11 +44,8 @@ export interface Api3VodClientOptions extends VodClientBaseOptions {
  * the legacy API.
  */
 export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
-  const { secretId, secretKey, baseUrl = DEFAULT_API3_BASE_URL, token, subAppId, region, now = Date.now } = options;
-  if (typeof secretId !== 'string' || secretId.length === 0)
-    throw new TypeError('createApi3VodClient: option "secretId" must be a non-empty string');
-  if (typeof secretKey !== 'string' || secretKey.length === 0)
-    throw new TypeError('createApi3VodClient: option "secretKey" must be a non-empty string');
+  const { baseUrl = DEFAULT_API3_BASE_URL, subAppId, region, now = Date.now } = options;
+  const credentials = credentialSourceOf('createApi3VodClient', options);
   const problem = vodBaseUrlProblem(baseUrl);
   if (problem) throw new TypeError(`createApi3VodClient: option "baseUrl" ${problem}`);
   if (subAppId !== undefined && !(Number.isSafeInteger(subAppId) && subAppId > 0))
@@ -58,7 +56,15 @@ export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
   const signedHost = new URL(origin).hostname;
   const transport = createVodTransport('createApi3VodClient', origin, options);
 
-  async function attemptOnce(input: SetCoverInput, payload: string, signal: AbortSignal): Promise<SetCoverResult> {
+  async function attemptOnce(
+    input: SetCoverInput,
+    payload: string,
+    signal: AbortSignal,
+    signedWith: (c: VodCredentials) => void,
+  ): Promise<SetCoverResult> {
+    const c = await credentials.current();
+    signedWith(c);
+    const { secretId, secretKey, token } = c;
     // Signed afresh for each attempt: the timestamp must be current.
     const timestamp = Math.floor(now() / 1000);
     const authorization = tc3Authorization(secretId, secretKey, {
@@ -89,7 +95,7 @@ export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
   }
 
   return {
-    setCover(input) {
+    async setCover(input) {
       const bytes = Array.isArray(input.body)
         ? Buffer.concat(input.body as readonly Uint8Array[])
         : Buffer.from(
@@ -103,7 +109,13 @@ export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
         CoverData: bytes.toString('base64'),
         ...(subAppId === undefined ? {} : { SubAppId: subAppId }),
       });
-      return transport.call((signal) => attemptOnce(input, payload, signal), input.signal);
+      let used: VodCredentials | undefined;
+      const attempt = (signal: AbortSignal) => attemptOnce(input, payload, signal, (c) => (used = c));
+      const result = await transport.call(attempt, input.signal);
+      // Refused right after a rotation: read the credentials again, and try once more with new ones.
+      if (!result.ok && result.vodErrorCode?.startsWith('AuthFailure.') && used && (await credentials.refused(used)))
+        return transport.call(attempt, input.signal);
+      return result;
     },
     reachable: transport.reachable,
     close: transport.close,

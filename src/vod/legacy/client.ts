@@ -4,7 +4,8 @@ import { vodBaseUrlProblem } from '../base-url.js';
 import { VodBadResponseError } from '../errors.js';
 import { redactSecrets } from '../redact.js';
 import { createVodTransport } from '../transport.js';
-import type { SetCoverInput, SetCoverResult, VodClient, VodClientBaseOptions } from '../vod-client.js';
+import { credentialSourceOf } from '../credentials.js';
+import type { SetCoverInput, SetCoverResult, VodClient, VodClientBaseOptions, VodCredentials } from '../vod-client.js';
 import {
   DEFAULT_REGION,
   DEFAULT_VOD_BASE_URL,
@@ -54,21 +55,13 @@ export interface LegacyVodClientOptions extends VodClientBaseOptions {
  */
 export function createLegacyVodClient(options: LegacyVodClientOptions): VodClient {
   const {
-    secretId,
     baseUrl = DEFAULT_VOD_BASE_URL,
     path = VOD_PATHS[0],
     region = DEFAULT_REGION,
     signatureMethod = 'HmacSHA1',
-    token,
     now = Date.now,
   } = options;
-
-  requireOption(typeof secretId === 'string' && secretId.length > 0, 'secretId', 'must be a non-empty string');
-  requireOption(
-    typeof options.secretKey === 'string' && options.secretKey.length > 0,
-    'secretKey',
-    'must be a non-empty string',
-  );
+  const credentials = credentialSourceOf('createLegacyVodClient', options);
   const origin = parseOrigin(baseUrl);
   requireOption(path.startsWith('/'), 'path', 'must start with "/"');
   requireOption(REGION_PATTERN.test(region), 'region', 'must be a lower-case region code such as "gz"');
@@ -79,11 +72,14 @@ export function createLegacyVodClient(options: LegacyVodClientOptions): VodClien
   );
   const transport = createVodTransport('createLegacyVodClient', origin, options);
 
-  const key = toSigningKey(options.secretKey);
+  // A signing key per set of credentials: made once, not per attempt.
+  const keys = new WeakMap<VodCredentials, ReturnType<typeof toSigningKey>>();
+  const keyOf = (c: VodCredentials) => keys.get(c) ?? keys.set(c, toSigningKey(c.secretKey)).get(c)!;
   const host = new URL(origin).hostname;
 
   /** The signed path of one attempt, and the secrets it carries (for redacting VOD's echo of them). */
-  function signedPath(input: SetCoverInput): { path: string; secrets: (string | undefined)[] } {
+  function signedPath(input: SetCoverInput, c: VodCredentials): { path: string; secrets: (string | undefined)[] } {
+    const { secretId, token } = c;
     // Fresh Timestamp and Nonce for every attempt: a replayed request must not look new.
     const params: Record<string, string> = {
       Action: SMALL_FILE_UPLOAD,
@@ -101,12 +97,18 @@ export function createLegacyVodClient(options: LegacyVodClientOptions): VodClien
       'extra.usage': '1',
       'extra.fileId': input.videoFileId,
     };
-    const signed = signQuery(params, { method: 'POST', host, path, secretKey: key });
+    const signed = signQuery(params, { method: 'POST', host, path, secretKey: keyOf(c) });
     return { path: `${path}?${encodeQuery(signed)}`, secrets: [signed['Signature'], token] };
   }
 
-  const attemptOnce = async (input: SetCoverInput, signal: AbortSignal): Promise<SetCoverResult> => {
-    const signed = signedPath(input);
+  const attemptOnce = async (
+    input: SetCoverInput,
+    signal: AbortSignal,
+    signedWith: (c: VodCredentials) => void,
+  ): Promise<SetCoverResult> => {
+    const c = await credentials.current();
+    signedWith(c);
+    const signed = signedPath(input, c);
     const text = await transport.post(
       {
         path: signed.path,
@@ -119,7 +121,15 @@ export function createLegacyVodClient(options: LegacyVodClientOptions): VodClien
   };
 
   return {
-    setCover: (input) => transport.call((signal) => attemptOnce(input, signal), input.signal),
+    async setCover(input) {
+      let used: VodCredentials | undefined;
+      const attempt = (signal: AbortSignal) => attemptOnce(input, signal, (c) => (used = c));
+      const result = await transport.call(attempt, input.signal);
+      // Refused right after a rotation: read the credentials again, and try once more with new ones.
+      if (!result.ok && result.code === VodCode.SIGNATURE && used && (await credentials.refused(used)))
+        return transport.call(attempt, input.signal);
+      return result;
+    },
     reachable: transport.reachable,
     close: transport.close,
   };
