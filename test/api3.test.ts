@@ -143,7 +143,16 @@ describe("the gateway's API 3.0 client", () => {
         size: images.jpg.length,
       });
       const [stored] = emulator.covers.list();
-      expect(result).toEqual({ ok: true, code: 0, fileId: 'v3-video', url: stored!.url, instant: false, attempts: 1 });
+      expect(result).toEqual({
+        ok: true,
+        code: 0,
+        fileId: 'v3-video',
+        url: stored!.url,
+        instant: false,
+        attempts: 1,
+        // VOD's RequestId (the emulator's is a UUID).
+        vodRequestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
       expect(sha1(stored!.bytes)).toBe(sha1(images.jpg));
     } finally {
       await client.close();
@@ -185,6 +194,7 @@ describe("the gateway's API 3.0 client", () => {
           message: 'fault injected by the emulator',
           canRetry,
           attempts,
+          vodRequestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
         });
         expect(emulator.callCount).toBe(attempts);
       } finally {

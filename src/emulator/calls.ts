@@ -19,6 +19,8 @@ export interface EmulatorCall {
   endedAt?: number;
   /** Why a check failed, for test failure messages. */
   why?: string;
+  /** The caller's `x-request-id`, as a real VOD's logs would hold it. */
+  requestId?: string;
 }
 
 /**
@@ -33,10 +35,11 @@ export class CallLog {
   constructor(readonly max: number) {}
 
   /** A new record for a call arriving now. */
-  open(path: string): EmulatorCall {
+  open(path: string, requestId?: string): EmulatorCall {
     const call: EmulatorCall = {
       seq: ++this.count,
       path,
+      ...(requestId === undefined ? {} : { requestId }),
       outcome: 'answered',
       status: 0,
       bytesReceived: 0,

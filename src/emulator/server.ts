@@ -147,8 +147,9 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
     ...(options.api3ClockSkewSeconds === undefined ? {} : { clockSkewSeconds: options.api3ClockSkewSeconds }),
   });
   /** A new call record, with its fault: the injected queue's next, then the policy's. */
-  const open = (path: string): [EmulatorCall, Fault | undefined] => {
-    const call = log.open(path);
+  const open = (path: string, req: IncomingMessage): [EmulatorCall, Fault | undefined] => {
+    const requestId = req.headers['x-request-id'];
+    const call = log.open(path, typeof requestId === 'string' ? requestId : undefined);
     return [call, faults.take() ?? options.faultPolicy?.(call)];
   };
 
@@ -158,12 +159,12 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
     const path = (req.url ?? '/').split('?', 1)[0]!;
     // API 3.0: every action is a POST to / with X-TC-Action.
     if (path === '/' && req.method === 'POST' && req.headers['x-tc-action'] !== undefined) {
-      return void serveCall(req, res, ...open('/'), api3, timers);
+      return void serveCall(req, res, ...open('/', req), api3, timers);
     }
     if ((VOD_PATHS as readonly string[]).includes(path)) {
       if (req.method !== 'POST')
         return send(res, undefined, plain(405, 'SmallFileUpload takes POST\n'), { allow: 'POST' });
-      return void serveCall(req, res, ...open(path), legacy, timers);
+      return void serveCall(req, res, ...open(path, req), legacy, timers);
     }
     const cover = req.method === 'GET' || req.method === 'HEAD' ? store.byPath(path) : undefined;
     if (cover) return serveCover(req, res, cover);

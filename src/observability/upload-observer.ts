@@ -35,6 +35,7 @@ export function createUploadObserver(metrics: GatewayMetrics, logger: Logger | u
           vodCode: result.ok ? (result.instant ? 2 : 0) : result.code,
           instant: result.ok ? result.instant : undefined,
           attempts: result.attempts ?? 0,
+          vodRequestId: result.vodRequestId,
           durationMs: Math.round(event.durationMs * 10) / 10,
         },
         'upload',

@@ -18,6 +18,12 @@ export function defineUploadVideoCoverError(builder: Builder, reason: ReturnType
           "API 3.0's own error code, such as InvalidParameterValue.FileId; null for the legacy API and for faults found before calling VOD.",
         resolve: (result) => result.vodErrorCode ?? null,
       }),
+      vodRequestId: t.string({
+        nullable: true,
+        description:
+          "VOD's id of the request that answered (API 3.0's RequestId), which the vendor's support asks for first; null when VOD did not answer, or gave none (the legacy API).",
+        resolve: (result) => result.vodRequestId ?? null,
+      }),
       message: t.exposeString('message', { description: 'What went wrong, for people.' }),
       canRetry: t.exposeBoolean('canRetry', { description: 'Whether sending the same upload again may succeed.' }),
       reason: t.expose('reason', { type: reason, description: 'Why, for programs.' }),

@@ -450,6 +450,8 @@ export interface UploadCoverError {
   vodErrorCode?: string;
   /** VOD attempts made, when VOD was called (for logs; not in the schema). */
   attempts?: number;
+  /** VOD's id of the request that answered (API 3.0's RequestId), for its support. */
+  vodRequestId?: string;
 }
 
 /** The vocabulary with its texts built from one gateway's limits. */

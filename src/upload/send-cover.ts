@@ -51,6 +51,8 @@ export interface CheckedCover {
   height: number;
   /** Whether its pixels were re-encoded (fitting). */
   transformed: boolean;
+  /** The HTTP request's id, passed on to VOD as `x-request-id`. */
+  requestId?: string;
 }
 
 export interface CoverSender {
@@ -123,6 +125,7 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
         transformed,
         instant: answer.instant,
         attempts,
+        ...(answer.vodRequestId === undefined ? {} : { vodRequestId: answer.vodRequestId }),
       };
       const kept = idempotencyKey === undefined ? {} : { kept: { key: idempotencyKey, result } };
       return {
@@ -148,7 +151,13 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
     const result = answer.canRetry
       ? outcomes.error('VOD_UNAVAILABLE', 'answer', { vod: vodRefusal })
       : outcomes.error('VOD_REJECTED', 'answer', { vod: vodRefusal });
-    return { result: { ...result, attempts } };
+    return {
+      result: {
+        ...result,
+        attempts,
+        ...(answer.vodRequestId === undefined ? {} : { vodRequestId: answer.vodRequestId }),
+      },
+    };
   }
 
   /**

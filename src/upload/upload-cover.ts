@@ -173,7 +173,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
   }
 
   async function uploadOnce(
-    { videoFileId, file, request, authorize, idempotencyKey }: UploadCoverInput,
+    { videoFileId, file, request, authorize, idempotencyKey, requestId }: UploadCoverInput,
     facts: Facts,
     deadline: AbortSignal,
   ): Promise<UploadCoverResult> {
@@ -268,7 +268,10 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
       if (request && !(await untilAborted(request.bodyAccepted, deadline).catch(() => false))) {
         return fail('UPLOAD_ABORTED', deadline.aborted ? 'request-deadline' : 'refused-after-part');
       }
-      return await sender.send({ videoFileId, fileName: name.fileName, ...cover }, idempotencyKey);
+      return await sender.send(
+        { videoFileId, fileName: name.fileName, ...cover, ...(requestId === undefined ? {} : { requestId }) },
+        idempotencyKey,
+      );
     } finally {
       // The VOD call has settled (undici no longer writes the bytes), or never started.
       read.release();

@@ -19,6 +19,8 @@ export interface UploadCoverSuccess {
   instant: boolean;
   /** VOD attempts it took (for logs; not in the schema). */
   attempts?: number;
+  /** VOD's id of the request that answered (API 3.0's RequestId; for logs). */
+  vodRequestId?: string;
 }
 
 export type UploadCoverResult = UploadCoverSuccess | UploadCoverError;

@@ -48,6 +48,8 @@ export interface SetCoverInput {
   sha1: string;
   /** Number of bytes. */
   size: number;
+  /** The gateway's request id, sent as `x-request-id` so that both sides' logs name the same call. */
+  requestId?: string;
   /** Aborts the call (and its retries). */
   signal?: AbortSignal;
 }
@@ -63,6 +65,8 @@ export interface SetCoverSuccess {
   /** True when VOD already had these bytes for this video (legacy `code: 2`). */
   instant: boolean;
   attempts: number;
+  /** VOD's id of the request that answered (API 3.0's `RequestId`), which its support asks for. */
+  vodRequestId?: string;
 }
 
 /** VOD refused the cover, or failed for now. */
@@ -77,6 +81,8 @@ export interface SetCoverFailure {
   /** API 3.0's error code (`InvalidParameterValue.FileId`). */
   vodErrorCode?: string;
   attempts: number;
+  /** VOD's id of the request that answered (API 3.0's `RequestId`), which its support asks for. */
+  vodRequestId?: string;
 }
 
 export type SetCoverResult = SetCoverSuccess | SetCoverFailure;

@@ -85,6 +85,7 @@ export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
           'x-tc-timestamp': String(timestamp),
           ...(region === undefined ? {} : { 'x-tc-region': region }),
           ...(token === undefined ? {} : { 'x-tc-token': token }),
+          ...(input.requestId === undefined ? {} : { 'x-request-id': input.requestId }),
           authorization,
         },
         body: payload,
@@ -136,10 +137,18 @@ export function parseApi3Answer(
   }
   const response = (body as { Response?: unknown } | null)?.Response;
   if (typeof response !== 'object' || response === null) throw new VodBadResponseError('no "Response" object');
-  const { Error: error, CoverUrl: coverUrl } = response as {
+  const {
+    Error: error,
+    CoverUrl: coverUrl,
+    RequestId: requestId,
+  } = response as {
     Error?: { Code?: unknown; Message?: unknown };
     CoverUrl?: unknown;
+    RequestId?: unknown;
   };
+  // An id VOD's support can look up: kept when it is a plausible one, never anything else.
+  const vodRequestId =
+    typeof requestId === 'string' && /^[\w.:-]{1,128}$/.test(requestId) ? { vodRequestId: requestId } : {};
   if (error !== undefined) {
     if (typeof error !== 'object' || error === null || typeof error.Code !== 'string')
       throw new VodBadResponseError('an "Error" without a "Code"');
@@ -147,9 +156,9 @@ export function parseApi3Answer(
     // One redaction for both APIs (../redact.ts): an error may quote the request it answers.
     const message = typeof error.Message === 'string' ? redactSecrets(error.Message, secrets) : '';
     const vodErrorCode = redactSecrets(error.Code, secrets);
-    return { ok: false, code, vodErrorCode, message, codeDesc: vodErrorCode, canRetry, attempts: 1 };
+    return { ok: false, code, vodErrorCode, message, codeDesc: vodErrorCode, canRetry, attempts: 1, ...vodRequestId };
   }
   if (typeof coverUrl !== 'string' || !/^https?:\/\//.test(coverUrl))
     throw new VodBadResponseError('no http(s) "CoverUrl"');
-  return { ok: true, code: 0, fileId: videoFileId, url: coverUrl, instant: false, attempts: 1 };
+  return { ok: true, code: 0, fileId: videoFileId, url: coverUrl, instant: false, attempts: 1, ...vodRequestId };
 }

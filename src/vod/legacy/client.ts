@@ -112,7 +112,11 @@ export function createLegacyVodClient(options: LegacyVodClientOptions): VodClien
     const text = await transport.post(
       {
         path: signed.path,
-        headers: { 'content-type': 'application/octet-stream', 'content-length': String(input.size) },
+        headers: {
+          'content-type': 'application/octet-stream',
+          'content-length': String(input.size),
+          ...(input.requestId === undefined ? {} : { 'x-request-id': input.requestId }),
+        },
         body: Array.isArray(input.body) ? chunksOf(input.body) : (input.body as Uint8Array),
       },
       signal,
