@@ -12,6 +12,7 @@ import { ConfigError, gatewayOptionsOf, loadConfig } from './config.js';
 import { DEV_CREDENTIAL, startVodEmulator, type VodEmulator } from './emulator/server.js';
 import { createGateway } from './gateway.js';
 import { createLogger } from './observability/logger.js';
+import { startTracing, tracingConfigured } from './observability/tracing.js';
 import type { CoverStore } from './ledger/cover-store.js';
 import { openPostgresCoverStore } from './ledger/postgres-cover-store.js';
 import { openSqliteCoverStore } from './ledger/sqlite-cover-store.js';
@@ -107,7 +108,16 @@ if (config.vod.kind === 'emulator') {
   );
 }
 
-const gateway = createGateway({ ...gatewayOptionsOf(config), vod, ledger, logger });
+// OpenTelemetry when the standard OTEL_* variables configure an exporter, and only then.
+const tracing = tracingConfigured() ? await startTracing() : undefined;
+if (tracing) logger.info('Tracing: on (OpenTelemetry, configured by the OTEL_* variables)');
+const gateway = createGateway({
+  ...gatewayOptionsOf(config),
+  vod,
+  ledger,
+  logger,
+  ...(tracing ? { plugins: [tracing.plugin] } : {}),
+});
 logger.info(
   `Cover ledger: ${config.database ? `PostgreSQL at ${describeDatabase(config.database.connectionString)}` : ledgerFile}`,
 );
@@ -140,7 +150,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     // The gateway first: uploads in flight finish (on the embedded emulator too), then the rest.
     void gateway
       .close()
-      .then(() => Promise.all([ledger.close(), emulator?.close()]))
+      .then(() => Promise.all([ledger.close(), emulator?.close(), tracing?.shutdown()]))
       .then(() => process.exit(0));
   });
 }

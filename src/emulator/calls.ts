@@ -21,6 +21,8 @@ export interface EmulatorCall {
   why?: string;
   /** The caller's `x-request-id`, as a real VOD's logs would hold it. */
   requestId?: string;
+  /** The caller's W3C `traceparent`. */
+  traceparent?: string;
 }
 
 /**
@@ -35,11 +37,12 @@ export class CallLog {
   constructor(readonly max: number) {}
 
   /** A new record for a call arriving now. */
-  open(path: string, requestId?: string): EmulatorCall {
+  open(path: string, headers: { requestId?: string; traceparent?: string } = {}): EmulatorCall {
     const call: EmulatorCall = {
       seq: ++this.count,
       path,
-      ...(requestId === undefined ? {} : { requestId }),
+      ...(headers.requestId === undefined ? {} : { requestId: headers.requestId }),
+      ...(headers.traceparent === undefined ? {} : { traceparent: headers.traceparent }),
       outcome: 'answered',
       status: 0,
       bytesReceived: 0,

@@ -148,8 +148,11 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
   });
   /** A new call record, with its fault: the injected queue's next, then the policy's. */
   const open = (path: string, req: IncomingMessage): [EmulatorCall, Fault | undefined] => {
-    const requestId = req.headers['x-request-id'];
-    const call = log.open(path, typeof requestId === 'string' ? requestId : undefined);
+    const { 'x-request-id': requestId, traceparent } = req.headers;
+    const call = log.open(path, {
+      ...(typeof requestId === 'string' ? { requestId } : {}),
+      ...(typeof traceparent === 'string' ? { traceparent } : {}),
+    });
     return [call, faults.take() ?? options.faultPolicy?.(call)];
   };
 

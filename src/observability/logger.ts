@@ -3,6 +3,7 @@ import { inspect } from 'node:util';
 import type { YogaLogger } from 'graphql-yoga';
 import pino, { type Logger } from 'pino';
 import { requestContext } from './request-context.js';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 
 export type { Logger };
 
@@ -30,10 +31,15 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return pino({
     level,
     base: { service: 'vod-cover-gateway' },
-    // The request a line is written for, whoever writes it; a line's own requestId wins.
+    // The request a line is written for, whoever writes it (a line's own requestId wins), and
+    // with tracing on the trace it belongs to.
     mixin: () => {
       const requestId = requestContext.getStore()?.requestId;
-      return requestId === undefined ? {} : { requestId };
+      const span = trace.getActiveSpan()?.spanContext();
+      return {
+        ...(requestId === undefined ? {} : { requestId }),
+        ...(span && isSpanContextValid(span) ? { traceId: span.traceId } : {}),
+      };
     },
     redact: {
       paths: ['secretKey', '*.secretKey', 'headers.authorization', '*.headers.authorization'],

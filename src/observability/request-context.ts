@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { context as otel, propagation } from '@opentelemetry/api';
 
 /** What a log line written during a request says of it. */
 export interface RequestContext {
@@ -13,9 +14,14 @@ export interface RequestContext {
  */
 export const requestContext = new AsyncLocalStorage<RequestContext>();
 
-/** Runs each request of a node:http listener in a context of its own. */
+/**
+ * Runs each request of a node:http listener in a context of its own, under the trace its
+ * `traceparent` names (W3C Trace Context; a no-op without a tracing SDK), so that a router's
+ * trace continues here.
+ */
 export function inRequestContext(
   listener: (req: IncomingMessage, res: ServerResponse) => void,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  return (req, res) => requestContext.run({}, () => listener(req, res));
+  return (req, res) =>
+    otel.with(propagation.extract(otel.active(), req.headers), () => requestContext.run({}, () => listener(req, res)));
 }

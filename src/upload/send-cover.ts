@@ -1,4 +1,5 @@
 import type { CoverStore } from '../ledger/cover-store.js';
+import { inSpan } from './spans.js';
 import type { ClaimOutcome, ClaimedAnswer, UploadClaims } from '../ledger/upload-claims.js';
 import type { SetCoverResult, VodClient } from '../vod/vod-client.js';
 import { VodTransportError } from '../vod/errors.js';
@@ -96,7 +97,15 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
     let answer: SetCoverResult;
     const started = performance.now();
     try {
-      answer = await vod.setCover({ ...cover, body: cover.bytes });
+      answer = await inSpan('vod.set_cover', { 'vod_cover.video_file_id': cover.videoFileId }, async (span) => {
+        const got = await vod.setCover({ ...cover, body: cover.bytes });
+        span.setAttributes({
+          'vod.code': got.code,
+          'vod.attempts': got.attempts,
+          ...(got.vodRequestId === undefined ? {} : { 'vod.request_id': got.vodRequestId }),
+        });
+        return got;
+      });
     } catch (error) {
       if (!(error instanceof VodTransportError)) throw error;
       events.vodCalled?.({ result: error.code, durationMs: performance.now() - started, attempts: error.attempts });
@@ -172,7 +181,9 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
     let outcome: ClaimOutcome<UploadCoverResult>;
     if (claims) {
       try {
-        outcome = await claims.runOnce(cover.videoFileId, cover.sha1, () => callVod(cover, idempotencyKey));
+        outcome = await inSpan('ledger.claim', {}, () =>
+          claims.runOnce(cover.videoFileId, cover.sha1, () => callVod(cover, idempotencyKey)),
+        );
       } catch (error) {
         events.claimsUnreachable?.(error);
         return { result: outcomes.error('LEDGER_UNAVAILABLE', 'unreachable') };
@@ -181,7 +192,8 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
       const { result, record } = await callVod(cover, idempotencyKey);
       outcome = record ? { result, ran: true, unrecorded: record } : { result, ran: true };
     }
-    if (outcome.unrecorded) await ledger?.record(outcome.unrecorded).catch(recordLost);
+    const unrecorded = outcome.unrecorded;
+    if (unrecorded && ledger) await inSpan('ledger.record', {}, () => ledger.record(unrecorded).catch(recordLost));
     // The key this call's answer was kept under, with its record.
     return outcome.ran && idempotencyKey !== undefined
       ? { result: outcome.result, keptKey: idempotencyKey }

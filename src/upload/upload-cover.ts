@@ -1,4 +1,5 @@
 import type { UploadRefusal } from '../auth/upload-policy.js';
+import { inSpan } from './spans.js';
 import type { UploadRequest } from '../multipart/upload-request.js';
 import { IDEMPOTENCY_KEY_TTL_MS } from '../ledger/cover-store.js';
 import { MAX_FILE_SIZE, isValidVideoFileId } from '../vod/cover-rules.js';
@@ -215,14 +216,18 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
       return fail('FILE_TOO_LARGE', 'size');
     }
     const expectedKind = kindOfExtension(name.fileType);
-    const read = await readUpload(opened.stream, {
-      expectedKind,
-      maxBytes: maxInputSize,
-      sizeHint: opened.size ?? requestSize,
-      signal: deadline,
-      buffers,
-      metadata: coverMetadata,
-      maxPixels,
+    const read = await inSpan('cover.read', { 'vod_cover.video_file_id': videoFileId }, async (span) => {
+      const result = await readUpload(opened.stream, {
+        expectedKind,
+        maxBytes: maxInputSize,
+        sizeHint: opened.size ?? requestSize,
+        signal: deadline,
+        buffers,
+        metadata: coverMetadata,
+        maxPixels,
+      });
+      span.setAttribute('vod_cover.bytes_read', result.ok ? result.bytesReceived : result.bytesRead);
+      return result;
     });
     facts.bytesRead = read.ok ? read.bytesReceived : read.bytesRead;
     if (!read.ok) {
