@@ -210,6 +210,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }),
         }
       : {};
+  // What both APIs sign with.
+  const signing = { secretId, secretKey, ...(token ? { token } : {}), ...fromFiles };
   if (api === 'v3') {
     for (const name of ['VOD_PATH', 'VOD_SIGNATURE_METHOD']) {
       if (read(name) !== undefined)
@@ -226,13 +228,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       vod: {
         kind: 'remote',
         api,
-        secretId,
-        secretKey,
+        ...signing,
         baseUrl,
         ...(v3Region ? { region: v3Region } : {}),
         ...withSubApp,
-        ...(token ? { token } : {}),
-        ...fromFiles,
       },
     };
   }
@@ -250,14 +249,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     vod: {
       kind: 'remote',
       api,
-      secretId,
-      secretKey,
+      ...signing,
       baseUrl,
       region,
       path,
       signatureMethod,
-      ...(token ? { token } : {}),
-      ...fromFiles,
     },
   };
 }
