@@ -5,29 +5,17 @@
  * size, places, deadline, memory) holds.
  */
 import { readFileSync } from 'node:fs';
-import { print } from 'graphql';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { sha1 } from './fixtures/images.js';
+import { pngBomb, sha1 } from './fixtures/images.js';
 import { phonePhotoJpeg } from './fixtures/photos.js';
-import { UploadPhotoDocument, type UploadPhotoMutation } from './generated/graphql.js';
 import { startGateway, useGateway } from './helpers/gateway.js';
-import { VIDEO_FILE_ID, uploadForm } from './helpers/multipart.js';
+import { sendPhoto as upload } from './helpers/multipart.js';
 import { startService } from './helpers/service.js';
 
 let photo: Promise<Buffer> | undefined;
 /** The photo, made once for the file. */
 const aPhoto = () => (photo ??= phonePhotoJpeg());
-
-type Answer = UploadPhotoMutation['uploadVideoCover'];
-
-async function upload(url: string, bytes: Buffer, filename: string, fileId = VIDEO_FILE_ID): Promise<Answer> {
-  const form = uploadForm({ bytes, filename, fileId, query: print(UploadPhotoDocument) });
-  const res = await fetch(url, { method: 'POST', body: form, headers: { 'x-graphql-yoga-csrf': '1' } });
-  const body = (await res.json()) as { data?: UploadPhotoMutation; errors?: unknown };
-  if (!body.data) throw new Error(`no data: ${JSON.stringify(body)}`);
-  return body.data.uploadVideoCover;
-}
 
 describe('fitting on the legacy API', () => {
   const harness = useGateway({ gateway: { fit: true } });
@@ -82,13 +70,7 @@ describe('fitting on the legacy API', () => {
   });
 
   it('refuses a PNG that declares 60,000 × 60,000 from its header, before decoding anything', async () => {
-    const ihdr = Buffer.alloc(25);
-    ihdr.writeUInt32BE(13, 0);
-    ihdr.write('IHDR', 4, 'latin1');
-    ihdr.writeUInt32BE(60_000, 8);
-    ihdr.writeUInt32BE(60_000, 12);
-    ihdr.set([8, 2, 0, 0, 0], 16);
-    const bomb = Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), ihdr, Buffer.alloc(100_000)]);
+    const bomb = pngBomb();
     expect(await upload(harness().url, bomb, 'bomb.png')).toMatchObject({ reason: 'TOO_MANY_PIXELS', code: -20010 });
     expect(harness().emulator.callCount).toBe(0);
   });

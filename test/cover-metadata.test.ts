@@ -5,15 +5,12 @@
  * bytes as sent; the pixel limit is read from the header in both modes.
  */
 import { Readable } from 'node:stream';
-import { crc32 } from 'node:zlib';
-import { print } from 'graphql';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { readUpload } from '../src/upload/read-upload.js';
-import { sha1 } from './fixtures/images.js';
-import { UploadPhotoDocument, type UploadPhotoMutation } from './generated/graphql.js';
+import { pngBomb, pngChunk, sha1 } from './fixtures/images.js';
 import { useGateway } from './helpers/gateway.js';
-import { VIDEO_FILE_ID, uploadForm } from './helpers/multipart.js';
+import { sendPhoto as upload } from './helpers/multipart.js';
 
 const GPS = { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 24/1', GPSLongitudeRef: 'E', GPSLongitude: '2/1 21/1 3/1' };
 const CAMERA = { Make: 'PhoneMaker', Model: 'Phone 15 Pro', DateTime: '2026:11:30 09:41:00' };
@@ -45,16 +42,6 @@ async function phoneJpeg(): Promise<Buffer> {
   return Buffer.concat([jpeg.subarray(0, 2), com, jpeg.subarray(2)]);
 }
 
-/** A PNG chunk with its CRC. */
-function pngChunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
-}
-
 /** A PNG with EXIF (`eXIf`, Orientation 6) and a `tEXt` comment, before its first IDAT. */
 async function phonePng(): Promise<Buffer> {
   const png = await picture().png().withMetadata({ orientation: 6 }).withExif({ IFD0: CAMERA, IFD3: GPS }).toBuffer();
@@ -63,33 +50,8 @@ async function phonePng(): Promise<Buffer> {
   return Buffer.concat([png.subarray(0, idat), text, png.subarray(idat)]);
 }
 
-/** A PNG that declares 60,000 × 60,000 pixels (3.6 billion) in a few hundred bytes. */
-function pngBomb(): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(60_000, 0);
-  ihdr.writeUInt32BE(60_000, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([
-    signature,
-    pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', Buffer.alloc(200_000)),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
 const decoded = async (image: Buffer) => (await sharp(image).raw().toBuffer({ resolveWithObject: true })).data;
 const contains = (image: Buffer, text: string) => image.includes(Buffer.from(text, 'latin1'));
-
-type Answer = UploadPhotoMutation['uploadVideoCover'];
-
-async function upload(url: string, bytes: Buffer, filename: string): Promise<Answer> {
-  const form = uploadForm({ bytes, filename, fileId: VIDEO_FILE_ID, query: print(UploadPhotoDocument) });
-  const res = await fetch(url, { method: 'POST', body: form, headers: { 'x-graphql-yoga-csrf': '1' } });
-  const body = (await res.json()) as { data?: UploadPhotoMutation; errors?: unknown };
-  if (!body.data) throw new Error(`no data: ${JSON.stringify(body)}`);
-  return body.data.uploadVideoCover;
-}
 
 describe('cover metadata, stripped by default', () => {
   const harness = useGateway();

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { images } from './fixtures/images.js';
 import { startGateway } from './helpers/gateway.js';
-import { resultOf, sendUpload } from './helpers/multipart.js';
+import { resultOf, sendUpload, uploadForm } from './helpers/multipart.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const headers = { 'x-graphql-yoga-csrf': '1', 'x-request-id': 'req-vod-1' };
@@ -39,10 +39,7 @@ describe("VOD's RequestId", () => {
     await using h = await startGateway({ gateway: { vodApi: 'v3', logger } });
     const query = `mutation ($fileId: ID!, $file: Upload!) { uploadVideoCover(fileId: $fileId, file: $file) { ... on UploadVideoCoverError { reason vodRequestId } } }`;
     h.emulator.inject({ kind: 'api3-error', code: 'InvalidParameterValue.FileId', message: 'no such video' });
-    const fd = new FormData();
-    fd.append('operations', JSON.stringify({ query, variables: { fileId: 'v1', file: null } }));
-    fd.append('map', JSON.stringify({ 0: ['variables.file'] }));
-    fd.append('0', new File([images.png as Uint8Array<ArrayBuffer>], 'a.png'));
+    const fd = uploadForm({ bytes: images.png, filename: 'a.png', fileId: 'v1', query });
     const res = await fetch(h.url, { method: 'POST', body: fd, headers });
     const answer = ((await res.json()) as { data: { uploadVideoCover: { reason: string; vodRequestId: string } } }).data
       .uploadVideoCover;
@@ -57,10 +54,7 @@ describe("VOD's RequestId", () => {
     await using h = await startGateway();
     h.emulator.inject({ kind: 'answer', code: -10003, canRetry: 0, message: 'bad' });
     const query = `mutation ($fileId: ID!, $file: Upload!) { uploadVideoCover(fileId: $fileId, file: $file) { ... on UploadVideoCoverError { reason vodRequestId } } }`;
-    const fd = new FormData();
-    fd.append('operations', JSON.stringify({ query, variables: { fileId: 'v1', file: null } }));
-    fd.append('map', JSON.stringify({ 0: ['variables.file'] }));
-    fd.append('0', new File([images.png as Uint8Array<ArrayBuffer>], 'a.png'));
+    const fd = uploadForm({ bytes: images.png, filename: 'a.png', fileId: 'v1', query });
     const res = await fetch(h.url, { method: 'POST', body: fd, headers });
     expect(await res.json()).toEqual({ data: { uploadVideoCover: { reason: 'VOD_REJECTED', vodRequestId: null } } });
   });

@@ -1,5 +1,10 @@
 import { print } from 'graphql';
-import { UploadVideoCoverDocument, type UploadVideoCoverMutation } from '../generated/graphql.js';
+import {
+  UploadPhotoDocument,
+  UploadVideoCoverDocument,
+  type UploadPhotoMutation,
+  type UploadVideoCoverMutation,
+} from '../generated/graphql.js';
 
 export interface SendUploadOptions {
   fileId?: string;
@@ -64,4 +69,18 @@ export function resultOf(
   const result = answer.body.data?.uploadVideoCover;
   if (!result) throw new Error(`no uploadVideoCover in ${answer.status} ${JSON.stringify(answer.body)}`);
   return result;
+}
+
+/** `uploadVideoCover` selecting what a stored image is (size, width, height, transformed): its union member. */
+export async function sendPhoto(
+  url: string,
+  bytes: Buffer,
+  filename: string,
+  fileId = VIDEO_FILE_ID,
+): Promise<UploadPhotoMutation['uploadVideoCover']> {
+  const form = uploadForm({ bytes, filename, fileId, query: print(UploadPhotoDocument) });
+  const res = await fetch(url, { method: 'POST', body: form, headers: { 'x-graphql-yoga-csrf': '1' } });
+  const body = (await res.json()) as { data?: UploadPhotoMutation; errors?: unknown };
+  if (!body.data) throw new Error(`no data: ${JSON.stringify(body)}`);
+  return body.data.uploadVideoCover;
 }
