@@ -327,6 +327,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   async function close(): Promise<void> {
     await servers.close();
+    covers.close();
     await vod.close();
     await closeLedger();
   }

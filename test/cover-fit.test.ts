@@ -8,9 +8,12 @@ import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { pngBomb, sha1 } from './fixtures/images.js';
-import { phonePhotoJpeg } from './fixtures/photos.js';
+import { phonePhotoJpeg, photoJpegOfSize, progressiveJpegWithScans } from './fixtures/photos.js';
 import { startGateway, useGateway } from './helpers/gateway.js';
 import { sendPhoto as upload } from './helpers/multipart.js';
+import { BOUNDARY, UPLOAD_OPERATIONS, fieldPart, multipartBody, rawPost } from './helpers/raw-multipart.js';
+import { processTreeCpuMs } from './helpers/process-cpu.js';
+import { sendThenHangUp } from './helpers/raw-socket.js';
 import { startService } from './helpers/service.js';
 
 let photo: Promise<Buffer> | undefined;
@@ -107,27 +110,157 @@ describe('fitting on the legacy API', () => {
 });
 
 describe('fitting, memory', () => {
+  const MiB = 2 ** 20;
   const kB = (pid: number, field: 'VmRSS' | 'VmHWM') =>
     Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 
-  it('answers 32 photos sent at once to the service, two transforms at a time, its peak RSS at most 512 MiB over idle', async () => {
+  it('holds at most 128 MiB of inputs: 64 photos of 20 MiB at once are each stored or told to retry before being read, RSS within 300 MiB of idle, /health answering within 1 s', async () => {
     await using service = await startService({ COVER_FIT: 'on' });
-    const original = await aPhoto();
-    // Warm: the first transform loads libvips.
-    expect((await upload(service.url, original, 'IMG.jpg', 'warm-up')).__typename).toBe('UploadVideoCoverSuccess');
-    const idle = kB(service.pid, 'VmRSS');
-    const answers = await Promise.all(
-      Array.from({ length: 32 }, (_, i) => upload(service.url, original, 'IMG.jpg', `video-${i}`)),
+    const original = await photoJpegOfSize(20 * MiB);
+    // Warm: the first transform starts a fit process.
+    expect((await upload(service.url, await aPhoto(), 'IMG.jpg', 'warm-up')).__typename).toBe(
+      'UploadVideoCoverSuccess',
     );
-    expect(answers.map((a) => a.__typename)).toEqual(answers.map(() => 'UploadVideoCoverSuccess'));
+    const idle = kB(service.pid, 'VmRSS');
+    const health = watchHealth(new URL('/health', service.url).href);
+    // Raw sockets sharing the file's bytes: the test's own client stays light beside the service.
+    const answers = await Promise.all(
+      Array.from({ length: 64 }, (_, i) => rawPost(service.url, photoRequest(original, `video-${i}`))),
+    );
+    const slowestHealth = await health.stop();
     const peak = kB(service.pid, 'VmHWM');
-    console.log(`32 fits: idle RSS ${(idle / 2 ** 20).toFixed(0)} MiB, peak ${(peak / 2 ** 20).toFixed(0)} MiB`);
-    // 32 inputs of 7.4 MB held once while they wait for one of the 2 places (237 MB), the
-    // transforms' decoded and resized pixels, and the parser's chunks not yet collected: measured
-    // 406 MiB here.
-    expect(peak - idle).toBeLessThan(512 * 2 ** 20);
-  }, 90_000);
+    const results = answers.map((a) => a.json?.data?.['uploadVideoCover'] as { __typename: string } | undefined);
+    const told = results.filter((r) => r?.__typename !== 'UploadVideoCoverSuccess');
+    console.log(
+      `64 × 20 MiB: ${64 - told.length} stored, ${told.length} told to retry; idle RSS ${(idle / MiB).toFixed(0)} MiB, ` +
+        `peak ${(peak / MiB).toFixed(0)} MiB; slowest /health ${slowestHealth.toFixed(0)} ms`,
+    );
+    // Every answer that is not a stored cover is this one.
+    expect([...new Map(told.map((r) => [JSON.stringify(r), r])).values()]).toEqual([
+      {
+        __typename: 'UploadVideoCoverError',
+        code: -20012,
+        reason: 'FIT_UNAVAILABLE',
+        message: 'Too many large photos are arriving at once; try again shortly.',
+        canRetry: true,
+      },
+    ]);
+    // Six fit beside each other in 128 MiB.
+    expect(64 - told.length).toBeGreaterThanOrEqual(6);
+    // 128 MiB of inputs, their copies on the way to a fit process, and the parser's chunks.
+    expect(peak - idle).toBeLessThan(300 * MiB);
+    expect(slowestHealth).toBeLessThan(1000);
+  }, 120_000);
 });
+
+/** A multipart upload of `file` as IMG.jpg for `fileId`, in pieces that share the file's bytes. */
+function photoRequest(file: Buffer, fileId: string): Buffer[] {
+  const head = multipartBody(
+    [
+      fieldPart('operations', UPLOAD_OPERATIONS(fileId)),
+      fieldPart('map', { 0: ['variables.file'] }),
+      { name: '0', filename: 'IMG.jpg', bytes: Buffer.alloc(0), contentType: 'image/jpeg' },
+    ],
+    { close: false },
+  );
+  return [head.subarray(0, head.length - 2), file, Buffer.from(`\r\n--${BOUNDARY}--\r\n`)];
+}
+
+/** Asks `url` every 100 ms until stopped; resolves with the slowest answer's time, in ms. */
+function watchHealth(url: string): { stop(): Promise<number> } {
+  let slowest = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const started = performance.now();
+      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`/health answered ${res.status}`);
+      slowest = Math.max(slowest, performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return slowest;
+    },
+  };
+}
+
+describe('fitting ends work nobody will get', () => {
+  const harness = useGateway({ gateway: { fit: { deadlineMs: 300 } } });
+
+  it('ends a transform at its 300 ms deadline, CPU and all: a progressive JPEG of many scans costs at most 700 ms of CPU, then an ordinary photo is fitted', async () => {
+    // About a second of CPU to decode.
+    const slow = await progressiveJpegWithScans(6000, 150);
+    // Warm: the fit process is started (its start-up is not the transform's).
+    expect((await upload(harness().url, await smallPhoto(), 'warm.jpg')).__typename).toBe('UploadVideoCoverSuccess');
+    const before = processTreeCpuMs();
+    expect(await upload(harness().url, slow, 'scans.jpg')).toEqual({
+      __typename: 'UploadVideoCoverError',
+      reason: 'FIT_UNAVAILABLE',
+      code: -20012,
+      canRetry: true,
+      message: 'Fitting the photo took too long; try again, or send a smaller one.',
+    });
+    // Whatever is still running after the answer shows up here.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const spent = processTreeCpuMs() - before;
+    console.log(`a transform past its deadline: ${spent} ms of CPU, reading and answering included`);
+    expect(spent).toBeLessThan(700);
+    expect(harness().emulator.callCount).toBe(1);
+    expect((await upload(harness().url, await smallPhoto(), 'after.jpg')).__typename).toBe('UploadVideoCoverSuccess');
+  });
+
+  it('drops queued and running transforms of clients that went away: nothing is stored, and no CPU is spent on them afterwards', async () => {
+    await using h = await startGateway({ gateway: { fit: { concurrency: 1 } } });
+    const slow = await progressiveJpegWithScans(6000, 300);
+    expect((await upload(h.url, await smallPhoto(), 'warm.jpg')).__typename).toBe('UploadVideoCoverSuccess');
+    h.reset();
+    // Three clients send a JPEG that takes over a second of CPU to fit: the first gets the one place,
+    // the two others wait for it; those two hang up, then the first, while it is being fitted.
+    const send = (id: string, hangUpAfterMs: number) =>
+      sendThenHangUp(h.url, [rawRequestHead(h.url, slow), ...photoRequest(slow, `video-${id}`)], hangUpAfterMs);
+    const before = processTreeCpuMs();
+    const first = send('a', 1200);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await Promise.all([first, send('b', 600), send('c', 600)]);
+    // Half a second for the service to see the connections close; then over two seconds of fitting
+    // would be left for work nobody stopped.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const settled = processTreeCpuMs();
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const afterwards = processTreeCpuMs() - settled;
+    console.log(`3 fits whose clients left: ${settled - before} ms of CPU until then, ${afterwards} ms after`);
+    expect(afterwards).toBeLessThan(300);
+    expect(h.emulator.callCount).toBe(0);
+    expect((await upload(h.url, await smallPhoto(), 'after.jpg')).__typename).toBe('UploadVideoCoverSuccess');
+  });
+});
+
+let small: Promise<Buffer> | undefined;
+/** A photo that needs fitting (2000 × 1500, longer than 1920) but little CPU: one colour. */
+const smallPhoto = () =>
+  (small ??= sharp({ create: { width: 2000, height: 1500, channels: 3, background: '#336699' } })
+    .jpeg()
+    .toBuffer());
+
+/** The head of a multipart POST carrying {@link photoRequest}'s pieces. */
+function rawRequestHead(url: string, file: Buffer): string {
+  const { host, pathname } = new URL(url);
+  const length = photoRequest(file, 'video-x').reduce((sum, piece) => sum + piece.length, 0);
+  return [
+    `POST ${pathname} HTTP/1.1`,
+    `Host: ${host}`,
+    `Content-Type: multipart/form-data; boundary=${BOUNDARY}`,
+    `Content-Length: ${length}`,
+    'x-graphql-yoga-csrf: 1',
+    '',
+    '',
+  ].join('\r\n');
+}
 
 describe('fitting on API 3.0', () => {
   const harness = useGateway({ gateway: { vodApi: 'v3', fit: true } });

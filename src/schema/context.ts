@@ -14,6 +14,8 @@ export interface GatewayContext {
   /** The Node request and response, when served by node:http (absent under `yoga.fetch`). */
   req?: IncomingMessage;
   res?: ServerResponse;
+  /** The request as Yoga sees it; its `signal` aborts when the client goes away before the answer. */
+  request?: Request;
   /** Set by the multipart transport: what it knows of the request the upload arrives in. */
   uploadRequest?: UploadRequest;
   /** Set by authentication: the verified token's claims. */

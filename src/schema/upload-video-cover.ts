@@ -34,6 +34,7 @@ export function defineUploadVideoCover(
           file: args.file,
           ...(ctx.uploadRequest ? { request: ctx.uploadRequest } : {}),
           ...(ctx.idempotencyKey === undefined ? {} : { idempotencyKey: ctx.idempotencyKey }),
+          ...(ctx.request ? { signal: ctx.request.signal } : {}),
           ...(ctx.uploadPolicy
             ? { authorize: (videoFileId: string) => ctx.uploadPolicy!(ctx.auth?.claims, videoFileId) }
             : {}),

@@ -14,20 +14,33 @@ export class ConcurrencyGate {
       throw new RangeError('ConcurrencyGate: limit must be a whole number ≥ 1');
   }
 
-  /** Resolves `true` once the caller holds a place (call `leave` after), `false` if the wait ran out. */
-  enter(): Promise<boolean> {
+  /**
+   * Resolves `true` once the caller holds a place (call `leave` after), `false` if the wait ran out
+   * or `signal` aborted first (the caller is gone: its place in line goes to the next).
+   */
+  enter(signal?: AbortSignal): Promise<boolean> {
+    if (signal?.aborted) return Promise.resolve(false);
     if (this.#active < this.limit) {
       this.#active++;
       return Promise.resolve(true);
     }
     return new Promise((resolve) => {
-      const waiter = {
-        wake: resolve,
-        timer: setTimeout(() => {
-          this.#waiting.splice(this.#waiting.indexOf(waiter), 1);
-          resolve(false);
-        }, this.maxWaitMs),
+      const giveUp = (): void => {
+        const at = this.#waiting.indexOf(waiter);
+        if (at < 0) return;
+        this.#waiting.splice(at, 1);
+        clearTimeout(waiter.timer);
+        signal?.removeEventListener('abort', giveUp);
+        resolve(false);
       };
+      const waiter = {
+        wake: (entered: boolean) => {
+          signal?.removeEventListener('abort', giveUp);
+          resolve(entered);
+        },
+        timer: setTimeout(giveUp, this.maxWaitMs),
+      };
+      signal?.addEventListener('abort', giveUp, { once: true });
       this.#waiting.push(waiter);
     });
   }

@@ -1,9 +1,11 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import type sharpModule from 'sharp';
-import type { Metadata, OutputInfo } from 'sharp';
+import { ByteBudget } from './byte-budget.js';
 import { ConcurrencyGate } from './concurrency-gate.js';
-import type { CoverType } from '../vod/cover-rules.js';
+import { createFitProcesses } from './fit-processes.js';
+import type { FitTarget, TransformResult } from './fit-transform.js';
+
+export type { FitTarget } from './fit-transform.js';
 
 /** Options of {@link createCoverFitter}: what a fitted cover may be, and the bounds of fitting. */
 export interface CoverFitOptions {
@@ -28,50 +30,59 @@ export interface CoverFitOptions {
    */
   queueTimeoutMs?: number;
   /**
-   * Longest one transform may take, in ms; past it the upload is FIT_UNAVAILABLE (canRetry).
-   * @default 15000
+   * Longest one transform may take, in ms; past it its process is killed (no CPU is spent on it
+   * afterwards) and the upload is FIT_UNAVAILABLE (canRetry). Below `queueTimeoutMs`, so that a
+   * photo waiting behind inputs built to be slow still gets a place.
+   * @default 8000
    */
   deadlineMs?: number;
+  /**
+   * Most bytes of inputs to fit that are read and held at once, waiting for a place or being sent
+   * to one. An upload is counted at its largest possible size before its file is read (its
+   * Content-Length, else `maxInputFileSize`); one that does not fit beside those held is
+   * FIT_UNAVAILABLE (canRetry) at once, its body unread. At least `maxInputFileSize`.
+   * @default 134217728 (128 MiB)
+   */
+  maxHeldBytes?: number;
 }
 
 export const COVER_FIT_DEFAULTS = {
   maxInputFileSize: 25 * 1024 * 1024,
   maxDimension: 1920,
   queueTimeoutMs: 10_000,
-  deadlineMs: 15_000,
+  deadlineMs: 8_000,
+  maxHeldBytes: 128 * 1024 * 1024,
 } as const;
 
-/** What a cover must be to go to VOD, and the pixel bound of the input. */
-export interface FitTarget {
-  maxFileSize: number;
-  /** The types the API in use takes. */
-  types: readonly CoverType[];
-  maxPixels: number;
-}
-
 export type FitResult =
-  | { ok: true; bytes: Buffer; fileType: 'jpg' | 'png'; width: number; height: number; quality?: number }
-  | { ok: false; reason: 'TOO_MANY_PIXELS'; width: number; height: number }
-  | { ok: false; reason: 'HEIC' | 'UNDECODABLE'; detail: string }
-  | { ok: false; reason: 'CANNOT_FIT' | 'BUSY' | 'DEADLINE' };
+  | TransformResult
+  /** No place within the wait; the process could not start; it ran out of time; it died on this input. */
+  | { ok: false; reason: 'BUSY' | 'UNAVAILABLE' | 'DEADLINE' | 'CRASHED' }
+  /** The caller's signal aborted (the client is gone): the work was dropped. */
+  | { ok: false; reason: 'ABORTED' };
 
 export interface CoverFitter {
   readonly maxInputFileSize: number;
   readonly maxDimension: number;
-  /** Re-encodes `input` (orientation applied, metadata gone) into a cover that meets `target`. */
-  fit(input: Buffer, target: FitTarget): Promise<FitResult>;
+  /**
+   * Counts an input of at most `bytes` against `maxHeldBytes` before it is read: the way to give
+   * them back (call once the input is no longer held), or undefined when they do not fit now.
+   */
+  admit(bytes: number): (() => void) | undefined;
+  /**
+   * Re-encodes `input` (orientation applied, metadata gone) into a cover that meets `target`, in a
+   * fit process ended at the deadline or as soon as `signal` aborts, queued or running.
+   */
+  fit(input: Buffer, target: Omit<FitTarget, 'maxDimension'>, signal?: AbortSignal): Promise<FitResult>;
+  /** Ends the fit processes. */
+  close(): void;
 }
 
-/** JPEG qualities tried, best first: the highest that fits wins. */
-const QUALITIES = [92, 85, 78, 70, 60, 50, 40] as const;
-/** Each further try shrinks the longest side by this much, at most this many times. */
-const SHRINK = 0.75;
-const SHRINKS = 4;
-
 /**
- * Fits any photo into a cover VOD takes, with sharp (libvips): prebuilt for Linux, macOS and
- * Windows in the registry, streaming decoders with shrink-on-load for JPEG, and a pixel limit
- * checked from the header. sharp is an optional peer: only fitting needs it.
+ * Fits any photo into a cover VOD takes, with sharp (libvips: prebuilt for Linux, macOS and Windows
+ * in the registry, shrink-on-load for JPEG, a pixel limit checked from the header), in processes of
+ * its own (fit-process.ts) so that a transform can be ended, CPU and all. sharp is an optional
+ * peer: only fitting needs it.
  */
 export function createCoverFitter(options: CoverFitOptions = {}): CoverFitter {
   const {
@@ -80,97 +91,41 @@ export function createCoverFitter(options: CoverFitOptions = {}): CoverFitter {
     concurrency = availableParallelism(),
     queueTimeoutMs = COVER_FIT_DEFAULTS.queueTimeoutMs,
     deadlineMs = COVER_FIT_DEFAULTS.deadlineMs,
+    maxHeldBytes = Math.max(COVER_FIT_DEFAULTS.maxHeldBytes, maxInputFileSize),
   } = options;
-  const sharp = loadSharp();
+  if (maxHeldBytes < maxInputFileSize)
+    throw new RangeError(
+      `fit: option "maxHeldBytes" (${maxHeldBytes}) must be at least maxInputFileSize (${maxInputFileSize})`,
+    );
+  requireSharp();
   const gate = new ConcurrencyGate(concurrency, queueTimeoutMs);
-  const timeout = { seconds: Math.max(1, Math.ceil(deadlineMs / 1000)) };
-
-  async function transform(input: Buffer, target: FitTarget): Promise<FitResult> {
-    const deadlineAt = Date.now() + deadlineMs;
-    const source = () => sharp(input, { limitInputPixels: target.maxPixels, failOn: 'error' }).timeout(timeout);
-    let meta: Metadata;
-    const heic = isHeic(input);
-    try {
-      meta = await source().metadata();
-    } catch (error) {
-      return undecodable(error, heic);
-    }
-    if (meta.format === 'heif' && meta.compression !== 'av1')
-      return { ok: false, reason: 'HEIC', detail: 'HEVC-coded HEIF' };
-    if (meta.width * meta.height > target.maxPixels)
-      return { ok: false, reason: 'TOO_MANY_PIXELS', width: meta.width, height: meta.height };
-    const alpha = meta.hasAlpha && target.types.includes('png');
-    let side = Math.min(maxDimension, Math.max(meta.autoOrient.width, meta.autoOrient.height));
-    for (let shrink = 0; shrink <= SHRINKS; shrink++, side = Math.floor(side * SHRINK)) {
-      let pixels: { data: Buffer; info: OutputInfo };
-      try {
-        pixels = await source()
-          .autoOrient()
-          .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true })
-          .flatten(alpha ? false : { background: '#ffffff' })
-          .raw()
-          .toBuffer({ resolveWithObject: true });
-      } catch (error) {
-        return undecodable(error, heic);
-      }
-      const { width, height, channels } = pixels.info;
-      const raw = () => sharp(pixels.data, { raw: { width, height, channels } }).timeout(timeout);
-      if (alpha) {
-        const png = await raw().png({ compressionLevel: 9 }).toBuffer();
-        if (png.length <= target.maxFileSize) return { ok: true, bytes: png, fileType: 'png', width, height };
-        if (Date.now() > deadlineAt) return { ok: false, reason: 'DEADLINE' };
-        continue;
-      }
-      for (const quality of QUALITIES) {
-        if (Date.now() > deadlineAt) return { ok: false, reason: 'DEADLINE' };
-        const jpeg = await raw().jpeg({ quality, mozjpeg: false }).toBuffer();
-        if (jpeg.length <= target.maxFileSize)
-          return { ok: true, bytes: jpeg, fileType: 'jpg', width, height, quality };
-      }
-    }
-    return { ok: false, reason: 'CANNOT_FIT' };
-  }
+  const held = new ByteBudget(maxHeldBytes);
+  const processes = createFitProcesses();
 
   return {
     maxInputFileSize,
     maxDimension,
-    async fit(input, target) {
-      if (!(await gate.enter())) return { ok: false, reason: 'BUSY' };
+    admit: (bytes) => held.take(Math.min(bytes, maxInputFileSize)),
+    async fit(input, target, signal) {
+      if (!(await gate.enter(signal))) return { ok: false, reason: signal?.aborted ? 'ABORTED' : 'BUSY' };
       try {
-        return await transform(input, target);
+        const result = await processes.run(input, { ...target, maxDimension }, deadlineMs, signal);
+        return typeof result === 'string' ? { ok: false, reason: result } : result;
       } finally {
         gate.leave();
       }
     },
+    close: () => processes.close(),
   };
 }
 
-/** A decoding failure: out of time, a HEIC this build cannot decode, or an image that cannot be read. */
-function undecodable(error: unknown, heic: boolean): FitResult {
-  const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-  if (/timeout/i.test(message)) return { ok: false, reason: 'DEADLINE' };
-  if (heic) return { ok: false, reason: 'HEIC', detail: message };
-  return { ok: false, reason: 'UNDECODABLE', detail: message };
-}
-
-/** Whether the bytes are an ISO-BMFF HEIF of HEVC brands (what phones save), not AVIF. */
-function isHeic(input: Buffer): boolean {
-  return input.toString('latin1', 4, 8) === 'ftyp' && !/^avi[fs]$/.test(input.toString('latin1', 8, 12));
-}
-
-let loaded: typeof sharpModule | undefined;
-
-/** sharp, loaded on first use: a gateway without fitting never needs it installed. */
-function loadSharp(): typeof sharpModule {
-  if (loaded) return loaded;
+/** Fails at start, naming the package, where sharp is not installed: a gateway without fitting never needs it. */
+function requireSharp(): void {
   try {
-    loaded = createRequire(import.meta.url)('sharp') as typeof sharpModule;
+    createRequire(import.meta.url).resolve('sharp');
   } catch (error) {
     throw new Error('Fitting covers (COVER_FIT=on, createGateway({ fit })) needs sharp: npm install sharp', {
       cause: error,
     });
   }
-  // libvips' operation cache keeps decoded images between calls: memory no upload needs again.
-  loaded.cache(false);
-  return loaded;
 }

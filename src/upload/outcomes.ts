@@ -222,6 +222,12 @@ const VOCABULARY = {
         when: fixed('fitting (COVER_FIT=on): the image cannot be decoded'),
         message: (f) => `The image cannot be decoded${f.detail ? ` (${f.detail})` : ''}.`,
       },
+      'decoder-crashed': {
+        code: GATEWAY_CODES.IMAGE_UNREADABLE,
+        canRetry: false,
+        when: fixed('fitting (COVER_FIT=on): the decoder died on the image'),
+        message: () => 'The image cannot be decoded: the decoder stopped on it.',
+      },
     },
   },
   UNSUPPORTED_IMAGE_FORMAT: {
@@ -267,8 +273,20 @@ const VOCABULARY = {
       deadline: {
         code: GATEWAY_CODES.FIT_UNAVAILABLE,
         canRetry: true,
-        when: fixed('fitting: the transform passed its deadline'),
+        when: fixed('fitting: the transform passed its deadline (its process was ended)'),
         message: () => 'Fitting the photo took too long; try again, or send a smaller one.',
+      },
+      held: {
+        code: GATEWAY_CODES.FIT_UNAVAILABLE,
+        canRetry: true,
+        when: fixed('fitting: the large inputs already held reach maxHeldBytes; the file was not read'),
+        message: () => 'Too many large photos are arriving at once; try again shortly.',
+      },
+      unavailable: {
+        code: GATEWAY_CODES.FIT_UNAVAILABLE,
+        canRetry: true,
+        when: fixed('fitting: a fit process could not be started'),
+        message: () => 'Fitting cannot run now; try again shortly.',
       },
     },
   },
@@ -328,6 +346,12 @@ const VOCABULARY = {
         when: fixed('an earlier field of the request was refused, so this file part never arrives'),
         message: () =>
           'The request is no longer read: an earlier field of it was refused, so this file part never arrives.',
+      },
+      'client-gone': {
+        code: VodCode.PACKET_SIZE,
+        canRetry: true,
+        when: fixed('the client closed the connection before the cover was sent (nothing was stored)'),
+        message: () => 'The client went away before the cover was sent; nothing was stored.',
       },
       'refused-after-part': {
         code: VodCode.PACKET_SIZE,

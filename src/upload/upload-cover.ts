@@ -104,6 +104,11 @@ export interface UploadCoverInput {
   authorize?: (videoFileId: string) => Promise<UploadRefusal | undefined>;
   /** The request's Idempotency-Key: a retry of an answered upload gets that answer again. */
   idempotencyKey?: string;
+  /**
+   * Aborts when the client has gone (its connection closed before the answer): work queued or
+   * running for the upload stops, and nothing is sent to VOD that has not been already.
+   */
+  signal?: AbortSignal;
 }
 
 export interface CoverUploader {
@@ -111,6 +116,8 @@ export interface CoverUploader {
   upload(input: UploadCoverInput): Promise<UploadCoverResult>;
   /** Its outcome vocabulary, with the limits it applies (`uploadLimits`, the schema's descriptions). */
   readonly outcomes: Outcomes;
+  /** Ends what it started (the fit processes). */
+  close(): void;
 }
 
 /**
@@ -157,11 +164,13 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     const facts: Facts = { bytesRead: 0 };
     // The file must arrive within the deadline; its timer goes as soon as the upload settles.
     const deadline = startDeadline(uploadDeadlineMs, 'upload deadline');
+    const held: HeldInput = {};
     let result: UploadCoverResult;
     try {
-      result = await uploadOnce(input, facts, deadline.signal);
+      result = await uploadOnce(input, facts, deadline.signal, held);
     } finally {
       deadline.clear();
+      held.release?.();
     }
     events.uploadDone?.({
       requestId: input.requestId,
@@ -174,9 +183,10 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
   }
 
   async function uploadOnce(
-    { videoFileId, file, request, authorize, idempotencyKey, requestId }: UploadCoverInput,
+    { videoFileId, file, request, authorize, idempotencyKey, requestId, signal }: UploadCoverInput,
     facts: Facts,
     deadline: AbortSignal,
+    held: HeldInput,
   ): Promise<UploadCoverResult> {
     const stopReadingRequest = (): void => request?.stopReading();
     const requestSize = request?.declaredSize;
@@ -214,6 +224,17 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
       stopReadingRequest();
       discardUpload(opened);
       return fail('FILE_TOO_LARGE', 'size');
+    }
+    // Fitting: a file that may be larger than a cover is counted against the inputs held at once
+    // before it is read (at its largest possible size), and refused while they are too many.
+    const largestPossible = opened.size ?? requestSize ?? maxInputSize;
+    if (fitter && largestPossible > maxFileSize) {
+      held.release = fitter.admit(largestPossible);
+      if (!held.release) {
+        stopReadingRequest();
+        discardUpload(opened);
+        return fail('FIT_UNAVAILABLE', 'held');
+      }
     }
     const expectedKind = kindOfExtension(name.fileType);
     const read = await inSpan('cover.read', { 'vod_cover.video_file_id': videoFileId }, async (span) => {
@@ -255,7 +276,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     }
     let cover: Omit<CheckedCover, 'videoFileId' | 'fileName'>;
     try {
-      const fitted = await fitIfNeeded(read, name.fileType);
+      const fitted = await fitIfNeeded(read, name.fileType, signal);
       if (!fitted.ok) {
         read.release();
         return fitted;
@@ -265,7 +286,10 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
       read.release();
       throw error;
     }
-    if (cover.transformed) read.release();
+    if (cover.transformed) {
+      read.release();
+      held.release?.();
+    }
     facts.size = cover.size;
     facts.sha1 = cover.sha1;
     try {
@@ -273,6 +297,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
       if (request && !(await untilAborted(request.bodyAccepted, deadline).catch(() => false))) {
         return fail('UPLOAD_ABORTED', deadline.aborted ? 'request-deadline' : 'refused-after-part');
       }
+      if (signal?.aborted) return fail('UPLOAD_ABORTED', 'client-gone');
       return await sender.send(
         { videoFileId, fileName: name.fileName, ...cover, ...(requestId === undefined ? {} : { requestId }) },
         idempotencyKey,
@@ -291,6 +316,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
   async function fitIfNeeded(
     read: ReadUploadDone,
     extension: ImageExtension,
+    signal: AbortSignal | undefined,
   ): Promise<(Omit<CheckedCover, 'videoFileId' | 'fileName'> & { ok: true }) | UploadCoverError> {
     const asRead = { ok: true as const, fileType: extension, bytes: read.bytes, sha1: read.sha1, size: read.size };
     const shown = read.image && shownSize(read.image);
@@ -303,7 +329,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     if (fits) return { ...asRead, ...shown, transformed: false };
     if (!fitter) return fail('UNSUPPORTED_FILE_TYPE', 'extension', { extension });
     if (extension === 'bmp') return fail('UNSUPPORTED_IMAGE_FORMAT', 'not-convertible', { format: 'BMP' });
-    const result = await fitter.fit(read.bytes, { maxFileSize, types: fileExtensions, maxPixels });
+    const result = await fitter.fit(read.bytes, { maxFileSize, types: fileExtensions, maxPixels }, signal);
     if (result.ok) {
       const { bytes, fileType, width, height } = result;
       const sha1 = createHash('sha1').update(bytes).digest('hex');
@@ -320,8 +346,14 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
         return fail('COVER_CANNOT_FIT', 'size');
       case 'BUSY':
         return fail('FIT_UNAVAILABLE', 'busy');
+      case 'UNAVAILABLE':
+        return fail('FIT_UNAVAILABLE', 'unavailable');
       case 'DEADLINE':
         return fail('FIT_UNAVAILABLE', 'deadline');
+      case 'CRASHED':
+        return fail('IMAGE_UNREADABLE', 'decoder-crashed');
+      case 'ABORTED':
+        return fail('UPLOAD_ABORTED', 'client-gone');
     }
   }
 
@@ -344,13 +376,18 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     return fail('FORBIDDEN', 'rule-failed');
   }
 
-  return { upload, outcomes };
+  return { upload, outcomes, close: () => fitter?.close() };
 }
 
 interface Facts {
   bytesRead: number;
   size?: number;
   sha1?: string;
+}
+
+/** The input's place in fitting's held bytes (see CoverFitter.admit), while it has one. */
+interface HeldInput {
+  release?: (() => void) | undefined;
 }
 
 /** The size a viewer shows the cover at: turned by its EXIF orientation. */

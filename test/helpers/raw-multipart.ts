@@ -48,17 +48,20 @@ export interface RawResponse {
 
 /**
  * Sends bytes over a raw socket (so nothing is fixed up on the way) and reads the answer; with
- * `trickle`, the body goes out in pieces spaced in time.
+ * `trickle`, the body goes out in pieces spaced in time. A body given in pieces is written piece by
+ * piece (many requests can share a large file's bytes without a copy each).
  */
 export function rawPost(
   url: string,
-  body: Buffer,
+  pieces: Buffer | Buffer[],
   {
     headers = {},
     trickle,
   }: { headers?: Record<string, string>; trickle?: { pieceBytes: number; everyMs: number } } = {},
 ): Promise<RawResponse> {
   const { hostname, port, pathname } = new URL(url);
+  const body = Array.isArray(pieces) && trickle ? Buffer.concat(pieces) : pieces;
+  const length = Array.isArray(body) ? body.reduce((sum, piece) => sum + piece.length, 0) : body.length;
   return new Promise((resolve) => {
     const { socket, closed } = rawConnection(url);
     void closed.then((text) => {
@@ -78,13 +81,17 @@ export function rawPost(
       `POST ${pathname} HTTP/1.1`,
       `Host: ${hostname}:${port}`,
       `Content-Type: multipart/form-data; boundary=${BOUNDARY}`,
-      `Content-Length: ${body.length}`,
+      `Content-Length: ${length}`,
       'Connection: close',
       ...Object.entries({ 'x-graphql-yoga-csrf': '1', ...headers }).map(([k, v]) => `${k}: ${v}`),
       '',
       '',
     ].join('\r\n');
     socket.write(head);
+    if (Array.isArray(body)) {
+      for (const piece of body) socket.write(piece);
+      return;
+    }
     if (!trickle) {
       socket.write(body);
       return;
