@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { fileCredentials, type CredentialsProvider } from './vod/credentials.js';
+import type { CredentialFiles } from './vod/credentials.js';
 import { MAX_CLOCK_TOLERANCE_SECONDS, MIN_SECRET_BYTES } from './auth/jwt-verifier.js';
 import { keySetUrlProblem } from './auth/key-set-fetch.js';
 import type { AuthenticationOptions } from './auth/use-authentication.js';
@@ -20,6 +19,14 @@ import {
 } from './env-settings.js';
 import { DEFAULT_API3_BASE_URL } from './vod/api3/protocol.js';
 import { vodBaseUrlProblem } from './vod/base-url.js';
+import { ProxyVariableError, proxyFromEnv, type ProxySettings } from './vod/proxy-settings.js';
+import {
+  OTHER_SECRET_RULE,
+  VOD_SECRET_RULES,
+  readSecretFileSync,
+  tokenProblem,
+  type SecretRule,
+} from './vod/secret-file.js';
 import type { VodApi } from './vod/vod-api.js';
 import {
   DEFAULT_REGION,
@@ -45,8 +52,8 @@ export type VodTarget =
       path: string;
       signatureMethod: SignatureMethod;
       token?: string;
-      /** With `*_FILE` variables: the files, read again when they change (see credentials.ts). */
-      credentials?: CredentialsProvider;
+      /** With `*_FILE` variables: the files, read again while the service runs (`fileCredentials`). */
+      credentialFiles?: CredentialFiles;
     }
   | {
       kind: 'remote';
@@ -58,8 +65,8 @@ export type VodTarget =
       region?: string;
       subAppId?: number;
       token?: string;
-      /** With `*_FILE` variables: the files, read again when they change (see credentials.ts). */
-      credentials?: CredentialsProvider;
+      /** With `*_FILE` variables: the files, read again while the service runs (`fileCredentials`). */
+      credentialFiles?: CredentialFiles;
     };
 
 /** The service's configuration, read once from the environment. */
@@ -109,18 +116,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const value = env[name];
     return value === undefined || value === '' ? undefined : value;
   };
-  /** A secret from its variable, or from the file `<name>_FILE` names (Docker and Kubernetes secrets). */
-  const readSecret = (name: string): string | undefined => {
+  /**
+   * A secret from its variable, or from the file `<name>_FILE` names (Docker and Kubernetes
+   * secrets): a regular file of at most `rule.maxBytes`, with the rule's shape. A problem names
+   * the variable and never quotes the secret.
+   */
+  const readSecret = (name: string, rule: SecretRule = OTHER_SECRET_RULE): string | undefined => {
     const file = read(`${name}_FILE`);
-    if (file === undefined) return read(name);
+    if (file === undefined) {
+      const value = read(name);
+      if (value === undefined) return undefined;
+      if (Buffer.byteLength(value) > rule.maxBytes)
+        throw new ConfigError(name, `is longer than ${rule.maxBytes} bytes, more than this secret can be`);
+      const problem = rule.shape === 'token' ? tokenProblem(value) : undefined;
+      if (problem) throw new ConfigError(name, problem);
+      return value;
+    }
     if (read(name) !== undefined) throw new ConfigError(`${name}_FILE`, `is set, and so is ${name}: set one of them`);
     try {
-      return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+      return readSecretFileSync(file, rule);
     } catch (error) {
-      throw new ConfigError(
-        `${name}_FILE`,
-        `cannot read ${JSON.stringify(file)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-      );
+      throw new ConfigError(`${name}_FILE`, `${JSON.stringify(file)} ${(error as Error).message}`);
     }
   };
   /** A variable read with `reader`, or `fallback` when it is unset. */
@@ -140,6 +156,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('ADMIN_PORT', `must differ from PORT (${port})`);
   const auth = readAuth(read, readSecret);
   const database = readDatabase(read, readSecret);
+  const proxy = readProxy(env);
+  const settings = readSettings(read);
   const common = {
     port,
     host,
@@ -150,10 +168,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(adminPort === undefined ? {} : { adminPort }),
     ...(auth ? { auth } : {}),
     ...(database ? { database } : {}),
-    ...readSettings(read),
+    gateway: settings.gateway,
+    // The proxy as checked here, so that the client reads no variable of its own.
+    vodClient: { ...settings.vodClient, ...(proxy ? { proxy } : {}) },
   };
-  const secretId = readSecret('VOD_SECRET_ID');
-  const secretKey = readSecret('VOD_SECRET_KEY');
+  const secretId = readSecret('VOD_SECRET_ID', VOD_SECRET_RULES.VOD_SECRET_ID);
+  const secretKey = readSecret('VOD_SECRET_KEY', VOD_SECRET_RULES.VOD_SECRET_KEY);
 
   const api = read('VOD_API') ?? 'legacy';
   if (api !== 'legacy' && api !== 'v3')
@@ -192,7 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const baseUrl = read('VOD_BASE_URL') ?? (api === 'v3' ? DEFAULT_API3_BASE_URL : DEFAULT_VOD_BASE_URL);
   const baseUrlProblem = vodBaseUrlProblem(baseUrl);
   if (baseUrlProblem) throw new ConfigError('VOD_BASE_URL', baseUrlProblem);
-  const token = readSecret('VOD_TOKEN');
+  const token = readSecret('VOD_TOKEN', VOD_SECRET_RULES.VOD_TOKEN);
   // Mounted secrets are rotated in place: read from their files again, not only at start.
   const files = {
     secretIdFile: read('VOD_SECRET_ID_FILE'),
@@ -202,12 +222,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const fromFiles =
     files.secretIdFile || files.secretKeyFile || files.tokenFile
       ? {
-          credentials: fileCredentials({
+          credentialFiles: {
             ...Object.fromEntries(Object.entries(files).filter(([, path]) => path !== undefined)),
             secretId,
             secretKey,
             ...(token === undefined ? {} : { token }),
-          }),
+          },
         }
       : {};
   // What both APIs sign with.
@@ -256,6 +276,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signatureMethod,
     },
   };
+}
+
+/** HTTPS_PROXY, HTTP_PROXY and NO_PROXY (or their lower-case forms), checked; undefined when no proxy is set. */
+function readProxy(env: NodeJS.ProcessEnv): ProxySettings | undefined {
+  try {
+    return proxyFromEnv(env);
+  } catch (error) {
+    if (error instanceof ProxyVariableError) throw new ConfigError(error.variable, error.problem);
+    throw error;
+  }
 }
 
 /** The AUTH_* variables: bearer JWTs (a secret or a JWKS URL) and the router's HMAC signature. */

@@ -40,9 +40,12 @@ export type GatewaySettings = Partial<
   >
 >;
 
-/** The VOD client options the environment can set, whichever VOD (the embedded emulator too). */
+/** The VOD client options the environment can set, whichever VOD (the embedded emulator too); `proxy` from HTTPS_PROXY, HTTP_PROXY and NO_PROXY. */
 export type VodClientSettings = Partial<
-  Pick<LegacyVodClientOptions, 'connections' | 'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'retry'>
+  Pick<
+    LegacyVodClientOptions,
+    'connections' | 'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'retry' | 'proxy'
+  >
 >;
 
 /** Reads one variable's (non-empty) value, or throws a ConfigError naming the variable. */

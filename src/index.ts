@@ -30,7 +30,7 @@ export type {
   CredentialsProvider,
   ExpiringCredentials,
 } from './vod/vod-client.js';
-export { fileCredentials, type CredentialFiles } from './vod/credentials.js';
+export { fileCredentials, type CredentialFiles, type FileCredentialsOptions } from './vod/credentials.js';
 export type { VodApi } from './vod/vod-api.js';
 export { createLegacyVodClient, type LegacyVodClientOptions } from './vod/legacy/client.js';
 export { createApi3VodClient, type Api3VodClientOptions } from './vod/api3/client.js';

@@ -17,6 +17,7 @@ import type { CoverStore } from './ledger/cover-store.js';
 import { openPostgresCoverStore } from './ledger/postgres-cover-store.js';
 import { openSqliteCoverStore } from './ledger/sqlite-cover-store.js';
 import type { Api3VodClientOptions } from './vod/api3/client.js';
+import { fileCredentials } from './vod/credentials.js';
 import type { LegacyVodClientOptions } from './vod/legacy/client.js';
 
 // Every line the process writes, start-up and shutdown included, is this logger's (pino JSON, or
@@ -99,12 +100,24 @@ if (config.vod.kind === 'emulator') {
     `VOD emulator (no VOD_SECRET_ID/VOD_SECRET_KEY set), ${config.vod.api === 'v3' ? 'API 3.0 (ModifyMediaInfo)' : 'legacy API (SmallFileUpload)'}: ${emulator.url}`,
   );
 } else {
-  const { kind: _kind, api: _api, ...remote } = config.vod;
-  vod = { ...remote, ...config.vodClient };
+  const { kind: _kind, api: _api, credentialFiles, ...remote } = config.vod;
+  // Mounted secret files are read again while the service runs; a problem with one is one line.
+  const credentials = credentialFiles
+    ? fileCredentials(credentialFiles, {
+        initial: {
+          secretId: remote.secretId,
+          secretKey: remote.secretKey,
+          ...(remote.token ? { token: remote.token } : {}),
+        },
+        report: (message, recovered) => (recovered ? logger.info(message) : logger.warn(message)),
+      })
+    : undefined;
+  vod = { ...remote, ...(credentials ? { credentials } : {}), ...config.vodClient };
+  const secretId = describeSecretId(config.vod.secretId);
   logger.info(
     config.vod.api === 'v3'
-      ? `VOD API 3.0: ${config.vod.baseUrl} (ModifyMediaInfo${config.vod.subAppId === undefined ? '' : `, SubAppId ${config.vod.subAppId}`}, SecretId ${config.vod.secretId})`
-      : `VOD: ${config.vod.baseUrl}${config.vod.path} (region ${config.vod.region}, SecretId ${config.vod.secretId})`,
+      ? `VOD API 3.0: ${config.vod.baseUrl} (ModifyMediaInfo${config.vod.subAppId === undefined ? '' : `, SubAppId ${config.vod.subAppId}`}, ${secretId})`
+      : `VOD: ${config.vod.baseUrl}${config.vod.path} (region ${config.vod.region}, ${secretId})`,
   );
 }
 
@@ -165,6 +178,16 @@ function describeAuthentication(auth: AuthenticationOptions | undefined): string
     ...(auth.routerSignatureSecret !== undefined ? ['router HMAC signature'] : []),
   ];
   return `Authentication: ${ways.join(' and ')} required on every operation`;
+}
+
+/**
+ * Which SecretId is in use, without printing it: its last 4 characters and its length (enough to
+ * tell two apart, or an id from a key put in its place).
+ */
+function describeSecretId(secretId: string): string {
+  return secretId.length >= 16
+    ? `SecretId ending in "${secretId.slice(-4)}", ${secretId.length} characters`
+    : `SecretId of ${secretId.length} characters`;
 }
 
 /** host:port/database of a postgres:// URL: never its user or password. */

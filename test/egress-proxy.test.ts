@@ -12,12 +12,13 @@ import { startService } from './helpers/service.js';
 
 /** A forward proxy as corporate egress proxies are: CONNECT tunnels, counted with their bytes. */
 function startForwardProxy() {
-  const tunnels: { target: string; bytes: number }[] = [];
+  const tunnels: { target: string; bytes: number; authorization?: string }[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((_req, res) => res.writeHead(405).end('tunnels only\n'));
   server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
     const [host, port] = (req.url ?? '').split(':');
-    const tunnel = { target: req.url ?? '', bytes: 0 };
+    const authorization = req.headers['proxy-authorization'];
+    const tunnel = { target: req.url ?? '', bytes: 0, ...(authorization ? { authorization } : {}) };
     tunnels.push(tunnel);
     const upstream = connect(Number(port), host!, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -87,5 +88,16 @@ describe('VOD behind an egress proxy', () => {
     const answer = resultOf(await sendUpload(service.url, { bytes: images.jpg, filename: 'cover.jpg' }));
     expect(answer.__typename).toBe('UploadVideoCoverSuccess');
     expect(proxy.tunnels.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('the service takes a proxy URL with a user and password, and sends them to the proxy only', async () => {
+    const withUser = proxy.url.replace('http://', 'http://proxy-user:hunter2-pw@');
+    await using service = await startService({ HTTP_PROXY: withUser, NO_PROXY: '', LOG_LEVEL: 'info' });
+    const answer = resultOf(await sendUpload(service.url, { bytes: images.jpg, filename: 'cover.jpg' }));
+    expect(answer.__typename).toBe('UploadVideoCoverSuccess');
+    expect(proxy.tunnels.map((t) => t.authorization)).toContain(
+      `Basic ${Buffer.from('proxy-user:hunter2-pw').toString('base64')}`,
+    );
+    expect(service.printed()).not.toMatch(/hunter2|proxy-user/);
   });
 });

@@ -14,6 +14,7 @@ import { startVodEmulator } from '../src/emulator/server.js';
 import { images } from './fixtures/images.js';
 import { sendUpload } from './helpers/multipart.js';
 import { UPLOAD_OPERATIONS, multipartBody, rawPost } from './helpers/raw-multipart.js';
+import { startService } from './helpers/service.js';
 
 const SECRET = `sk-${Math.random().toString(36).slice(2)}-never-print-me`;
 
@@ -115,5 +116,23 @@ describe('the SecretKey never shows', () => {
     const { printed } = await runService({ VOD_REGION: 'NOT A REGION' }, async () => []);
     expect(printed).toContain('VOD_REGION');
     expect(printed).not.toContain(SECRET);
+  });
+});
+
+describe('the start line', () => {
+  it('names the SecretId by its last 4 characters and its length, never whole', async () => {
+    const secretId = 'AKIDstartLineTest00000000000000wxyz';
+    await using emulator = await startVodEmulator({ credentials: [{ secretId, secretKey: SECRET }] });
+    await using service = await startService({
+      VOD_SECRET_ID: secretId,
+      VOD_SECRET_KEY: SECRET,
+      VOD_BASE_URL: emulator.url,
+      LOG_LEVEL: 'info',
+    });
+    expect(service.messages()).toContain(
+      `VOD: ${emulator.url}/v2/index.php (region gz, SecretId ending in "wxyz", ${secretId.length} characters)`,
+    );
+    expect(service.printed()).not.toContain(secretId);
+    expect(service.printed()).not.toContain(SECRET);
   });
 });

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { VodCredentialsError } from './errors.js';
+import { VodAbortedError, VodCredentialsError } from './errors.js';
+import { readSecretFile, tokenProblem, VOD_SECRET_RULES } from './secret-file.js';
 import type { CredentialsProvider, ExpiringCredentials, VodClientBaseOptions, VodCredentials } from './vod-client.js';
 
 export type { CredentialsProvider, ExpiringCredentials } from './vod-client.js';
@@ -11,39 +11,74 @@ export interface CredentialSourceOptions {
    * @default 300000 (5 minutes)
    */
   refreshBeforeMs?: number;
+  /**
+   * Longest wait for the provider, in ms: a fetch unanswered by then fails (the kept credentials
+   * serve while valid) and the next one asks the provider again.
+   * @default 5000
+   */
+  providerTimeoutMs?: number;
   /** Clock, in ms since the epoch (tests set it). @default Date.now */
   now?: () => number;
 }
 
-export const CREDENTIAL_DEFAULTS = { refreshBeforeMs: 300_000 } as const;
+export const CREDENTIAL_DEFAULTS = { refreshBeforeMs: 300_000, providerTimeoutMs: 5000 } as const;
 /** After a failed fetch with credentials still valid, the wait before asking again. */
 const RETRY_FAILED_FETCH_MS = 1000;
 
 /** The credentials each VOD attempt signs with. */
 export interface CredentialSource {
-  /** The credentials to sign with now (fetched again when they are about to expire). */
-  current(): Promise<VodCredentials>;
+  /**
+   * The credentials to sign with now. Waits for the provider only when no valid ones are kept (a
+   * refresh due before `expiresAt` runs meanwhile), and no longer than `signal` allows: then a
+   * {@link VodCredentialsError} when it timed out (the call's deadline), a {@link VodAbortedError}
+   * when the caller aborted.
+   */
+  current(signal?: AbortSignal): Promise<VodCredentials>;
   /**
    * VOD refused a signature made with `used`: the next `current()` asks the provider again
    * (once per refused set). Resolves whether that gave other credentials, worth one more try.
    */
-  refused(used: VodCredentials): Promise<boolean>;
+  refused(used: VodCredentials, signal?: AbortSignal): Promise<boolean>;
+  /** Whether credentials can be had now: valid ones are kept, or the provider gives some within `timeoutMs` (readiness). */
+  available(timeoutMs: number): Promise<boolean>;
+}
+
+/**
+ * A client's readiness check: VOD's host answers (`reachable`) and there is something to sign
+ * with, both asked at once, each within `timeoutMs`.
+ */
+export function readyToCall(
+  credentials: CredentialSource,
+  reachable: (timeoutMs?: number) => Promise<boolean>,
+): (timeoutMs?: number) => Promise<boolean> {
+  return async (timeoutMs = 1000) => {
+    const [signing, answering] = await Promise.all([credentials.available(timeoutMs), reachable(timeoutMs)]);
+    return signing && answering;
+  };
 }
 
 /** A source that never changes: credentials given once. */
 export function fixedCredentials(credentials: VodCredentials): CredentialSource {
-  return { current: () => Promise.resolve(credentials), refused: () => Promise.resolve(false) };
+  return {
+    current: () => Promise.resolve(credentials),
+    refused: () => Promise.resolve(false),
+    available: () => Promise.resolve(true),
+  };
 }
 
 /**
- * Credentials from a provider, kept until shortly before they expire; one fetch at a time, and a
- * failed fetch falls back to the kept ones while they still work.
+ * Credentials from a provider, kept until shortly before they expire; one fetch at a time, given
+ * up after `providerTimeoutMs`, and a failed fetch falls back to the kept ones while they still work.
  */
 export function createCredentialSource(
   provider: CredentialsProvider,
   options: CredentialSourceOptions = {},
 ): CredentialSource {
-  const { refreshBeforeMs = CREDENTIAL_DEFAULTS.refreshBeforeMs, now = Date.now } = options;
+  const {
+    refreshBeforeMs = CREDENTIAL_DEFAULTS.refreshBeforeMs,
+    providerTimeoutMs = CREDENTIAL_DEFAULTS.providerTimeoutMs,
+    now = Date.now,
+  } = options;
   let kept: { credentials: VodCredentials; refreshAt: number; expiresAt: number } | undefined;
   let fetching: Promise<VodCredentials> | undefined;
 
@@ -51,7 +86,7 @@ export function createCredentialSource(
     if (fetching) return fetching;
     const started = (async () => {
       try {
-        const got = await provider();
+        const got = await answerWithin(providerTimeoutMs, provider);
         requireCredentials(got);
         const expiresAt = got.expiresAt === undefined ? Number.POSITIVE_INFINITY : Number(got.expiresAt);
         const checkAgainAt = got.checkAgainAt === undefined ? Number.POSITIVE_INFINITY : Number(got.checkAgainAt);
@@ -84,16 +119,65 @@ export function createCredentialSource(
     return started;
   }
 
+  /** Valid kept credentials (refreshed meanwhile when due), or undefined when there are none. */
+  function usable(): VodCredentials | undefined {
+    if (!kept || now() >= kept.expiresAt) return undefined;
+    // Due for a refresh but still valid: signing goes on while the provider is asked.
+    if (now() >= kept.refreshAt) fetch().catch(() => undefined);
+    return kept.credentials;
+  }
+
   return {
-    current: () => (kept && now() < kept.refreshAt ? Promise.resolve(kept.credentials) : fetch()),
-    async refused(used) {
+    current: (signal) => {
+      const credentials = usable();
+      return credentials ? Promise.resolve(credentials) : until(fetch(), signal);
+    },
+    async refused(used, signal) {
       // Another attempt already saw the refusal and got new ones: use those.
       if (kept && kept.credentials !== used) return differ(kept.credentials, used);
       kept = undefined;
-      const next = await (fetching ?? fetch());
+      const next = await until(fetching ?? fetch(), signal);
       return differ(next, used);
     },
+    async available(timeoutMs) {
+      if (usable()) return true;
+      return until(fetch(), AbortSignal.timeout(timeoutMs)).then(
+        () => true,
+        () => false,
+      );
+    },
   };
+}
+
+/** The provider's answer, or a rejection once `ms` have passed without one. */
+async function answerWithin(ms: number, provider: CredentialsProvider): Promise<ExpiringCredentials> {
+  let timer: NodeJS.Timeout | undefined;
+  const silence = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the credentials provider did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(provider), silence]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * `work`, or once `signal` aborts first: a {@link VodCredentialsError} for a deadline (a
+ * `TimeoutError`), else a {@link VodAbortedError}. The work itself goes on (others may share it).
+ */
+function until<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  const stopped = () =>
+    signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError'
+      ? new VodCredentialsError('the credentials provider did not answer within the VOD deadline')
+      : new VodAbortedError();
+  if (signal.aborted) return Promise.reject(stopped());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(stopped());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function differ(a: VodCredentials, b: VodCredentials): boolean {
@@ -110,29 +194,91 @@ export interface CredentialFiles {
   token?: string;
 }
 
+/** Options of {@link fileCredentials}. */
+export interface FileCredentialsOptions {
+  /**
+   * Ask to be asked again within this, in ms.
+   * @default 10000
+   */
+  checkEveryMs?: number;
+  /**
+   * The credentials read at start: signed with (and told of once) while a file cannot be used.
+   * @default undefined (a file that cannot be used fails the read)
+   */
+  initial?: VodCredentials;
+  /**
+   * Told once when the files stop giving usable credentials (`recovered` false), and once when
+   * they give them again; never told what a file holds.
+   * @default console.warn
+   */
+  report?: (message: string, recovered: boolean) => void;
+  /** Clock, in ms since the epoch (tests set it). @default Date.now */
+  now?: () => number;
+}
+
+/** Each file field, with the variable that names it and the bounds of what it holds. */
+const CREDENTIAL_FILE_FIELDS = [
+  ['secretIdFile', 'secretId', 'VOD_SECRET_ID'],
+  ['secretKeyFile', 'secretKey', 'VOD_SECRET_KEY'],
+  ['tokenFile', 'token', 'VOD_TOKEN'],
+] as const;
+
 /**
  * A provider that reads the files each time it is asked, and asks to be asked again within
  * `checkEveryMs`: a secret Kubernetes rotates in place (its `..data` symlink swapped to a new
- * folder) is read by its path, so the new content is what it gets.
+ * folder) is read by its path, so the new content is what it gets. Each file must be a regular
+ * file of a secret's size and shape (see secret-file.ts); while one is not (deleted, replaced by a
+ * FIFO, cut), the credentials read last are used and the problem is reported once.
  */
-export function fileCredentials(files: CredentialFiles, checkEveryMs = 10_000, now = Date.now): CredentialsProvider {
-  const value = async (file: string | undefined, fixed: string | undefined) =>
-    file === undefined ? fixed : (await readFile(file, 'utf8')).replace(/\r?\n$/, '');
+export function fileCredentials(files: CredentialFiles, options: FileCredentialsOptions = {}): CredentialsProvider {
+  const { checkEveryMs = 10_000, now = Date.now, report = (message: string) => console.warn(message) } = options;
+  let lastGood = options.initial;
+  let reported: string | undefined;
+
+  const value = async (
+    file: string | undefined,
+    fixed: string | undefined,
+    variable: keyof typeof VOD_SECRET_RULES,
+  ) => {
+    if (file === undefined) return fixed;
+    try {
+      return await readSecretFile(file, VOD_SECRET_RULES[variable]);
+    } catch (error) {
+      throw new Error(`${variable}_FILE: ${(error as Error).message}`);
+    }
+  };
   return async () => {
-    const [secretId, secretKey, token] = await Promise.all([
-      value(files.secretIdFile, files.secretId),
-      value(files.secretKeyFile, files.secretKey),
-      value(files.tokenFile, files.token),
-    ]);
-    return {
-      secretId: secretId ?? '',
-      secretKey: secretKey ?? '',
-      ...(token === undefined ? {} : { token }),
-      checkAgainAt: now() + checkEveryMs,
-    };
+    const checkAgainAt = now() + checkEveryMs;
+    let read: VodCredentials;
+    try {
+      const [secretId, secretKey, token] = await Promise.all(
+        CREDENTIAL_FILE_FIELDS.map(([file, field, variable]) => value(files[file], files[field], variable)),
+      );
+      read = { secretId: secretId ?? '', secretKey: secretKey ?? '', ...(token === undefined ? {} : { token }) };
+    } catch (error) {
+      const problem = (error as Error).message;
+      if (problem !== reported) {
+        reported = problem;
+        report(
+          lastGood
+            ? `VOD credentials: ${problem}; signing with the credentials read before until it is fixed`
+            : `VOD credentials: ${problem}`,
+          false,
+        );
+      }
+      if (!lastGood) throw error;
+      return { ...lastGood, checkAgainAt };
+    }
+    if (reported !== undefined) {
+      reported = undefined;
+      report('VOD credentials: the credential files are read again', true);
+    }
+    lastGood = read;
+    return { ...read, checkAgainAt };
   };
 }
 
+/** The provider's answer checked as the files are: each field a bounded key, id or token (never quoted). */
 function requireCredentials(got: Partial<ExpiringCredentials>): asserts got is ExpiringCredentials {
   if (
     typeof got?.secretId !== 'string' ||
@@ -141,6 +287,20 @@ function requireCredentials(got: Partial<ExpiringCredentials>): asserts got is E
     got.secretKey === ''
   )
     throw new Error('the provider gave no secretId and secretKey');
+  for (const [field, rule] of [
+    ['secretId', VOD_SECRET_RULES.VOD_SECRET_ID],
+    ['secretKey', VOD_SECRET_RULES.VOD_SECRET_KEY],
+    ['token', VOD_SECRET_RULES.VOD_TOKEN],
+  ] as const) {
+    const value = got[field];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') throw new Error(`the provider gave a ${field} that is not a string`);
+    // Measured before anything else reads it: a 64 MiB key would cost every signature 0.6 s.
+    if (value.length > rule.maxBytes)
+      throw new Error(`the provider gave a ${field} longer than ${rule.maxBytes} bytes`);
+    const problem = tokenProblem(value);
+    if (problem) throw new Error(`the provider gave a ${field} that ${problem}`);
+  }
 }
 
 /**
@@ -151,7 +311,13 @@ export function credentialSourceOf(client: string, options: VodClientBaseOptions
   if (options.credentials) {
     if (typeof options.credentials !== 'function')
       throw new TypeError(`${client}: option "credentials" must be a function`);
-    return createCredentialSource(options.credentials, options.now ? { now: options.now } : {});
+    const { credentialsTimeoutMs } = options;
+    if (credentialsTimeoutMs !== undefined && !(Number.isInteger(credentialsTimeoutMs) && credentialsTimeoutMs >= 1))
+      throw new TypeError(`${client}: option "credentialsTimeoutMs" must be a whole number ≥ 1`);
+    return createCredentialSource(options.credentials, {
+      ...(options.now ? { now: options.now } : {}),
+      ...(credentialsTimeoutMs === undefined ? {} : { providerTimeoutMs: credentialsTimeoutMs }),
+    });
   }
   for (const name of ['secretId', 'secretKey'] as const) {
     const value = options[name];

@@ -18,6 +18,9 @@ import {
   type AttemptOutcome,
   type RetryOptions,
 } from './retry.js';
+import { noProxyProblem, proxyFromEnv, proxyUrlProblem, type ProxySettings } from './proxy-settings.js';
+
+export { proxyFromEnv, type ProxySettings } from './proxy-settings.js';
 
 /**
  * What both VOD clients (legacy SmallFileUpload, API 3.0 ModifyMediaInfo) share (`createVodTransport`): the keep-alive
@@ -64,24 +67,6 @@ export interface VodTransportOptions {
   random?: () => number;
 }
 
-/** A forward proxy for VOD's requests, as the standard variables give one. */
-export interface ProxySettings {
-  /** For `https:` origins (HTTPS_PROXY). */
-  httpsProxy?: string;
-  /** For `http:` origins (HTTP_PROXY). */
-  httpProxy?: string;
-  /** Hosts reached directly (NO_PROXY: comma-separated, `*` for all, a leading `.` for subdomains). */
-  noProxy?: string;
-}
-
-/** The proxy the standard variables set, if any. */
-export function proxyFromEnv(env: NodeJS.ProcessEnv = process.env): ProxySettings | undefined {
-  const read = (name: string) => env[name] || env[name.toLowerCase()] || undefined;
-  const settings = { httpsProxy: read('HTTPS_PROXY'), httpProxy: read('HTTP_PROXY'), noProxy: read('NO_PROXY') };
-  if (!settings.httpsProxy && !settings.httpProxy) return undefined;
-  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as ProxySettings;
-}
-
 /** One client's way to VOD: POST and read, with retries within the deadline, reachability, close. */
 export interface VodTransport {
   /**
@@ -126,6 +111,19 @@ export function createVodTransport(client: string, origin: string, options: VodT
   if (retry.maxAttempts < 1) throw new TypeError(`${client}: option "retry.maxAttempts" must be at least 1`);
   const ownsDispatcher = options.dispatcher === undefined;
   const proxy = options.proxy === false ? undefined : (options.proxy ?? proxyFromEnv());
+  if (options.proxy) {
+    for (const [name, value] of Object.entries(options.proxy)) {
+      if (value === undefined) continue;
+      // A bad URL given to undici throws with the whole URL, password included: say it here instead.
+      const problem =
+        typeof value !== 'string'
+          ? 'must be a string'
+          : name === 'noProxy'
+            ? noProxyProblem(value)
+            : proxyUrlProblem(value);
+      if (problem) throw new TypeError(`${client}: option "proxy.${name}" ${problem}`);
+    }
+  }
   const pool = {
     connections,
     connect: { timeout: connectTimeoutMs },
@@ -134,7 +132,7 @@ export function createVodTransport(client: string, origin: string, options: VodT
   };
   // Through a proxy undici tunnels (CONNECT) per origin; NO_PROXY's hosts go direct.
   const dispatcher =
-    options.dispatcher ?? (proxy ? new EnvHttpProxyAgent({ ...pool, ...proxy }) : new Pool(origin, pool));
+    options.dispatcher ?? (proxy ? new EnvHttpProxyAgent({ ...pool, ...explicit(proxy) }) : new Pool(origin, pool));
   return {
     call: (attemptOnce, signal) =>
       withRetries(
@@ -157,6 +155,18 @@ export function createVodTransport(client: string, origin: string, options: VodT
     async close() {
       if (ownsDispatcher) await dispatcher.close();
     },
+  };
+}
+
+/**
+ * Every field of the settings given, so that undici reads no variable of its own (unchecked, and
+ * lower-case first): what it would do without them, said explicitly (`''` is none, direct).
+ */
+function explicit(proxy: ProxySettings): Required<ProxySettings> {
+  return {
+    httpProxy: proxy.httpProxy ?? '',
+    httpsProxy: proxy.httpsProxy ?? proxy.httpProxy ?? '',
+    noProxy: proxy.noProxy ?? '',
   };
 }
 

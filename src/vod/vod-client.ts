@@ -30,6 +30,13 @@ export interface VodClientBaseOptions extends Partial<VodCredentials>, VodTransp
    * refuses a signature (then the call is tried once more with what it gives).
    */
   credentials?: CredentialsProvider;
+  /**
+   * Longest wait for the `credentials` provider, in ms: a fetch unanswered by then fails (the
+   * call gets VOD_CREDENTIALS unless valid credentials are kept) and the next call asks again.
+   * A call never waits past its own deadline (`retry.deadlineMs`) either.
+   * @default 5000
+   */
+  credentialsTimeoutMs?: number;
   /** Clock for the signed timestamp, in ms since the epoch (tests set it). @default Date.now */
   now?: () => number;
 }
@@ -97,7 +104,10 @@ export interface VodClient {
    * answer; throws a {@link VodTransportError} when there was none.
    */
   setCover(input: SetCoverInput): Promise<SetCoverResult>;
-  /** Whether a TCP connection to VOD's host can be opened now (readiness checks). */
+  /**
+   * Whether a call to VOD could be made now (readiness checks): there are credentials to sign with
+   * (the provider answers within `timeoutMs`, or valid ones are kept), and VOD's host answers.
+   */
   reachable?(timeoutMs?: number): Promise<boolean>;
   /** Closes the owned pool (not an injected dispatcher). */
   close(): Promise<void>;

@@ -6,7 +6,7 @@ import {
   DEFAULT_API3_BASE_URL,
   classifyApi3Error,
 } from './protocol.js';
-import { credentialSourceOf } from '../credentials.js';
+import { credentialSourceOf, readyToCall } from '../credentials.js';
 import { vodBaseUrlProblem } from '../base-url.js';
 import { VodBadResponseError } from '../errors.js';
 import { redactSecrets } from '../redact.js';
@@ -62,7 +62,7 @@ export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
     signal: AbortSignal,
     signedWith: (c: VodCredentials) => void,
   ): Promise<SetCoverResult> {
-    const c = await credentials.current();
+    const c = await credentials.current(signal);
     signedWith(c);
     const { secretId, secretKey, token } = c;
     // Signed afresh for each attempt: the timestamp must be current.
@@ -114,11 +114,16 @@ export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
       const attempt = (signal: AbortSignal) => attemptOnce(input, payload, signal, (c) => (used = c));
       const result = await transport.call(attempt, input.signal);
       // Refused right after a rotation: read the credentials again, and try once more with new ones.
-      if (!result.ok && result.vodErrorCode?.startsWith('AuthFailure.') && used && (await credentials.refused(used)))
+      if (
+        !result.ok &&
+        result.vodErrorCode?.startsWith('AuthFailure.') &&
+        used &&
+        (await credentials.refused(used, input.signal))
+      )
         return transport.call(attempt, input.signal);
       return result;
     },
-    reachable: transport.reachable,
+    reachable: readyToCall(credentials, transport.reachable),
     close: transport.close,
   };
 }

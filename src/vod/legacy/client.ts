@@ -4,7 +4,7 @@ import { vodBaseUrlProblem } from '../base-url.js';
 import { VodBadResponseError } from '../errors.js';
 import { redactSecrets } from '../redact.js';
 import { createVodTransport } from '../transport.js';
-import { credentialSourceOf } from '../credentials.js';
+import { credentialSourceOf, readyToCall } from '../credentials.js';
 import type { SetCoverInput, SetCoverResult, VodClient, VodClientBaseOptions, VodCredentials } from '../vod-client.js';
 import {
   DEFAULT_REGION,
@@ -106,7 +106,7 @@ export function createLegacyVodClient(options: LegacyVodClientOptions): VodClien
     signal: AbortSignal,
     signedWith: (c: VodCredentials) => void,
   ): Promise<SetCoverResult> => {
-    const c = await credentials.current();
+    const c = await credentials.current(signal);
     signedWith(c);
     const signed = signedPath(input, c);
     const text = await transport.post(
@@ -130,11 +130,11 @@ export function createLegacyVodClient(options: LegacyVodClientOptions): VodClien
       const attempt = (signal: AbortSignal) => attemptOnce(input, signal, (c) => (used = c));
       const result = await transport.call(attempt, input.signal);
       // Refused right after a rotation: read the credentials again, and try once more with new ones.
-      if (!result.ok && result.code === VodCode.SIGNATURE && used && (await credentials.refused(used)))
+      if (!result.ok && result.code === VodCode.SIGNATURE && used && (await credentials.refused(used, input.signal)))
         return transport.call(attempt, input.signal);
       return result;
     },
-    reachable: transport.reachable,
+    reachable: readyToCall(credentials, transport.reachable),
     close: transport.close,
   };
 }
