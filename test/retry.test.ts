@@ -6,7 +6,14 @@ import {
   VodHttpStatusError,
   VodTimeoutError,
 } from '../src/vod/errors.js';
-import { DEFAULT_RETRY_OPTIONS, backoff, retryAfterMs, shouldRetry, type AttemptOutcome } from '../src/vod/retry.js';
+import {
+  DEFAULT_RETRY_OPTIONS,
+  backoff,
+  retryAfterMs,
+  retryDelay,
+  shouldRetry,
+  type AttemptOutcome,
+} from '../src/vod/retry.js';
 
 const limits = { maxAttempts: 3 };
 
@@ -69,5 +76,33 @@ describe('retryAfterMs', () => {
     [undefined, undefined],
   ])('reads %j as %j ms', (value, expected) => {
     expect(retryAfterMs(value, now)).toBe(expected);
+  });
+});
+
+describe('retryDelay', () => {
+  const options = { baseDelayMs: 100, maxDelayMs: 1000 };
+  // Half of attempt 1's backoff cap: what any wait not asked for comes to here.
+  const half = () => 0.5;
+  const status = (code: number, asked?: number): AttemptOutcome => ({
+    kind: 'error',
+    error: new VodHttpStatusError(code, asked),
+  });
+
+  it.each([429, 503])('waits what a %i asks for with Retry-After', (code) => {
+    expect(retryDelay(status(code, 120_000), 1, options, half)).toBe(120_000);
+    expect(retryDelay(status(code, 0), 1, options, half)).toBe(0);
+  });
+
+  it.each([500, 502, 504, 408])('ignores the Retry-After of a %i and backs off', (code) => {
+    expect(retryDelay(status(code, 120_000), 1, options, half)).toBe(50);
+  });
+
+  it.each<[string, AttemptOutcome]>([
+    ['a 503 without Retry-After', status(503)],
+    ['a canRetry 1 answer', { kind: 'answer', code: -10004, canRetry: 1 }],
+    ['a timeout', { kind: 'error', error: new VodTimeoutError('headers') }],
+    ['an error that only looks like a 429', { kind: 'error', error: { status: 429, retryAfterMs: 120_000 } }],
+  ])('backs off after %s', (_name, outcome) => {
+    expect(retryDelay(outcome, 2, options, half)).toBe(100);
   });
 });

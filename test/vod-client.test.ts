@@ -182,6 +182,16 @@ describe('transport failures are typed errors', () => {
     expect(emulator().callCount).toBe(1);
   });
 
+  it('retries a 500 after its backoff, not the Retry-After it carries (only 429 and 503 set the wait)', async () => {
+    emulator().inject({ kind: 'status', status: 500, retryAfter: '120' }, 1);
+    const result = await client({ retry: { baseDelayMs: 5, maxDelayMs: 20, deadlineMs: 5000 } })
+      .setCover(input)
+      .catch((e: unknown) => e);
+    expect(result).toMatchObject({ ok: true, attempts: 2 });
+    const [first, second] = emulator().calls;
+    expect(second!.receivedAt - first!.receivedAt).toBeLessThan(2000);
+  });
+
   it('a 404 is not retried', async () => {
     const error = await client({ path: '/nowhere.php' })
       .setCover(input)

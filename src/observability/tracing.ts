@@ -1,5 +1,6 @@
-import { SpanKind, trace } from '@opentelemetry/api';
+import { type Attributes, SpanKind, trace } from '@opentelemetry/api';
 import type { Plugin } from 'graphql-yoga';
+import { redactQuery } from '../vod/redact.js';
 
 /**
  * Whether the standard variables configure a trace exporter: OTEL_TRACES_EXPORTER (other than
@@ -23,6 +24,10 @@ export interface Tracing {
  * OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL and the rest), with undici's
  * instrumentation (a client span per VOD attempt, `traceparent` on its request) and envelop's
  * plugin for the operations. These are optional peers: only tracing needs them.
+ *
+ * A client span's `url.full` and `url.query` name a signed request's SecretId, Signature and Token
+ * only as `REDACTED`; no request header is recorded (API 3.0 signs in Authorization and
+ * X-TC-Token), and the caller's baggage never reaches VOD (see `inRequestContext`).
  */
 export async function startTracing(): Promise<Tracing> {
   let modules: [
@@ -43,7 +48,9 @@ export async function startTracing(): Promise<Tracing> {
     );
   }
   const [{ NodeSDK }, { UndiciInstrumentation }, { useOpenTelemetry }] = modules;
-  const sdk = new NodeSDK({ instrumentations: [new UndiciInstrumentation()] });
+  // No `headersToSpanAttributes`: a captured header could be API 3.0's Authorization or X-TC-Token.
+  const undici = new UndiciInstrumentation({ startSpanHook: redactedUrlAttributes });
+  const sdk = new NodeSDK({ instrumentations: [undici] });
   sdk.start();
   const plugin = useOpenTelemetry(
     { resolvers: false, variables: false, result: false },
@@ -51,4 +58,28 @@ export async function startTracing(): Promise<Tracing> {
     SpanKind.SERVER,
   ) as Plugin;
   return { plugin, shutdown: () => sdk.shutdown() };
+}
+
+/**
+ * What stands for a redacted value in a span: OpenTelemetry's own word (the HTTP instrumentation
+ * writes it for `Signature` and the like in `url.full`).
+ */
+const REDACTED = 'REDACTED';
+
+/**
+ * undici's `url.full` and `url.query` of a client span with the credentials of a signed request
+ * redacted. As a `startSpanHook` they replace undici's own before the span starts, so no sampler,
+ * span processor, exporter or debug line (OTEL_LOG_LEVEL=debug prints every span it exports) ever
+ * holds the secret. A URL undici cannot read gets no span at all (the instrumentation's own rule).
+ */
+export function redactedUrlAttributes(request: { origin: string; path: string }): Attributes {
+  let url: URL;
+  try {
+    url = new URL(request.path, request.origin);
+  } catch {
+    return {};
+  }
+  const query = redactQuery(url.search, REDACTED);
+  // origin + path, not href: href would keep a `user:password@` too.
+  return { 'url.full': `${url.origin}${url.pathname}${query}${url.hash}`, 'url.query': query };
 }

@@ -19,3 +19,45 @@ export function redactSecrets(text: string, known: readonly (string | undefined)
 export function redactUrlCredentials(text: string): string {
   return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1[redacted]@');
 }
+
+/**
+ * The query parameters of a signed VOD request that carry a credential: the legacy API signs in
+ * the URL (docs/vod-protocol.md §1–§2); API 3.0 signs in headers and sends none of them.
+ */
+export const CREDENTIAL_PARAMETERS: readonly string[] = ['SecretId', 'Signature', 'Token'];
+
+/**
+ * A URL's query (with or without its `?`) with the value of every {@link CREDENTIAL_PARAMETERS}
+ * pair replaced by `replacement`, every other pair as sent. A name is compared decoded and in any
+ * case (`signature=`, `Sign%61ture=`), as a lenient server would read it.
+ *
+ * @example redactQuery('?Action=SmallFileUpload&SecretId=AKID…&Signature=abc%3D', 'REDACTED')
+ * // '?Action=SmallFileUpload&SecretId=REDACTED&Signature=REDACTED'
+ */
+export function redactQuery(query: string, replacement = '[redacted]'): string {
+  const mark = query.startsWith('?') ? '?' : '';
+  return (
+    mark +
+    query
+      .slice(mark.length)
+      .split('&')
+      .map((pair) => {
+        const equals = pair.indexOf('=');
+        if (equals === -1 || !isCredentialName(pair.slice(0, equals))) return pair;
+        return `${pair.slice(0, equals)}=${replacement}`;
+      })
+      .join('&')
+  );
+}
+
+const CREDENTIAL_NAMES = new Set(CREDENTIAL_PARAMETERS.map((name) => name.toLowerCase()));
+
+function isCredentialName(encoded: string): boolean {
+  let name = encoded;
+  try {
+    name = decodeURIComponent(encoded.replaceAll('+', ' '));
+  } catch {
+    // A malformed escape: compared as written.
+  }
+  return CREDENTIAL_NAMES.has(name.trim().toLowerCase());
+}

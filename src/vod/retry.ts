@@ -1,4 +1,4 @@
-import { VodTransportError } from './errors.js';
+import { VodHttpStatusError, VodTransportError } from './errors.js';
 
 /** When and how long the VOD client waits before trying again. */
 export interface RetryOptions {
@@ -66,9 +66,16 @@ export function retryAfterMs(value: string | string[] | undefined, now = Date.no
 }
 
 /**
+ * The HTTP statuses whose `Retry-After` says when to try again: 503 (RFC 9110 §15.6.4) and 429
+ * (RFC 6585 §4). On any other status the header is not a wait we were asked for (a 500's could
+ * end the call at once by asking past the deadline), and the backoff applies.
+ */
+export const RETRY_AFTER_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+
+/**
  * How long to wait after attempt number `attempt` before the next: what VOD asked for with
- * `Retry-After` when it did, else {@link backoff}. The caller does not retry when the wait would
- * pass the call's deadline.
+ * `Retry-After` on a 429 or 503 ({@link RETRY_AFTER_STATUSES}), else {@link backoff}. The caller
+ * does not retry when the wait would pass the call's deadline.
  */
 export function retryDelay(
   outcome: AttemptOutcome,
@@ -76,8 +83,10 @@ export function retryDelay(
   options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>,
   random: () => number = Math.random,
 ): number {
-  const asked = outcome.kind === 'error' ? (outcome.error as { retryAfterMs?: unknown }).retryAfterMs : undefined;
-  return typeof asked === 'number' ? asked : backoff(attempt, options, random);
+  const { error } = outcome.kind === 'error' ? outcome : { error: undefined };
+  const asked =
+    error instanceof VodHttpStatusError && RETRY_AFTER_STATUSES.has(error.status) ? error.retryAfterMs : undefined;
+  return asked ?? backoff(attempt, options, random);
 }
 
 /**
