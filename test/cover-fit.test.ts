@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { pngBomb, sha1 } from './fixtures/images.js';
-import { phonePhotoJpeg, photoJpegOfSize, progressiveJpegWithScans } from './fixtures/photos.js';
+import { progressiveJpeg } from './fixtures/hostile-images.js';
+import { phonePhotoJpeg, photoJpegOfSize } from './fixtures/photos.js';
 import { startGateway, useGateway } from './helpers/gateway.js';
 import { sendPhoto as upload } from './helpers/multipart.js';
 import { BOUNDARY, UPLOAD_OPERATIONS, fieldPart, multipartBody, rawPost } from './helpers/raw-multipart.js';
@@ -193,8 +194,8 @@ describe('fitting ends work nobody will get', () => {
   const harness = useGateway({ gateway: { fit: { deadlineMs: 300 } } });
 
   it('ends a transform at its 300 ms deadline, CPU and all: a progressive JPEG of many scans costs at most 700 ms of CPU, then an ordinary photo is fitted', async () => {
-    // About a second of CPU to decode.
-    const slow = await progressiveJpegWithScans(6000, 150);
+    // About a second of CPU to decode: as many scans as the scan of its header lets through.
+    const slow = progressiveJpeg(6000, 100);
     // Warm: the fit process is started (its start-up is not the transform's).
     expect((await upload(harness().url, await smallPhoto(), 'warm.jpg')).__typename).toBe('UploadVideoCoverSuccess');
     const before = processTreeCpuMs();
@@ -216,7 +217,7 @@ describe('fitting ends work nobody will get', () => {
 
   it('drops queued and running transforms of clients that went away: nothing is stored, and no CPU is spent on them afterwards', async () => {
     await using h = await startGateway({ gateway: { fit: { concurrency: 1 } } });
-    const slow = await progressiveJpegWithScans(6000, 300);
+    const slow = progressiveJpeg(6000, 100);
     expect((await upload(h.url, await smallPhoto(), 'warm.jpg')).__typename).toBe('UploadVideoCoverSuccess');
     h.reset();
     // Three clients send a JPEG that takes over a second of CPU to fit: the first gets the one place,

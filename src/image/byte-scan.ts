@@ -52,14 +52,18 @@ export abstract class ByteScan {
     this.settle();
   }
 
-  /** The file has ended: what is still unparsed is judged, and the cover is final. */
+  /**
+   * The file has ended: what is still unparsed is judged, and the cover is final. Keeping every
+   * byte, a file cut short in the middle of a unit keeps that unit's bytes too.
+   */
   finish(buffer: Buffer, end: number): void {
     this.advance(buffer, end);
     if (this.problem === undefined) this.atEnd();
+    if (this.problem === undefined && !this.strip) this.keepRest();
     this.settled = this.written;
   }
 
-  /** The image, once its size is known. */
+  /** The image, once its size (what a decoder shows, before any orientation) is known. */
   get image(): ScannedImage | undefined {
     return this.width > 0 && this.height > 0
       ? { width: this.width, height: this.height, orientation: this.orientation }
@@ -124,28 +128,38 @@ export abstract class ByteScan {
   }
 
   /**
-   * An EXIF block of `total` bytes at the cursor, its TIFF at `[tiffFrom, tiffTo)` of it: its
-   * Orientation is read (the cover's shown size needs it); stripping, the block is dropped and, for
-   * a turned image, `replacement` (the format's smallest block of the Orientation alone) written
-   * where it was, once. False while the block has not all arrived (at most 64 KiB in JPEG).
+   * An EXIF block of `total` bytes at the cursor, its TIFF at `[tiffFrom, tiffTo)` of it. Decoders
+   * take the Orientation of the first block they read and of no other (libvips, libwebp's demuxer:
+   * a second block saying 6 after one saying 1, or none, turns nothing); `honoured` says whether
+   * they read this one at all (PNG: before IDAT, of a valid byte order; WebP: with VP8X's EXIF
+   * flag). Stripping, every block is dropped and, for a turned image, `replacement` (the format's
+   * smallest block of the Orientation alone) written where the first was: the orientation the
+   * answer gives is the one the cover shows. False while that first block has not all arrived.
    */
   protected exifBlock(
     total: number,
     tiffFrom: number,
     tiffTo: number,
+    honoured: boolean,
     replacement: (orientation: Orientation) => Buffer | undefined,
   ): boolean {
+    if (!honoured || this.#exifRead) {
+      this.keepUnlessStripping(total);
+      return true;
+    }
     if (this.available < total) return false;
+    this.#exifRead = true;
     const orientation = readOrientation(this.buffer.subarray(this.cursor + tiffFrom, this.cursor + tiffTo));
-    if (this.orientation === 1) this.orientation = orientation;
     if (!this.strip) {
+      this.orientation = orientation;
       this.keep(total);
       return true;
     }
     this.drop(total);
-    const block = orientation === 1 || this.orientationWritten ? undefined : replacement(orientation);
+    const block = orientation === 1 ? undefined : replacement(orientation);
     if (block && block.length <= total) {
       this.insert(block);
+      this.orientation = orientation;
       this.orientationWritten = true;
     }
     return true;
@@ -153,8 +167,10 @@ export abstract class ByteScan {
 
   /** Whether the stripped cover holds the Orientation block written by {@link exifBlock}. */
   protected orientationWritten = false;
+  /** Whether the EXIF block decoders read has been seen. */
+  #exifRead = false;
 
-  /** The image's stored size; refused past the pixel limit (checked before anything is decoded). */
+  /** The image's shown size; refused past the pixel limit (checked before anything is decoded). */
   protected sized(width: number, height: number): void {
     if (width <= 0 || height <= 0) {
       this.unreadable(`the image declares a size of ${width} × ${height}`);
@@ -162,7 +178,16 @@ export abstract class ByteScan {
     }
     this.width = width;
     this.height = height;
-    if (width * height > this.maxPixels) this.problem = { reason: 'TOO_MANY_PIXELS', width, height };
+    this.counted(width, height);
+  }
+
+  /**
+   * Counts one more picture a decoder allocates (a frame, a canvas, a page) against the pixel
+   * limit, without making it the image's size; false once refused.
+   */
+  protected counted(width: number, height: number): boolean {
+    if (width * height > this.maxPixels) this.problem ??= { reason: 'TOO_MANY_PIXELS', width, height };
+    return this.problem === undefined;
   }
 
   /** Refuses the image as unreadable; false, for a step to return. */

@@ -1,17 +1,19 @@
+import { BmffScan } from './bmff-scan.js';
 import { BmpScan } from './bmp-scan.js';
 import type { ByteScan } from './byte-scan.js';
 import { GifScan } from './gif-scan.js';
 import { JpegScan } from './jpeg-scan.js';
 import { PngScan } from './png-scan.js';
-import { PassThroughScan } from './pass-through-scan.js';
+import { TiffScan } from './tiff-scan.js';
 import { WebpScan } from './webp-scan.js';
 
 export type { ScanProblem, ScannedImage } from './byte-scan.js';
 
 /**
- * What happens to a cover's metadata: `strip` removes EXIF (GPS, time, camera), XMP, IPTC and
- * comments as the bytes arrive, keeping the ICC profile and the orientation; `keep` sends the
- * bytes exactly as received.
+ * What happens to a cover's metadata: `strip` keeps only what decoding needs as the bytes arrive
+ * (EXIF with GPS, time and camera, XMP, IPTC, comments, thumbnails and whatever decoders skip are
+ * removed; the ICC profile, cut to its declared size, and the orientation stay); `keep` sends the
+ * bytes exactly as received. Each format's scan says what it keeps.
  */
 export type CoverMetadata = 'strip' | 'keep';
 
@@ -27,18 +29,20 @@ const SCANS = {
   GIF: GifScan,
   WebP: WebpScan,
   BMP: BmpScan,
-  AVIF: PassThroughScan,
-  TIFF: PassThroughScan,
-  HEIC: PassThroughScan,
+  AVIF: BmffScan,
+  TIFF: TiffScan,
+  HEIC: BmffScan,
 } as const;
 
 /** The image kinds scanned: the upload path's own (upload/image-type.ts), by the same names. */
 export type ScannedKind = keyof typeof SCANS;
 
 /**
- * The scan of one cover of `kind`, in place over the buffer its bytes arrive in: it finds the
- * image's size (refused past `maxPixels`, from the header, before any pixel is decoded) and, with
- * `strip`, compacts the metadata away. See byte-scan.ts for how it is driven.
+ * The scan of one cover of `kind`, in place over the buffer its bytes arrive in: it finds the size
+ * a decoder shows, counts it and every frame, canvas or page against `maxPixels` (refused from the
+ * header, before any pixel is decoded), refuses structures built to cost decoders dear
+ * (scan-bounds.ts) and, with `strip`, compacts away all but what decoding needs. See byte-scan.ts
+ * for how it is driven.
  */
 export function createCoverScan(kind: ScannedKind, metadata: CoverMetadata, maxPixels: number): ByteScan {
   return new SCANS[kind](metadata === 'strip', maxPixels);

@@ -13,17 +13,18 @@ export type Orientation = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
 /** Bytes of {@link orientationTiff}'s answer: header 8, entry count 2, one entry 12, next-IFD 4. */
 export const ORIENTATION_TIFF_SIZE = 26;
 
-/** The `Exif\0\0` that starts EXIF in JPEG (and, from some writers, in PNG and WebP). */
+/**
+ * The `Exif\0\0` that starts EXIF in JPEG (and, from some writers, in WebP; libpng refuses an
+ * `eXIf` chunk that does not start with the TIFF's byte order).
+ */
 export const EXIF_PREFIX = Buffer.from('Exif\0\0', 'latin1');
 
 /**
- * The Orientation in IFD0 of `tiff` (with or without the `Exif\0\0` prefix), or 1 when there is
+ * The Orientation in IFD0 of `tiff` (a TIFF structure, without any prefix), or 1 when there is
  * none or the structure cannot be read: a damaged EXIF block is metadata to drop, not an error.
  */
 export function readOrientation(tiff: Uint8Array): Orientation {
-  const bytes = Buffer.from(tiff.buffer, tiff.byteOffset, tiff.byteLength);
-  const start = bytes.subarray(0, EXIF_PREFIX.length).equals(EXIF_PREFIX) ? EXIF_PREFIX.length : 0;
-  const view = bytes.subarray(start);
+  const view = Buffer.from(tiff.buffer, tiff.byteOffset, tiff.byteLength);
   if (view.length < 8) return 1;
   const order = view.toString('latin1', 0, 2);
   if (order !== 'II' && order !== 'MM') return 1;

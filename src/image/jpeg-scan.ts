@@ -1,9 +1,19 @@
 import { ByteScan } from './byte-scan.js';
 import { EXIF_PREFIX, ORIENTATION_TIFF_SIZE, orientationTiff } from './exif-orientation.js';
+import { declaredIccSize } from './icc-profile.js';
+import { SCAN_BOUNDS, formatCount } from './scan-bounds.js';
 
-const SOF_MARKERS = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+/** Frame headers libjpeg decodes: baseline, extended, progressive, lossless; Huffman or arithmetic. */
+const SOF_MARKERS = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc9, 0xca, 0xcb]);
+/** Frame headers libjpeg refuses (hierarchical, and JPG): "Unsupported JPEG process". */
+const UNSUPPORTED_SOF = new Set([0xc5, 0xc6, 0xc7, 0xc8, 0xcd, 0xce, 0xcf]);
+/** Tables: Huffman (DHT), arithmetic conditioning (DAC), quantisation (DQT), restart interval (DRI). */
+const TABLES = new Set([0xc4, 0xcc, 0xdb, 0xdd]);
 const SOS = 0xda;
 const EOI = 0xd9;
+const SOI = 0xd8;
+const DNL = 0xdc;
+const TEM = 0x01;
 const APP0 = 0xe0;
 const APP1 = 0xe1;
 const APP2 = 0xe2;
@@ -11,27 +21,41 @@ const APP14 = 0xee;
 const COM = 0xfe;
 /** An APP segment's identifier is at most this long (`http://ns.adobe.com/xmp/extension/\0` is 35). */
 const ID_BYTES = 36;
+/** libvips takes the first APP1 that starts with these 4 bytes as the EXIF block. */
+const EXIF_ID = Buffer.from('Exif', 'latin1');
 const JFIF = Buffer.from('JFIF\0', 'latin1');
 const ICC_PROFILE = Buffer.from('ICC_PROFILE\0', 'latin1');
 const ADOBE = Buffer.from('Adobe', 'latin1');
+/** JFIF's APP0 without a thumbnail: marker, length, `JFIF\0`, version, units, densities, 0 × 0. */
+const JFIF_SEGMENT_SIZE = 4 + 14;
+/** Adobe's APP14: marker, length, `Adobe`, version, two flag words, the colour transform. */
+const ADOBE_SEGMENT_SIZE = 4 + 12;
+/** An ICC chunk's head: marker, length, `ICC_PROFILE\0`, its number, the number of chunks. */
+const ICC_CHUNK_HEAD = 4 + 14;
 /** The APP1 segment of a stripped EXIF: marker, length, `Exif\0\0`, the TIFF with the orientation. */
 const EXIF_SEGMENT_SIZE = 4 + EXIF_PREFIX.length + ORIENTATION_TIFF_SIZE;
 
 /**
- * JPEG: segments up to each scan, then entropy-coded data up to the next marker. Kept: the frame
- * and its tables, JFIF (APP0), the ICC profile (APP2), Adobe's colour transform (APP14), and the
- * EXIF Orientation alone. Dropped: EXIF (GPS, time, camera, its thumbnail), XMP and extended XMP
- * (APP1), MPF and FlashPix (APP2), IPTC (APP13), every other APPn, comments, and whatever follows
- * the end of the image (MPF's second images carry EXIF of their own).
+ * JPEG: segments up to each scan, then entropy-coded data up to the next marker. Stripping keeps
+ * what decoding needs: the frame, its tables and scans, JFIF's APP0 without its thumbnail, the ICC
+ * profile's APP2 chunks cut to the profile's declared size, Adobe's APP14 (its 12 bytes), and the
+ * first EXIF block's Orientation alone. Dropped: every other APPn (EXIF, XMP, MPF, IPTC, …),
+ * comments, DNL and restart markers between segments (which decoders skip), and whatever follows
+ * the end of the image. In every mode: one frame header, at most {@link SCAN_BOUNDS} scans and
+ * segments, no marker libjpeg refuses, and the Orientation of the first EXIF block (libvips').
  */
 export class JpegScan extends ByteScan {
   #state: 'start' | 'marker' | 'entropy' | 'after' = 'start';
+  #segments = 0;
+  #scans = 0;
+  /** Bytes of the ICC profile still to keep, once its first chunk has said how many it has. */
+  #iccLeft: number | undefined;
 
   protected step(): boolean {
     switch (this.#state) {
       case 'start':
         if (this.available < 2) return false;
-        if (this.buffer[this.cursor] !== 0xff || this.buffer[this.cursor + 1] !== 0xd8) {
+        if (this.buffer[this.cursor] !== 0xff || this.buffer[this.cursor + 1] !== SOI) {
           return this.unreadable('no JPEG start of image');
         }
         this.keep(2);
@@ -48,6 +72,15 @@ export class JpegScan extends ByteScan {
     }
   }
 
+  protected override atEnd(): void {
+    super.atEnd();
+    // libjpeg: "JPEG datastream contains no image".
+    if (this.problem === undefined && this.#scans === 0) this.unreadable('a JPEG without any scan');
+    // Cut short after 0xFF bytes (data, or fill before a marker that never came): they are kept.
+    const rest = this.buffer.subarray(this.cursor, this.end);
+    if (this.problem === undefined && this.strip && rest.every((byte) => byte === 0xff)) this.keepRest();
+  }
+
   #segment(): boolean {
     const { buffer, cursor } = this;
     if (this.available < 2) return false;
@@ -55,9 +88,11 @@ export class JpegScan extends ByteScan {
       return this.unreadable(`a byte 0x${buffer[cursor]!.toString(16)} where a JPEG marker must be`);
     }
     const marker = buffer[cursor + 1]!;
-    // 0xFF fill bytes may come before any marker.
+    // 0xFF fill bytes may come before any marker: a run of them is walked here, not one step each.
     if (marker === 0xff) {
-      this.keep(1);
+      let last = cursor + 1;
+      while (last + 1 < this.end && buffer[last + 1] === 0xff) last++;
+      this.keep(last - cursor);
       return true;
     }
     if (marker === EOI) {
@@ -65,49 +100,108 @@ export class JpegScan extends ByteScan {
       this.#state = 'after';
       return true;
     }
-    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
-      this.keep(2);
+    if ((marker >= 0xd0 && marker <= 0xd7) || marker === TEM) {
+      // Between segments these mark nothing (libjpeg skips them): only data restarts matter.
+      this.keepUnlessStripping(2);
       return true;
     }
-    if (marker === 0x00 || marker === 0xd8) {
+    if (marker === 0x00 || marker === SOI) {
       return this.unreadable(`an unexpected JPEG marker 0x${marker.toString(16)}`);
+    }
+    if (UNSUPPORTED_SOF.has(marker)) {
+      return this.unreadable(`a JPEG of a kind decoders do not read (frame marker 0x${marker.toString(16)})`);
+    }
+    const known = SOF_MARKERS.has(marker) || TABLES.has(marker) || marker === SOS || marker === DNL;
+    if (!known && !isMetadata(marker)) {
+      // DHP, EXP, JPGn and the reserved markers: libjpeg stops at them ("Unsupported marker type").
+      return this.unreadable(`a JPEG marker 0x${marker.toString(16)} that decoders refuse`);
     }
     if (this.available < 4) return false;
     const length = buffer.readUInt16BE(cursor + 2);
-    if (length < 2) {
-      return this.unreadable('a JPEG segment shorter than its length field');
-    }
+    if (length < 2) return this.unreadable('a JPEG segment shorter than its length field');
     const total = 2 + length;
-    if (SOF_MARKERS.has(marker)) {
-      if (length < 8) {
-        return this.unreadable('a JPEG frame header too short');
-      }
-      if (this.available < 9) return false;
-      this.sized(buffer.readUInt16BE(cursor + 7), buffer.readUInt16BE(cursor + 5));
-      if (!this.strip && this.problem === undefined) this.#state = 'after';
-      this.keep(total);
-      return true;
+    // A segment is at most 64 KiB: it is judged whole (and counted once, however its bytes arrive).
+    if (this.available < total) return false;
+    if (++this.#segments > SCAN_BOUNDS.jpegSegments) {
+      return this.unreadable(`a JPEG of more than ${formatCount(SCAN_BOUNDS.jpegSegments)} segments`);
     }
+    if (SOF_MARKERS.has(marker)) return this.#frame(total);
     if (marker === SOS) {
-      if (!this.image) {
-        return this.unreadable('a JPEG scan before its frame header');
+      if (!this.image) return this.unreadable('a JPEG scan before its frame header');
+      if (++this.#scans > SCAN_BOUNDS.jpegScans) {
+        return this.unreadable(`a JPEG of more than ${formatCount(SCAN_BOUNDS.jpegScans)} scans`);
       }
       this.keep(total);
       this.#state = 'entropy';
       return true;
     }
-    if (!isMetadata(marker)) {
-      this.keep(total);
+    if (marker === DNL) this.keepUnlessStripping(total);
+    else if (TABLES.has(marker)) this.keep(total);
+    else return this.#app(marker, total);
+    return true;
+  }
+
+  /** The frame header: the image's size. A second one is an error to libjpeg ("Invalid JPEG file structure"). */
+  #frame(total: number): boolean {
+    if (this.image) return this.unreadable('a JPEG with a second frame header');
+    if (total < 10) return this.unreadable('a JPEG frame header too short');
+    this.sized(this.buffer.readUInt16BE(this.cursor + 7), this.buffer.readUInt16BE(this.cursor + 5));
+    this.keep(total);
+    return this.problem === undefined;
+  }
+
+  /** An APP segment (or a comment): its identifier says what it is. */
+  #app(marker: number, total: number): boolean {
+    const idEnd = Math.min(total, 4 + ID_BYTES);
+    const id = this.buffer.subarray(this.cursor + 4, this.cursor + idEnd);
+    if (marker === APP1 && startsWith(id, EXIF_ID)) {
+      const tiffFrom = startsWith(id, EXIF_PREFIX) ? 4 + EXIF_PREFIX.length : total;
+      return this.exifBlock(total, tiffFrom, total, true, exifSegment);
+    }
+    if (!this.strip) this.keep(total);
+    else if (marker === APP0 && startsWith(id, JFIF)) this.#trimmed(total, JFIF_SEGMENT_SIZE, true);
+    else if (marker === APP14 && startsWith(id, ADOBE)) this.#trimmed(total, ADOBE_SEGMENT_SIZE, false);
+    else if (marker === APP2 && startsWith(id, ICC_PROFILE)) return this.#iccChunk(total);
+    else this.drop(total);
+    return true;
+  }
+
+  /**
+   * Keeps the first `size` bytes of a segment of fixed content, its length rewritten: JFIF's
+   * thumbnail (its size zeroed) and whatever follows Adobe's 12 bytes are not read by decoders.
+   * Shorter than that, decoders skip it, and so it is dropped.
+   */
+  #trimmed(total: number, size: number, thumbnail: boolean): void {
+    if (total < size) {
+      this.drop(total);
+      return;
+    }
+    this.buffer.writeUInt16BE(size - 2, this.cursor + 2);
+    if (thumbnail) this.buffer.fill(0, this.cursor + size - 2, this.cursor + size);
+    this.keep(size);
+    this.drop(total - size);
+  }
+
+  /**
+   * One APP2 chunk of the ICC profile, cut where the profile's declared size ends (colour engines
+   * read that many bytes, and no more: what follows can carry anything). The declared size is in
+   * chunk 1, which comes first from every writer; a chunk left with nothing of the profile is
+   * dropped.
+   */
+  #iccChunk(total: number): boolean {
+    const { buffer, cursor } = this;
+    if (total >= ICC_CHUNK_HEAD && buffer[cursor + 16] === 1 && this.#iccLeft === undefined) {
+      this.#iccLeft = declaredIccSize(buffer.subarray(cursor + ICC_CHUNK_HEAD, cursor + total)) ?? 0;
+    }
+    const kept = Math.min(total - ICC_CHUNK_HEAD, this.#iccLeft ?? 0);
+    if (kept <= 0) {
+      this.drop(total);
       return true;
     }
-    // An APP segment: its identifier says what it is.
-    const idEnd = Math.min(total, 4 + ID_BYTES);
-    if (this.available < idEnd) return false;
-    const id = buffer.subarray(cursor + 4, cursor + idEnd);
-    if (marker === APP1 && id.subarray(0, EXIF_PREFIX.length).equals(EXIF_PREFIX))
-      return this.exifBlock(total, 4, total, exifSegment);
-    if (!this.strip || keptApp(marker, id)) this.keep(total);
-    else this.drop(total);
+    this.#iccLeft! -= kept;
+    buffer.writeUInt16BE(ICC_CHUNK_HEAD - 2 + kept, cursor + 2);
+    this.keep(ICC_CHUNK_HEAD + kept);
+    this.drop(total - ICC_CHUNK_HEAD - kept);
     return true;
   }
 
@@ -151,12 +245,8 @@ function isMetadata(marker: number): boolean {
   return (marker >= APP0 && marker <= 0xef) || marker === COM;
 }
 
-function keptApp(marker: number, id: Buffer): boolean {
-  const startsWith = (prefix: Buffer) => id.subarray(0, prefix.length).equals(prefix);
-  if (marker === APP0) return startsWith(JFIF);
-  if (marker === APP2) return startsWith(ICC_PROFILE);
-  if (marker === APP14) return startsWith(ADOBE);
-  return false;
+function startsWith(id: Buffer, prefix: Buffer): boolean {
+  return id.subarray(0, prefix.length).equals(prefix);
 }
 
 function exifSegment(orientation: Parameters<typeof orientationTiff>[0]): Buffer {

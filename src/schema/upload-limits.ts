@@ -27,12 +27,12 @@ export function defineUploadLimits(builder: Builder, limits: OutcomeLimits): voi
       }),
       maxPixels: t.int({
         description:
-          'Most pixels (width × height) an image may declare; refused from its header, before it is decoded.',
+          'Most pixels (width × height) an image, any of its frames, or any page of a TIFF or HEIF may declare; refused from its header, before it is decoded.',
         resolve: (l) => l.maxPixels,
       }),
       stripsMetadata: t.boolean({
         description:
-          'True when EXIF (GPS included), XMP, IPTC and comments are removed before the cover is stored (the ICC profile and orientation are kept); false when the bytes are stored as sent.',
+          'True when everything decoders do not need is removed before the cover is stored (EXIF with GPS, XMP, IPTC, comments, thumbnails; the ICC profile, cut to its declared size, and the orientation are kept); false when the bytes are stored as sent.',
         resolve: (l) => l.coverMetadata === 'strip',
       }),
       fileExtensions: t.stringList({

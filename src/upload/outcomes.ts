@@ -194,13 +194,13 @@ const VOCABULARY = {
   },
   TOO_MANY_PIXELS: {
     description: (l) =>
-      `The image declares more than ${l.maxPixels.toLocaleString('en-US')} pixels (width × height, uploadLimits.maxPixels); it is refused from its header, before anything is decoded.`,
+      `The image, or one of its frames or pages, declares more than ${l.maxPixels.toLocaleString('en-US')} pixels (width × height, uploadLimits.maxPixels); it is refused from its header, before anything is decoded.`,
     cases: {
       header: {
         code: GATEWAY_CODES.TOO_MANY_PIXELS,
         canRetry: false,
         when: (l) =>
-          `the image's header declares more than ${l.maxPixels.toLocaleString('en-US')} pixels (reading stops right there)`,
+          `the image's header declares more than ${l.maxPixels.toLocaleString('en-US')} pixels for the image, a frame or a page (reading stops right there)`,
         message: (f, l) =>
           `The image is ${f.declared?.width} × ${f.declared?.height} pixels; a cover may have at most ${l.maxPixels.toLocaleString('en-US')}.`,
       },
@@ -213,7 +213,9 @@ const VOCABULARY = {
       structure: {
         code: GATEWAY_CODES.IMAGE_UNREADABLE,
         canRetry: false,
-        when: fixed("the image's structure cannot be read, or it ends before its size"),
+        when: fixed(
+          "the image's structure cannot be read or is one decoders refuse, it holds more scans, chunks, frames, pages or boxes than real encoders write, or it ends before its size or has no image",
+        ),
         message: (f) => `The image cannot be read${f.detail ? `: ${f.detail}` : ''}.`,
       },
       decode: {

@@ -76,13 +76,15 @@ export interface CoverUploaderOptions extends Omit<CoverSenderOptions, 'outcomes
    */
   fit?: boolean | CoverFitOptions;
   /**
-   * `strip`: EXIF (GPS included), XMP, IPTC and comments are removed as the bytes arrive, the ICC
-   * profile and the orientation kept, pixels untouched; `keep`: VOD gets the bytes as received.
+   * `strip`: only what decoding needs is kept as the bytes arrive (EXIF with GPS, XMP, IPTC,
+   * comments, thumbnails and whatever decoders skip are removed; the ICC profile, cut to its
+   * declared size, and the orientation kept), pixels untouched; `keep`: VOD gets the bytes as received.
    * @default 'strip'
    */
   coverMetadata?: CoverMetadata;
   /**
-   * Most pixels (width × height) a cover may declare, checked from its header in every mode.
+   * Most pixels (width × height) a cover, any of its frames, or any page of a TIFF or HEIF may
+   * declare, checked from its header in every mode.
    * @default 40000000
    */
   maxPixels?: number;

@@ -28,7 +28,7 @@ export type UploadErrorReason =
   | 'INVALID_FILE_NAME'
   /** The shared cover ledger (PostgreSQL) could not be reached, so the upload was not sent to VOD. */
   | 'LEDGER_UNAVAILABLE'
-  /** The image declares more than 40,000,000 pixels (width × height, uploadLimits.maxPixels); it is refused from its header, before anything is decoded. */
+  /** The image, or one of its frames or pages, declares more than 40,000,000 pixels (width × height, uploadLimits.maxPixels); it is refused from its header, before anything is decoded. */
   | 'TOO_MANY_PIXELS'
   /** The file extension is not one of jpg, jpeg, png, gif, webp, bmp. */
   | 'UNSUPPORTED_FILE_TYPE'
