@@ -1,7 +1,7 @@
 /**
- * `npm run bench`: the gateway against a no-GraphQL floor and three reference servers (Yoga 5, and
- * Apollo Server 5 on node:http and on Express, each with graphql-upload-minimal), same emulator
- * upstream, same images. The peers and the floor share a minimal VOD client of their own
+ * `npm run bench`: the gateway against a no-GraphQL floor and four reference servers (Yoga 5,
+ * Apollo Server 5 on node:http and on Express, each with graphql-upload-minimal, and Fastify 5 +
+ * Mercurius 16 with mercurius-upload), same emulator upstream, same images. The peers and the floor share a minimal VOD client of their own
  * (servers/minimal-vod-client.ts) and carry no code of src/; the gateway runs as
  * `NODE_ENV=production npm start` builds it, every feature on, plus a row with JWT authentication
  * and one on PostgreSQL.
@@ -10,6 +10,9 @@
  * per upload (/proc/<pid>/stat), peak RSS, errors, and for oversize uploads the bytes the server
  * read per request and its RSS growth. Writes bench/results.json; `-- --readme` also rewrites the
  * README's results section.
+ *
+ * `-- --peer-check`: each peer built its fastest way beside the same stack built another common way
+ * (Yoga parsing inside Yoga with logging on; Mercurius without jit), into bench/peer-check.json.
  *
  * `-- --costs`: the cost table instead, at 64 KiB: the gateway with all on against bench-only
  * builds with one feature off each (bench/without/), into bench/costs.json and, with `--readme`,
@@ -93,12 +96,16 @@ const JWT_SECRET = 'bench-only-hs256-secret-0123456789abcdef';
 
 const MAIN_SERVERS = {
   floor: { script: 'floor', title: 'floor (node:http + SHA-1 + minimal VOD client)' },
-  'yoga-peer': { script: 'yoga-peer', title: 'Yoga 5 + graphql-upload-minimal' },
+  'yoga-peer': {
+    script: 'yoga-peer',
+    title: 'Yoga 5 + graphql-upload-minimal (parsed in the node:http handler, logging off)',
+  },
   'apollo-peer': { script: 'apollo-peer', title: 'Apollo Server 5 + graphql-upload-minimal (node:http)' },
   'apollo-express-peer': {
     script: 'apollo-express-peer',
     title: 'Apollo Server 5 + graphql-upload-minimal (Express 5, expressMiddleware)',
   },
+  'mercurius-peer': { script: 'mercurius-peer', title: 'Fastify 5 + Mercurius 16 (jit: 1) + mercurius-upload 8' },
   gateway: { script: 'gateway', title: '**vod-cover-gateway**' },
   'gateway-jwt': {
     script: 'gateway',
@@ -128,12 +135,39 @@ const COST_SERVERS: Record<string, ServerSpec> = {
   'gateway-jwt': MAIN_SERVERS['gateway-jwt'],
 };
 
-const PEERS = ['yoga-peer', 'apollo-peer', 'apollo-express-peer'] as const;
+const PEERS = ['yoga-peer', 'apollo-peer', 'apollo-express-peer', 'mercurius-peer'] as const;
+
+/**
+ * `--peer-check`: each peer's stack built the way its fastest users build it, beside the same stack
+ * built another common way. A peer slower than its other build would hide the gap the bench is for.
+ */
+const PEER_CHECK_SERVERS: Record<string, ServerSpec> = {
+  'yoga-peer': MAIN_SERVERS['yoga-peer'],
+  'yoga-peer-in-yoga': {
+    script: 'yoga-peer',
+    title: 'Yoga 5 + graphql-upload-minimal (parsed inside Yoga: onRequestParse, logging on)',
+    env: { BENCH_YOGA_PARSE: 'in-yoga' },
+  },
+  'yoga-peer-in-yoga-lean': {
+    script: 'yoga-peer',
+    title: 'Yoga 5 + graphql-upload-minimal (parsed inside Yoga, logging off, no body-size stream)',
+    env: { BENCH_YOGA_PARSE: 'in-yoga-lean' },
+  },
+  'apollo-peer': MAIN_SERVERS['apollo-peer'],
+  'apollo-express-peer': MAIN_SERVERS['apollo-express-peer'],
+  'mercurius-peer': MAIN_SERVERS['mercurius-peer'],
+  'mercurius-peer-nojit': {
+    script: 'mercurius-peer',
+    title: 'Fastify 5 + Mercurius 16 (jit off) + mercurius-upload 8',
+    env: { BENCH_MERCURIUS_JIT: '0' },
+  },
+};
 /** The servers the targets compare: the gateway as one process runs it, against the peers. */
 const COMPARED: readonly ServerName[] = ['floor', ...PEERS, 'gateway'];
 type ServerName = string;
 const costs = args.includes('--costs');
-const SERVERS: Record<ServerName, ServerSpec> = costs ? COST_SERVERS : MAIN_SERVERS;
+const peerCheck = args.includes('--peer-check');
+const SERVERS: Record<ServerName, ServerSpec> = costs ? COST_SERVERS : peerCheck ? PEER_CHECK_SERVERS : MAIN_SERVERS;
 
 interface Measurement {
   server: ServerName;
@@ -170,6 +204,19 @@ function buildServers(): URL {
 }
 const SERVERS_DIR = buildServers();
 
+/**
+ * `-- --pin`: the server under test on one core, the load and the emulator on the other (taskset,
+ * every thread), so that they do not take turns on the server's core: its CPU per upload is then
+ * steadier from run to run. Two cores or more.
+ */
+const pinned = args.includes('--pin');
+const SERVER_CPU = 1;
+const LOAD_CPU = 0;
+function pin(pid: number, cpu: number): void {
+  execFileSync('taskset', ['-a', '-pc', String(cpu), String(pid)], { stdio: 'ignore' });
+}
+if (pinned) pin(process.pid, LOAD_CPU);
+
 function start(script: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
   const file = new URL(args.includes('--tsx') ? `${script}.ts` : `${script}.js`, SERVERS_DIR);
   const child = fork(file, [], {
@@ -190,6 +237,7 @@ function start(script: string, env: Record<string, string> = {}): Promise<{ chil
     stdio: ['ignore', process.env['BENCH_CHILD_STDOUT'] ? 'inherit' : 'pipe', 'inherit', 'ipc'],
   });
   child.stdout?.resume();
+  if (pinned) pin(child.pid!, script === 'emulator' ? LOAD_CPU : SERVER_CPU);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
@@ -446,8 +494,8 @@ async function openBenchDatabase(): Promise<void> {
   }
 }
 
-/** Where the raw figures go: the cost table's run does not overwrite the main one's. */
-const resultsFile = costs ? 'costs.json' : 'results.json';
+/** Where the raw figures go: the cost table's and the peer check's runs do not overwrite the main one's. */
+const resultsFile = costs ? 'costs.json' : peerCheck ? 'peer-check.json' : 'results.json';
 
 /**
  * The cost table: for each feature, the CPU per upload it costs (the gateway with all on, less the
@@ -587,7 +635,7 @@ async function main(): Promise<void> {
     new URL(`./${resultsFile}`, import.meta.url),
     `${JSON.stringify({ date, machine, warmupMs: WARMUP_MS, windowMs: WINDOW_MS, results }, null, 2)}\n`,
   );
-  if (args.includes('--readme') && !onlyServers) {
+  if (args.includes('--readme') && !onlyServers && !peerCheck) {
     const readme = new URL('../README.md', import.meta.url);
     const text = readFileSync(readme, 'utf8');
     const marker = costs ? 'costs' : 'bench';
