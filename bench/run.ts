@@ -207,7 +207,8 @@ const SERVERS_DIR = buildServers();
 /**
  * `-- --pin`: the server under test on one core, the load and the emulator on the other (taskset,
  * every thread), so that they do not take turns on the server's core: its CPU per upload is then
- * steadier from run to run. Two cores or more.
+ * steadier from run to run. Two cores or more. Not the fitting row, whose work is in processes of
+ * its own on every core.
  */
 const pinned = args.includes('--pin');
 const SERVER_CPU = 1;
@@ -237,7 +238,8 @@ function start(script: string, env: Record<string, string> = {}): Promise<{ chil
     stdio: ['ignore', process.env['BENCH_CHILD_STDOUT'] ? 'inherit' : 'pipe', 'inherit', 'ipc'],
   });
   child.stdout?.resume();
-  if (pinned) pin(child.pid!, script === 'emulator' ? LOAD_CPU : SERVER_CPU);
+  // A fitting server is left on both cores: its fit processes are the work, and they are its children.
+  if (pinned && !env['COVER_FIT']) pin(child.pid!, script === 'emulator' ? LOAD_CPU : SERVER_CPU);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
@@ -494,8 +496,17 @@ async function openBenchDatabase(): Promise<void> {
   }
 }
 
-/** Where the raw figures go: the cost table's and the peer check's runs do not overwrite the main one's. */
-const resultsFile = costs ? 'costs.json' : peerCheck ? 'peer-check.json' : 'results.json';
+/**
+ * Where the raw figures go: the cost table's, the peer check's and a partial run's (`--only`,
+ * `--servers`) do not overwrite the main one's, which the README's table is made from.
+ */
+const resultsFile = costs
+  ? 'costs.json'
+  : peerCheck
+    ? 'peer-check.json'
+    : only || onlyServers
+      ? 'results-partial.json'
+      : 'results.json';
 
 /**
  * The cost table: for each feature, the CPU per upload it costs (the gateway with all on, less the
@@ -639,7 +650,7 @@ async function main(): Promise<void> {
     const readme = new URL('../README.md', import.meta.url);
     const text = readFileSync(readme, 'utf8');
     const marker = costs ? 'costs' : 'bench';
-    const command = `npm run bench -- ${costs ? '--costs ' : ''}--rounds=${ROUNDS}`;
+    const command = `npm run bench -- ${costs ? '--costs ' : ''}--rounds=${ROUNDS}${pinned ? ' --pin' : ''}`;
     const section = `<!-- ${marker}:start -->\nMeasured ${date} on ${machine} with \`${command}\` (warm-up ${WARMUP_MS / 1000} s, window ${WINDOW_MS / 1000} s per server and round; the median of ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}; raw figures in \`bench/${resultsFile}\`):\n\n${table}\n<!-- ${marker}:end -->`;
     writeFileSync(readme, text.replace(new RegExp(`<!-- ${marker}:start -->[\\s\\S]*<!-- ${marker}:end -->`), section));
   }

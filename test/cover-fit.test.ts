@@ -13,7 +13,7 @@ import { phonePhotoJpeg, photoJpegOfSize } from './fixtures/photos.js';
 import { startGateway, useGateway } from './helpers/gateway.js';
 import { sendPhoto as upload } from './helpers/multipart.js';
 import { BOUNDARY, UPLOAD_OPERATIONS, fieldPart, multipartBody, rawPost } from './helpers/raw-multipart.js';
-import { processTreeCpuMs } from './helpers/process-cpu.js';
+import { cpuMs } from '../bench/proc.js';
 import { sendThenHangUp } from './helpers/raw-socket.js';
 import { startService } from './helpers/service.js';
 
@@ -198,7 +198,7 @@ describe('fitting ends work nobody will get', () => {
     const slow = progressiveJpeg(6000, 100);
     // Warm: the fit process is started (its start-up is not the transform's).
     expect((await upload(harness().url, await smallPhoto(), 'warm.jpg')).__typename).toBe('UploadVideoCoverSuccess');
-    const before = processTreeCpuMs();
+    const before = cpuMs(process.pid);
     expect(await upload(harness().url, slow, 'scans.jpg')).toEqual({
       __typename: 'UploadVideoCoverError',
       reason: 'FIT_UNAVAILABLE',
@@ -208,7 +208,7 @@ describe('fitting ends work nobody will get', () => {
     });
     // Whatever is still running after the answer shows up here.
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const spent = processTreeCpuMs() - before;
+    const spent = cpuMs(process.pid) - before;
     console.log(`a transform past its deadline: ${spent} ms of CPU, reading and answering included`);
     expect(spent).toBeLessThan(700);
     expect(harness().emulator.callCount).toBe(1);
@@ -224,16 +224,16 @@ describe('fitting ends work nobody will get', () => {
     // the two others wait for it; those two hang up, then the first, while it is being fitted.
     const send = (id: string, hangUpAfterMs: number) =>
       sendThenHangUp(h.url, [rawRequestHead(h.url, slow), ...photoRequest(slow, `video-${id}`)], hangUpAfterMs);
-    const before = processTreeCpuMs();
+    const before = cpuMs(process.pid);
     const first = send('a', 1200);
     await new Promise((resolve) => setTimeout(resolve, 200));
     await Promise.all([first, send('b', 600), send('c', 600)]);
     // Half a second for the service to see the connections close; then over two seconds of fitting
     // would be left for work nobody stopped.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const settled = processTreeCpuMs();
+    const settled = cpuMs(process.pid);
     await new Promise((resolve) => setTimeout(resolve, 2500));
-    const afterwards = processTreeCpuMs() - settled;
+    const afterwards = cpuMs(process.pid) - settled;
     console.log(`3 fits whose clients left: ${settled - before} ms of CPU until then, ${afterwards} ms after`);
     expect(afterwards).toBeLessThan(300);
     expect(h.emulator.callCount).toBe(0);

@@ -27,6 +27,9 @@ try {
   sharp = createRequire(import.meta.url)('sharp') as typeof sharpModule;
   // libvips' operation cache keeps decoded images between calls: memory no upload needs again.
   sharp.cache(false);
+  // One libvips thread: the gateway runs as many fit processes as cores, one transform each; more
+  // threads per process would only take turns on the same cores, each with its own buffers.
+  sharp.concurrency(1);
   // Ready once a first transform has run: a new process's first one pays for loading libvips'
   // decoders, which is not the time of the upload it would be measured against.
   await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } })
