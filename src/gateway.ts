@@ -1,80 +1,26 @@
 import type { Server } from 'node:http';
-import type { CoverMetadata } from './image/cover-scan.js';
-import { COVER_FIT_DEFAULTS, type CoverFitOptions } from './upload/cover-fit.js';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { createUploadPolicy, type AuthorizeUpload } from './auth/upload-policy.js';
-import { createGraphiqlAssets } from './graphiql/assets.js';
+import { createCoverUploads, type CoverUploadsOptions } from './cover-uploads.js';
+import { useGraphiqlAssets } from './graphiql/assets.js';
 import { graphiqlByDefault, graphiqlOptions } from './graphiql/defaults.js';
 import { corsFor } from './http/cors.js';
 import { DEFAULT_CSRF_HEADERS } from './http/csrf.js';
 import { createOperatorRoutes, hideOperatorRoutes } from './http/operator-routes.js';
 import { readinessChecks } from './http/readiness.js';
 import { createServers } from './http/servers.js';
-import { createCoverLoader } from './ledger/cover-loader.js';
-import type { CoverStore } from './ledger/cover-store.js';
-import { openLedger } from './ledger/open-ledger.js';
 import type { RetryingCoverStore } from './ledger/retrying-cover-store.js';
-import { multipartOverhead } from './multipart/multipart-limits.js';
-import { createLogger, yogaLoggerOf, type Logger } from './observability/logger.js';
+import { createLogger, yogaLoggerOf } from './observability/logger.js';
 import { inRequestContext } from './observability/request-context.js';
-import { createMetrics, type GatewayMetrics } from './observability/metrics.js';
-import { createUploadObserver } from './observability/upload-observer.js';
-import { gatewayPlugins } from './plugins/gateway-plugins.js';
+import type { GatewayMetrics } from './observability/metrics.js';
+import { serverPlugins } from './plugins/gateway-plugins.js';
 import { introspectionByDefault } from './plugins/use-operation-limits.js';
-import type { AuthenticationOptions } from './auth/use-authentication.js';
 import type { GatewayContext } from './schema/context.js';
-import { createSchema } from './schema/index.js';
-import { createCoverUploader, UPLOAD_DEFAULTS } from './upload/upload-cover.js';
-import { coverTypesOf, openVodClient, type VodApi, type VodOption } from './vod/vod-api.js';
 
-/** Options of {@link createGateway}. */
-export interface GatewayOptions {
-  /**
-   * A VOD client, or the options to make one (the gateway then owns and closes it): the legacy
-   * client's, or with `vodApi: 'v3'` the API 3.0 client's (`subAppId`, no path or signature method).
-   */
-  vod: VodOption;
-  /**
-   * Which VOD API covers go to: `legacy` (SmallFileUpload, the seed's protocol) or `v3` (API 3.0's
-   * ModifyMediaInfo with CoverData; webp and bmp are then refused before the call).
-   * @default 'legacy'
-   */
-  vodApi?: VodApi;
-  /**
-   * The cover ledger, or the SQLite file to keep it in (the gateway then owns and closes it). A
-   * PostgreSQL ledger (`openPostgresCoverStore`) also gives replicas one VOD call per upload.
-   * @default ':memory:' (nothing survives a restart; `npm start` uses DATA_DIR/covers.sqlite)
-   */
-  ledger?: CoverStore | string;
-  /**
-   * Most successful uploads held in memory while the ledger does not take writes (written again
-   * with backoff); past it the oldest is logged whole at error level and given up.
-   * @default 10000
-   */
-  ledgerMaxPending?: number;
-  /**
-   * First wait before a failed ledger write is tried again, in ms (doubled each time, up to 30 s).
-   * @default 1000
-   */
-  ledgerRetryDelayMs?: number;
-  /**
-   * Who may call: bearer tokens (JWT: an HS256 secret or a JWKS URL, issuer, audience, clock
-   * tolerance) and/or Hive Gateway's HMAC upstream signature. A request without what is configured
-   * is refused (401 or 403) before its body is read.
-   * @default undefined (anyone who reaches the port)
-   */
-  auth?: AuthenticationOptions;
-  /**
-   * Scope an authenticated caller's token must list to upload (`scope` claim), or `false`.
-   * @default 'covers:write'
-   */
-  uploadScope?: string | false;
-  /**
-   * A per-video rule, `({ claims, videoFileId }) => boolean | Promise<boolean>`, run before the
-   * file is read; `false` is the error member with reason FORBIDDEN (code -20007).
-   * @default undefined (every video)
-   */
-  authorizeUpload?: AuthorizeUpload;
+/**
+ * Options of {@link createGateway}: the cover uploads' own ({@link CoverUploadsOptions}: VOD, ledger,
+ * limits, metadata, fitting, authentication, logger) and the server's.
+ */
+export interface GatewayOptions extends CoverUploadsOptions {
   /**
    * Origins (`https://app.example.com`) whose pages may call the gateway from a browser, with
    * credentials. Any other origin gets no CORS header at all.
@@ -104,35 +50,6 @@ export interface GatewayOptions {
    */
   graphiql?: boolean;
   /**
-   * Largest cover accepted, in bytes.
-   * @default 1048576
-   */
-  maxFileSize?: number;
-  /**
-   * `strip`: a cover's EXIF (GPS included), XMP, IPTC and comments are removed as its bytes
-   * arrive, its ICC profile and orientation kept, its pixels untouched; `keep`: VOD gets the bytes
-   * exactly as received.
-   * @default 'strip'
-   */
-  coverMetadata?: CoverMetadata;
-  /**
-   * Most pixels (width × height) a cover may declare, checked from its header in every mode.
-   * @default 40000000
-   */
-  maxPixels?: number;
-  /**
-   * Fit photos too large, too big or of a type VOD does not take into a cover it does (JPEG, or
-   * PNG for transparency; sharp must be installed): `true`, or fitting's options (its input size
-   * bound, longest side, concurrency, deadline). `false` sends files as they are.
-   * @default false
-   */
-  fit?: boolean | CoverFitOptions;
-  /**
-   * Largest `operations` or `map` field of a multipart request, in bytes.
-   * @default 100000
-   */
-  maxFieldSize?: number;
-  /**
    * Largest request body that is not multipart (JSON, GraphQL, form), in bytes; longer ones get 413.
    * @default 1048576
    */
@@ -144,43 +61,17 @@ export interface GatewayOptions {
    */
   maxRepresentations?: number;
   /**
-   * Headers, any one of which lets a non-preflighted request (multipart, form, text) in.
-   * @default ['x-graphql-yoga-csrf', 'apollo-require-preflight']
-   */
-  csrfHeaders?: readonly string[];
-  /**
    * Yoga's own log lines: through `logger` (pino JSON, with the request's id), Yoga's console
    * logger when `logger` is false, or `false` for none.
    * @default true
    */
   logging?: boolean;
   /**
-   * The structured logger (one line per upload), or `false` for none.
-   * @default createLogger(): LOG_LEVEL, pretty on a terminal
-   */
-  logger?: Logger | false;
-  /**
    * Answer introspection queries (`__schema`, `__type`). Federation's `_service` is not
    * introspection and is always answered.
    * @default process.env.NODE_ENV !== 'production'
    */
   introspection?: boolean;
-  /**
-   * Longest time from the start of an upload to its last byte, in ms (slow senders are cut off
-   * with UPLOAD_ABORTED, canRetry, and their connection closed).
-   * @default 60000
-   */
-  uploadDeadlineMs?: number;
-  /**
-   * Most VOD calls in flight at once.
-   * @default 64
-   */
-  maxConcurrentVodCalls?: number;
-  /**
-   * How long an upload may wait for a VOD call place before it gets VOD_UNAVAILABLE, in ms.
-   * @default 2000
-   */
-  vodQueueTimeoutMs?: number;
   /**
    * Time a client has to send a request's headers, in ms (node:http `headersTimeout`).
    * @default 10000
@@ -248,48 +139,18 @@ export interface Gateway extends AsyncDisposable {
 export function createGateway(options: GatewayOptions): Gateway {
   const { graphqlEndpoint = '/graphql', corsOrigins = [], csrfHeaders = DEFAULT_CSRF_HEADERS } = options;
   const graphiql = options.graphiql ?? graphiqlByDefault();
-  const maxUploadRequestSize = largestFileAccepted(options) + multipartOverhead(options.maxFieldSize);
-  const metrics = createMetrics();
+  // The gateway's logger is the cover uploads' too: one format on stdout.
   const logger = options.logger === false ? undefined : (options.logger ?? createLogger());
-  const observer = createUploadObserver(metrics, logger);
-  const vod = openVodClient(options.vod, options.vodApi);
-  const { ledger, close: closeLedger } = openLedger(options.ledger, {
-    maxPending: options.ledgerMaxPending,
-    retryDelayMs: options.ledgerRetryDelayMs,
-    events: observer,
-  });
-  const covers = createCoverUploader({
-    vod: vod.client,
-    ledger,
-    ...(ledger.claims ? { claims: ledger.claims } : {}),
-    events: observer,
-    maxFileSize: options.maxFileSize,
-    coverMetadata: options.coverMetadata,
-    maxPixels: options.maxPixels,
-    fit: options.fit,
-    maxRequestOverhead: multipartOverhead(options.maxFieldSize),
-    fileExtensions: coverTypesOf(vod.api),
-    uploadDeadlineMs: options.uploadDeadlineMs,
-    maxConcurrentVodCalls: options.maxConcurrentVodCalls,
-    vodQueueTimeoutMs: options.vodQueueTimeoutMs,
-  });
-  const uploadPolicy =
-    options.auth?.jwt || options.authorizeUpload
-      ? createUploadPolicy({
-          requiredScope: options.uploadScope ?? undefined,
-          authorizeUpload: options.authorizeUpload,
-          onRuleError: observer.ruleFailed,
-        })
-      : undefined;
+  const covers = createCoverUploads({ ...options, csrfHeaders, logger: logger ?? false });
+  const { ledger, metrics } = covers;
 
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
-    schema: createSchema(covers.outcomes),
+    schema: covers.schema({ subgraph: true }),
     graphqlEndpoint,
-    context: () => ({ covers, coverLoader: createCoverLoader(ledger), ...(uploadPolicy ? { uploadPolicy } : {}) }),
     cors: corsFor(corsOrigins, csrfHeaders),
     // Yoga's own multipart parser serves `yoga.fetch`; on node:http useStreamingUploads streams instead.
     multipart: true,
-    ...graphiqlOptions(graphiql, graphqlEndpoint),
+    ...graphiqlOptions(graphiql),
     landingPage: false,
     // Yoga answers any URL ending in its health path (`/graphql/health`) and has no switch; no URL
     // can end with a space, so this turns it off: /health is the operator route's, matched exactly.
@@ -299,37 +160,36 @@ export function createGateway(options: GatewayOptions): Gateway {
     maskedErrors: true,
     // Yoga's own lines go through the same logger: one format on stdout.
     logging: options.logging === false ? false : logger ? yogaLoggerOf(logger) : true,
-    plugins: gatewayPlugins({
-      ...options,
-      corsOrigins,
-      csrfHeaders,
-      maxUploadRequestSize,
-      introspection: options.introspection ?? introspectionByDefault(),
-    }),
+    plugins: [
+      ...(graphiql ? [useGraphiqlAssets({ onError: covers.observer.routeFailed })] : []),
+      ...covers.plugins,
+      ...serverPlugins({
+        corsOrigins,
+        maxBodySize: options.maxBodySize,
+        maxRepresentations: options.maxRepresentations,
+        introspection: options.introspection ?? introspectionByDefault(),
+      }),
+      ...(options.plugins ?? []),
+    ],
   });
 
   const operatorRoutes = createOperatorRoutes({
     registry: metrics.registry,
-    readiness: readinessChecks(ledger, vod.client, () => servers.accepting()),
+    readiness: readinessChecks(ledger, covers.vod, () => servers.accepting()),
   });
   const servers = createServers({
     // With an admin listener the operator's routes are answered there only.
-    routes: [
-      options.adminPort === undefined ? operatorRoutes : hideOperatorRoutes,
-      ...(graphiql ? [createGraphiqlAssets()] : []),
-    ],
+    routes: [options.adminPort === undefined ? operatorRoutes : hideOperatorRoutes],
     fallback: inRequestContext((req, res) => void yoga.requestListener(req, res)),
     ...(options.adminPort === undefined ? {} : { admin: { port: options.adminPort, route: operatorRoutes } }),
     // The listeners' timeouts and the shutdown's waits are options of the gateway's own.
     timeouts: options,
-    onError: observer.routeFailed,
+    onError: covers.observer.routeFailed,
   });
 
   async function close(): Promise<void> {
     await servers.close();
-    covers.close();
-    await vod.close();
-    await closeLedger();
+    await covers.close();
   }
 
   return {
@@ -342,12 +202,4 @@ export function createGateway(options: GatewayOptions): Gateway {
     close,
     [Symbol.asyncDispose]: close,
   };
-}
-
-/** The largest file an upload may carry: the cover bound, or with fitting on its input bound. */
-function largestFileAccepted(options: Pick<GatewayOptions, 'maxFileSize' | 'fit'>): number {
-  const maxFileSize = options.maxFileSize ?? UPLOAD_DEFAULTS.maxFileSize;
-  if (!options.fit) return maxFileSize;
-  const fit = options.fit === true ? {} : options.fit;
-  return Math.max(maxFileSize, fit.maxInputFileSize ?? COVER_FIT_DEFAULTS.maxInputFileSize);
 }

@@ -3,6 +3,9 @@
  * Importing it starts nothing; `createGateway(…).listen()` does.
  */
 export { createGateway, type Gateway, type GatewayOptions } from './gateway.js';
+export { createCoverUploads, type CoverUploads, type CoverUploadsOptions } from './cover-uploads.js';
+export type { CoverContext } from './plugins/use-cover-context.js';
+export type { ResolverMap } from './schema/schema-parts.js';
 export type { GatewayContext } from './schema/context.js';
 export {
   useStreamingUploads,

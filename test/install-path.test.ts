@@ -24,7 +24,7 @@ it('serves GraphiQL and its assets from a project folder whose name holds a spac
     expect(service.exitCode()).toBeUndefined();
     const origin = new URL(service.url).origin;
     for (const asset of ['upload-panel.js', 'graphiql.css']) {
-      const res = await request(`${origin}/graphiql/assets/${asset}`);
+      const res = await request(`${service.url}/graphiql-assets/${asset}`);
       expect(res.statusCode, asset).toBe(200);
       expect((await res.body.arrayBuffer()).byteLength, asset).toBeGreaterThan(100);
     }
@@ -37,13 +37,13 @@ it('serves GraphiQL and its assets from a project folder whose name holds a spac
   }
 });
 
-it('answers 500 and keeps serving when a route outside Yoga fails (a GraphiQL asset missing from the install)', async () => {
+it('answers 500 and keeps serving when a GraphiQL asset is missing from the install', async () => {
   const folder = copyProject('broken-install');
   rmSync(join(folder, 'src', 'graphiql', 'upload-panel.js'));
   const service = await startService({}, { cwd: folder });
   try {
     const origin = new URL(service.url).origin;
-    const res = await request(`${origin}/graphiql/assets/upload-panel.js`);
+    const res = await request(`${service.url}/graphiql-assets/upload-panel.js`);
     expect(res.statusCode).toBe(500);
     expect(await res.body.json()).toEqual({ errors: [{ message: 'Unexpected error.' }] });
     const health = await request(`${origin}/health`);

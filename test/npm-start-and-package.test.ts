@@ -154,7 +154,7 @@ describe('the package', () => {
     expect(warnings.filter((line) => !/requires you to be logged in/.test(line))).toEqual([]);
   });
 
-  it('installs from its tarball with --omit=dev elsewhere: its vod-cover-gateway bin serves an upload, and createGateway imports', async () => {
+  it('installs from its tarball with --omit=dev elsewhere: its vod-cover-gateway bin serves an upload, createGateway imports, and a host’s own Yoga uploads with createCoverUploads', async () => {
     const packs = mkdtempSync(join(tmpdir(), 'vod-cover-pack-'));
     // dist/ is fresh (beforeAll): pack it as it is, without prepack building it again.
     const packed = JSON.parse(
@@ -203,6 +203,39 @@ describe('the package', () => {
     );
     expect(imported.trim()).toBe('function,function,function,function');
 
+    // A host's own Yoga with the covers merged in, as the README's recipe writes it.
+    writeFileSync(
+      join(host, 'host.mjs'),
+      `import { createServer } from 'node:http';
+import { createSchema, createYoga } from 'graphql-yoga';
+import { createCoverUploads, DEV_CREDENTIAL, startVodEmulator } from 'vod-cover-gateway';
+const emulator = await startVodEmulator();
+const covers = createCoverUploads({ vod: { ...DEV_CREDENTIAL, baseUrl: emulator.url }, vodApi: 'legacy', logger: false });
+const yoga = createYoga({
+  schema: createSchema({
+    typeDefs: ['type Query { hello: String! }', covers.typeDefs],
+    resolvers: [{ Query: { hello: () => 'host' } }, covers.resolvers],
+  }),
+  plugins: [...covers.plugins],
+  logging: false,
+});
+const server = createServer(yoga).listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + server.address().port + '/graphql'));
+process.on('SIGTERM', async () => { server.close(); await covers.close(); await emulator.close(); process.exit(0); });
+`,
+    );
+    const hostApp = spawn(process.execPath, ['host.mjs'], { cwd: host, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const hostUrl = await new Promise<string>((resolve) =>
+        hostApp.stdout.once('data', (line) => resolve(String(line).trim())),
+      );
+      const hosted = await sendUpload(hostUrl, { bytes: images.jpg, filename: 'cover.jpg' });
+      expect(resultOf(hosted)).toMatchObject({ __typename: 'UploadVideoCoverSuccess' });
+      const unguarded = await sendUpload(hostUrl, { bytes: images.jpg, filename: 'cover.jpg', headers: {} });
+      expect(unguarded.status).toBe(403);
+    } finally {
+      hostApp.kill('SIGTERM');
+    }
+
     const port = await freePort();
     const service = spawn(join(host, 'node_modules/.bin/vod-cover-gateway'), [], {
       cwd: host,
@@ -227,7 +260,7 @@ describe('the package', () => {
       expect(resultOf(answer)).toMatchObject({ __typename: 'UploadVideoCoverSuccess', size: images.jpg.length });
       // GraphiQL's files ship brotli-compressed: sent so to a browser, decompressed for any other client.
       const panel = readFileSync(join(project, 'src/graphiql/upload-panel.js'));
-      const asset = `http://127.0.0.1:${port}/graphiql/assets/upload-panel.js`;
+      const asset = `http://127.0.0.1:${port}/graphql/graphiql-assets/upload-panel.js`;
       const br = await request(asset, { headers: { 'accept-encoding': 'gzip, br' } });
       expect(br.headers['content-encoding']).toBe('br');
       expect(brotliDecompressSync(Buffer.from(await br.body.arrayBuffer()))).toEqual(panel);

@@ -139,7 +139,7 @@ describe('GraphiQL under NODE_ENV=production', () => {
   const page = async (service: RunningService) => {
     const res = await request(service.url, { headers: { accept: 'text/html' } });
     const html = await res.body.text();
-    const asset = await request(service.url.replace('/graphql', '/graphiql/assets/graphiql.css'));
+    const asset = await request(`${service.url}/graphiql-assets/graphiql.css`);
     await asset.body.dump();
     return { graphiql: html.includes('<title>vod-cover-gateway</title>'), asset: asset.statusCode };
   };
@@ -181,7 +181,7 @@ describe('CORS', () => {
         body: '{"query":"{ uploadLimits { maxFileSize } }"}',
       }),
       await request(`${base}/health`, { headers: { origin: ALLOWED } }),
-      await request(`${base}/graphiql/assets/graphiql.css`, { headers: { origin: ALLOWED } }),
+      await request(`${base}/graphql/graphiql-assets/graphiql.css`, { headers: { origin: ALLOWED } }),
     ];
     for (const answer of answers) {
       expect(corsHeaders(answer.headers)).toEqual({});

@@ -1,12 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
+import type { Plugin } from 'graphql-yoga';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliDecompressSync } from 'node:zlib';
 
-/** Where GraphiQL's files are served from: this project, never a CDN. */
-export const GRAPHIQL_ASSETS_PATH = '/graphiql/assets/';
+/**
+ * Where GraphiQL's files are served from, below the GraphQL endpoint's own path (`/graphql` →
+ * `/graphql/graphiql-assets/…`), from this project, never a CDN: wherever a host mounts the
+ * endpoint, its page finds them (page.ts builds their URLs from the page's own location).
+ */
+export const GRAPHIQL_ASSETS_DIR = 'graphiql-assets/';
 
 const JS = 'text/javascript; charset=utf-8';
 
@@ -44,45 +48,67 @@ function filesToServe(): { files: Record<string, string>; compressed: boolean } 
 }
 
 /**
- * Serves GraphiQL's assets (read once, on first request, then kept). Built ones are brotli on
- * disk: sent as they are to a browser that accepts `br` (every current one), decompressed once for
- * any other client. Returns false for any other request.
+ * Serves GraphiQL's assets (read once, on first request, then kept) to a GET or HEAD of any path
+ * that ends in `/graphiql-assets/<name>`, as a Yoga plugin: it answers before Yoga looks at the
+ * endpoint, so it works wherever the host mounts Yoga. Built ones are brotli on disk: sent as they
+ * are to a browser that accepts `br` (every current one), decompressed once for any other client.
+ * Any other name there is 404; every other request goes on.
  */
-export function createGraphiqlAssets() {
+export function useGraphiqlAssets(options: {
+  /** Told when a file cannot be served (an install missing it); the request is answered 500. */
+  onError(error: unknown, url: string): void;
+}): Plugin {
   const stored = new Map<string, Buffer>();
   const plain = new Map<string, Buffer>();
   let where: ReturnType<typeof filesToServe> | undefined;
-  return function serveAsset(req: IncomingMessage, res: ServerResponse): boolean {
-    const path = (req.url ?? '/').split('?', 1)[0]!;
-    if (!path.startsWith(GRAPHIQL_ASSETS_PATH) || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
-    const name = path.slice(GRAPHIQL_ASSETS_PATH.length);
-    const type = Object.hasOwn(ASSETS, name) ? ASSETS[name]!.type : undefined;
-    if (!type) {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('not found\n');
-      return true;
-    }
-    where ??= filesToServe();
-    let body = stored.get(name);
-    if (!body) {
-      body = readFileSync(where.files[name]!);
-      stored.set(name, body);
-    }
-    const brotli = where.compressed && acceptsBrotli(req.headers['accept-encoding']);
-    if (where.compressed && !brotli) {
-      const decompressed = plain.get(name) ?? brotliDecompressSync(body);
-      plain.set(name, decompressed);
-      body = decompressed;
-    }
-    res.writeHead(200, {
-      'content-type': type,
-      'content-length': body.length,
-      'cache-control': 'public, max-age=3600',
-      ...(where.compressed ? { vary: 'accept-encoding' } : {}),
-      ...(brotli ? { 'content-encoding': 'br' } : {}),
-    });
-    res.end(req.method === 'HEAD' ? undefined : body);
-    return true;
+  return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (request.method !== 'GET' && request.method !== 'HEAD') return;
+      const at = url.pathname.lastIndexOf(`/${GRAPHIQL_ASSETS_DIR}`);
+      if (at === -1) return;
+      const name = url.pathname.slice(at + GRAPHIQL_ASSETS_DIR.length + 1);
+      const type = Object.hasOwn(ASSETS, name) ? ASSETS[name]!.type : undefined;
+      if (!type) {
+        endResponse(new fetchAPI.Response('not found\n', { status: 404, headers: { 'content-type': 'text/plain' } }));
+        return;
+      }
+      where ??= filesToServe();
+      let body = stored.get(name);
+      if (!body) {
+        try {
+          body = readFileSync(where.files[name]!);
+        } catch (error) {
+          // A broken install: one 500 that names no file, the rest of the service untouched.
+          options.onError(error, url.pathname);
+          endResponse(
+            new fetchAPI.Response(JSON.stringify({ errors: [{ message: 'Unexpected error.' }] }), {
+              status: 500,
+              headers: { 'content-type': 'application/json; charset=utf-8' },
+            }),
+          );
+          return;
+        }
+        stored.set(name, body);
+      }
+      const brotli = where.compressed && acceptsBrotli(request.headers.get('accept-encoding') ?? undefined);
+      if (where.compressed && !brotli) {
+        const decompressed = plain.get(name) ?? brotliDecompressSync(body);
+        plain.set(name, decompressed);
+        body = decompressed;
+      }
+      endResponse(
+        new fetchAPI.Response(request.method === 'HEAD' ? null : (body as Uint8Array<ArrayBuffer>), {
+          status: 200,
+          headers: {
+            'content-type': type,
+            'content-length': String(body.length),
+            'cache-control': 'public, max-age=3600',
+            ...(where.compressed ? { vary: 'accept-encoding' } : {}),
+            ...(brotli ? { 'content-encoding': 'br' } : {}),
+          },
+        }),
+      );
+    },
   };
 }
 

@@ -27,13 +27,11 @@ const DEFAULT_VARIABLES = `{
 /** Yoga's GraphiQL options: the upload mutation in the first tab, every asset from this service (page.ts). */
 export function graphiqlOptions(
   enabled: boolean,
-  endpoint: string,
 ): Pick<YogaServerOptions<object, object>, 'graphiql' | 'renderGraphiQL'> {
   return {
     graphiql: enabled
       ? { title: TITLE, defaultQuery: DEFAULT_QUERY, defaultEditorToolsVisibility: 'variables' }
       : false,
-    renderGraphiQL: () =>
-      renderGraphiqlPage({ title: TITLE, endpoint, query: DEFAULT_QUERY, variables: DEFAULT_VARIABLES }),
+    renderGraphiQL: () => renderGraphiqlPage({ title: TITLE, query: DEFAULT_QUERY, variables: DEFAULT_VARIABLES }),
   };
 }

@@ -1,9 +1,8 @@
-import { GRAPHIQL_ASSETS_PATH } from './assets.js';
+import { GRAPHIQL_ASSETS_DIR } from './assets.js';
 
 /** What the GraphiQL page opens with. */
 export interface GraphiqlPageOptions {
   title: string;
-  endpoint: string;
   /** The first tab's operation. */
   query: string;
   /** The first tab's variables, as JSON text. */
@@ -12,18 +11,23 @@ export interface GraphiqlPageOptions {
 
 /**
  * GraphiQL (Yoga's build) with the upload panel, every asset from this service: Yoga's default
- * page loads its script, CSS and editor workers from a public CDN and shows nothing offline.
+ * page loads its script, CSS and editor workers from a public CDN and shows nothing offline. The
+ * page is served at the GraphQL endpoint, so it takes that from its own location, and its assets
+ * from below it: mounted under any path (a host's `/api/graphql`), it still finds both.
  */
 export function renderGraphiqlPage(options: GraphiqlPageOptions): string {
-  const asset = (name: string) => `${GRAPHIQL_ASSETS_PATH}${name}`;
-  const opts = JSON.stringify({ ...options, defaultQuery: options.query }).replaceAll('<', '\\u003c');
+  const opts = JSON.stringify({
+    title: options.title,
+    query: options.query,
+    variables: options.variables,
+    defaultQuery: options.query,
+  }).replaceAll('<', '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>${escapeHtml(options.title)}</title>
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="${asset('graphiql.css')}">
 <style>
   html, body { height: 100%; margin: 0; }
   body { display: flex; flex-direction: column; }
@@ -43,19 +47,37 @@ export function renderGraphiqlPage(options: GraphiqlPageOptions): string {
 <body class="no-focus-outline">
 <div id="root">Loading ${escapeHtml(options.title)}…</div>
 <script>
+  // The endpoint is where this page is; its assets are below it (graphiql/assets.ts).
+  var endpoint = location.pathname;
+  while (endpoint.length > 1 && endpoint.charAt(endpoint.length - 1) === '/') endpoint = endpoint.slice(0, -1);
+  var assets = endpoint + '/${GRAPHIQL_ASSETS_DIR}';
   // Monaco's workers, from this service.
   self.MonacoEnvironment = {
     globalAPI: false,
     getWorkerUrl: function (_moduleId, label) {
-      return { editorWorkerService: '${asset('editor.worker.js')}', json: '${asset('json.worker.js')}', graphql: '${asset('graphql.worker.js')}' }[label];
+      return assets + { editorWorkerService: 'editor.worker.js', json: 'json.worker.js', graphql: 'graphql.worker.js' }[label];
     },
   };
-</script>
-<script src="${asset('yoga-graphiql.umd.js')}"></script>
-<script src="${asset('upload-panel.js')}"></script>
-<script>
-  var opts = ${opts};
-  YogaGraphiQL.renderYogaGraphiQL(document.getElementById('root'), Object.assign({}, opts, { fetcher: VodCoverUpload.fetcher(opts.endpoint) }));
+  var css = document.createElement('link');
+  css.rel = 'stylesheet';
+  css.href = assets + 'graphiql.css';
+  document.head.appendChild(css);
+  function load(name) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement('script');
+      script.src = assets + name;
+      script.onload = resolve;
+      script.onerror = function () { reject(new Error('GraphiQL could not load ' + script.src)); };
+      document.head.appendChild(script);
+    });
+  }
+  var opts = Object.assign(${opts}, { endpoint: endpoint });
+  load('yoga-graphiql.umd.js')
+    .then(function () { return load('upload-panel.js'); })
+    .then(function () {
+      YogaGraphiQL.renderYogaGraphiQL(document.getElementById('root'), Object.assign({}, opts, { fetcher: VodCoverUpload.fetcher(endpoint) }));
+    })
+    .catch(function (error) { document.getElementById('root').textContent = error.message; });
 </script>
 </body>
 </html>

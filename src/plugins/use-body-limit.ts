@@ -8,15 +8,17 @@ export const DEFAULT_MAX_BODY_SIZE = 1_048_576;
 /** Options of {@link useBodyLimit}. */
 export interface BodyLimitOptions {
   /**
-   * Longest JSON, GraphQL or form body, in bytes.
+   * Longest JSON, GraphQL or form body, in bytes, or `false` to leave them to others (a host's
+   * own server, when the plugin comes with cover uploads).
    * @default 1048576
    */
-  maxBodySize?: number;
+  maxBodySize?: number | false;
   /**
    * Longest multipart body that Yoga's own parser reads whole (no Node request: `yoga.fetch`,
-   * other runtimes). On node:http a multipart body is streamed and bounded part by part instead.
+   * other runtimes), or `false` to leave them to others. On node:http a multipart body is
+   * streamed and bounded part by part instead.
    */
-  maxMultipartSize: number;
+  maxMultipartSize: number | false;
 }
 
 /**
@@ -40,6 +42,7 @@ export function useBodyLimit(options: BodyLimitOptions): Plugin<object, NodeServ
       if (request.method !== 'POST' || !requestParser || isStreamedUpload(request, serverContext)) return;
       const multipart = request.headers.get('content-type')?.toLowerCase().startsWith('multipart/') ?? false;
       const maxBytes = multipart ? maxMultipartSize : maxBodySize;
+      if (maxBytes === false) return;
       const declared = request.headers.get('content-length');
       if (declared !== null && Number(declared) > maxBytes) {
         // A client waiting for `100 Continue` gets this answer instead, and sends nothing.

@@ -18,10 +18,11 @@ import { defineVideoCover } from './video-cover.js';
 export const FEDERATION_LINK = 'https://specs.apollo.dev/federation/v2.6';
 
 /**
- * The gateway's schema, a Federation v2 subgraph (`_service`, `_entities`), with the descriptions
- * and `uploadLimits` of one gateway's outcome vocabulary (its configured limits).
+ * The gateway's schema, with the descriptions and `uploadLimits` of one gateway's outcome
+ * vocabulary (its configured limits): a Federation v2 subgraph (`_service`, `_entities`), or with
+ * `subgraph: false` a plain schema (what a host merges into its own: see schema-parts.ts).
  */
-export function createSchema(outcomes: Outcomes): GraphQLSchema {
+export function createSchema(outcomes: Outcomes, { subgraph = true }: { subgraph?: boolean } = {}): GraphQLSchema {
   const builder = createBuilder();
   builder.queryType({ description: 'Read-only entry points.' });
   builder.mutationType({ description: 'Entry points that change something.' });
@@ -32,6 +33,7 @@ export function createSchema(outcomes: Outcomes): GraphQLSchema {
   const Failure = defineUploadVideoCoverError(builder, defineUploadErrorReason(builder, outcomes));
   defineUploadVideoCover(builder, defineUploadVideoCoverResult(builder, Success, Failure), outcomes.limits);
   defineUploadLimits(builder, outcomes.limits);
+  if (!subgraph) return builder.toSchema();
   const schema = builder.toSubGraphSchema({
     linkUrl: FEDERATION_LINK,
     federationDirectives: ['@key', '@authenticated', '@requiresScopes'],
