@@ -27,7 +27,7 @@ import {
   tokenProblem,
   type SecretRule,
 } from './vod/secret-file.js';
-import type { VodApi } from './vod/vod-api.js';
+import { DEFAULT_VOD_API, VOD_APIS, type VodApi } from './vod/vod-api.js';
 import {
   DEFAULT_REGION,
   DEFAULT_VOD_BASE_URL,
@@ -38,6 +38,9 @@ import {
 } from './vod/legacy/protocol.js';
 
 export { ConfigError };
+
+/** API 3.0's region names: an area and a city, with dashes (`ap-guangzhou`, `na-siliconvalley`, `ap-shanghai-fsi`). */
+const API3_REGION_PATTERN = /^[a-z]+(-[a-z0-9]+)+$/;
 
 /** Where covers go: the embedded emulator, or a real VOD with credentials. */
 export type VodTarget =
@@ -175,14 +178,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const secretId = readSecret('VOD_SECRET_ID', VOD_SECRET_RULES.VOD_SECRET_ID);
   const secretKey = readSecret('VOD_SECRET_KEY', VOD_SECRET_RULES.VOD_SECRET_KEY);
 
-  const api = read('VOD_API') ?? 'legacy';
-  if (api !== 'legacy' && api !== 'v3')
-    throw new ConfigError('VOD_API', `must be "legacy" or "v3", got ${JSON.stringify(api)}`);
+  const chosenApi = read('VOD_API');
+  if (chosenApi !== undefined && !VOD_APIS.includes(chosenApi as VodApi))
+    throw new ConfigError(
+      'VOD_API',
+      `must be "v3" (API 3.0, the default) or "legacy" (SmallFileUpload), got ${JSON.stringify(chosenApi)}`,
+    );
+  const api = (chosenApi as VodApi | undefined) ?? DEFAULT_VOD_API;
+  // What a message calls the API in use: the operator's choice, or the default.
+  const apiInUse = chosenApi === undefined ? 'API 3.0 (the default without VOD_API)' : `VOD_API=${api}`;
   const subAppId = readAs<number | undefined>('VOD_SUB_APP_ID', wholeNumber(1, Number.MAX_SAFE_INTEGER), undefined);
   if (subAppId !== undefined && api !== 'v3')
     throw new ConfigError(
       'VOD_SUB_APP_ID',
-      'is set, but VOD_API is not "v3" (sub-applications are an API 3.0 parameter)',
+      'is an API 3.0 setting, but VOD_API is "legacy" (SmallFileUpload has no sub-applications)',
     );
   const withSubApp = subAppId === undefined ? {} : { subAppId };
 
@@ -237,12 +246,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       if (read(name) !== undefined)
         throw new ConfigError(
           name,
-          'is a legacy API setting; VOD_API=v3 always posts to / and signs with TC3-HMAC-SHA256',
+          `is a legacy API setting (VOD_API=legacy); ${apiInUse} always posts to / and signs with TC3-HMAC-SHA256`,
         );
     }
+    if (new URL(baseUrl).origin === DEFAULT_VOD_BASE_URL)
+      throw new ConfigError(
+        'VOD_BASE_URL',
+        `is the legacy API's endpoint (VOD_API=legacy); ${apiInUse} is at ${DEFAULT_API3_BASE_URL} (unset VOD_BASE_URL for it)`,
+      );
     const v3Region = read('VOD_REGION');
-    if (v3Region !== undefined && !REGION_PATTERN.test(v3Region))
-      throw new ConfigError('VOD_REGION', `must be a region such as "ap-guangzhou", got ${JSON.stringify(v3Region)}`);
+    if (v3Region !== undefined && !API3_REGION_PATTERN.test(v3Region))
+      throw new ConfigError(
+        'VOD_REGION',
+        REGION_PATTERN.test(v3Region)
+          ? `${JSON.stringify(v3Region)} is a legacy region code (VOD_API=legacy); ${apiInUse} takes regions such as "ap-guangzhou", and needs none (VOD is not regional)`
+          : `must be an API 3.0 region such as "ap-guangzhou", or unset (VOD is not regional), got ${JSON.stringify(v3Region)}`,
+      );
     return {
       ...common,
       vod: {

@@ -38,7 +38,7 @@ export interface CoverUploadsOptions {
   /**
    * Which VOD API covers go to: `v3` (API 3.0's ModifyMediaInfo with CoverData; webp and bmp are
    * then refused before the call) or `legacy` (SmallFileUpload, which the vendor took offline).
-   * @default DEFAULT_VOD_API
+   * @default 'v3'
    */
   vodApi?: VodApi;
   /**

@@ -48,21 +48,6 @@ export {
   type TransportErrorCode,
 } from './vod/errors.js';
 
-// The names of the release before, for one more release (the VOD port was named for the legacy action).
-/** @deprecated Use {@link createLegacyVodClient}. */
-export { createLegacyVodClient as createVodClient } from './vod/legacy/client.js';
-/** @deprecated Use {@link LegacyVodClientOptions}. */
-export type { LegacyVodClientOptions as VodClientOptions } from './vod/legacy/client.js';
-/** @deprecated Use {@link SetCoverInput}. */
-export type { SetCoverInput as SmallFileUploadInput } from './vod/vod-client.js';
-/** @deprecated Use {@link SetCoverResult}. */
-export type { SetCoverResult as SmallFileUploadResult } from './vod/vod-client.js';
-/** @deprecated Use {@link SetCoverSuccess}. */
-export type { SetCoverSuccess as SmallFileUploadSuccess } from './vod/vod-client.js';
-/** @deprecated Use {@link SetCoverFailure}. */
-export type { SetCoverFailure as SmallFileUploadFailure } from './vod/vod-client.js';
-/** @deprecated A client with `smallFileUpload` is still taken by `createGateway({ vod })`; implement `setCover`. */
-export type { SmallFileUploadClient } from './vod/vod-api.js';
 export {
   DEV_CREDENTIAL,
   startVodEmulator,

@@ -11,6 +11,7 @@ import type { AuthenticationOptions } from './auth/use-authentication.js';
 import { ConfigError, gatewayOptionsOf, loadConfig } from './config.js';
 import { DEV_CREDENTIAL, startVodEmulator, type VodEmulator } from './emulator/server.js';
 import { createGateway } from './gateway.js';
+import { useEmulatorCovers } from './http/emulator-covers.js';
 import { createLogger } from './observability/logger.js';
 import { startTracing, tracingConfigured } from './observability/tracing.js';
 import type { CoverStore } from './ledger/cover-store.js';
@@ -19,6 +20,7 @@ import { openSqliteCoverStore } from './ledger/sqlite-cover-store.js';
 import type { Api3VodClientOptions } from './vod/api3/client.js';
 import { fileCredentials } from './vod/credentials.js';
 import type { LegacyVodClientOptions } from './vod/legacy/client.js';
+import type { VodApi } from './vod/vod-api.js';
 
 // Every line the process writes, start-up and shutdown included, is this logger's (pino JSON, or
 // pretty on a terminal), the gateway's and Yoga's lines too.
@@ -46,6 +48,12 @@ const config = (() => {
     return stopStart(error.message);
   }
 })();
+
+/** How the start line names each API. */
+const API_NAMES: Readonly<Record<VodApi, string>> = {
+  v3: 'API 3.0 (ModifyMediaInfo)',
+  legacy: 'legacy API (SmallFileUpload)',
+};
 
 let emulator: VodEmulator | undefined;
 let vod: LegacyVodClientOptions | Api3VodClientOptions;
@@ -96,9 +104,7 @@ if (config.vod.kind === 'emulator') {
     ...(config.vod.subAppId === undefined ? {} : { subAppId: config.vod.subAppId }),
     ...config.vodClient,
   };
-  logger.info(
-    `VOD emulator (no VOD_SECRET_ID/VOD_SECRET_KEY set), ${config.vod.api === 'v3' ? 'API 3.0 (ModifyMediaInfo)' : 'legacy API (SmallFileUpload)'}: ${emulator.url}`,
-  );
+  logger.info(`VOD emulator (no VOD_SECRET_ID/VOD_SECRET_KEY set), ${API_NAMES[config.vod.api]}: ${emulator.url}`);
 } else {
   const { kind: _kind, api: _api, credentialFiles, ...remote } = config.vod;
   // Mounted secret files are read again while the service runs; a problem with one is one line.
@@ -116,8 +122,8 @@ if (config.vod.kind === 'emulator') {
   const secretId = describeSecretId(config.vod.secretId);
   logger.info(
     config.vod.api === 'v3'
-      ? `VOD API 3.0: ${config.vod.baseUrl} (ModifyMediaInfo${config.vod.subAppId === undefined ? '' : `, SubAppId ${config.vod.subAppId}`}, ${secretId})`
-      : `VOD: ${config.vod.baseUrl}${config.vod.path} (region ${config.vod.region}, ${secretId})`,
+      ? `VOD ${API_NAMES.v3}: ${config.vod.baseUrl} (${config.vod.subAppId === undefined ? '' : `SubAppId ${config.vod.subAppId}, `}${secretId})`
+      : `VOD ${API_NAMES.legacy}: ${config.vod.baseUrl}${config.vod.path} (region ${config.vod.region}, ${secretId})`,
   );
 }
 
@@ -129,7 +135,8 @@ const gateway = createGateway({
   vod,
   ledger,
   logger,
-  ...(tracing ? { plugins: [tracing.plugin] } : {}),
+  // The embedded emulator's covers are served here too, so that their urls work wherever clients are.
+  plugins: [...(emulator ? [useEmulatorCovers(emulator)] : []), ...(tracing ? [tracing.plugin] : [])],
 });
 logger.info(
   `Cover ledger: ${config.database ? `PostgreSQL at ${describeDatabase(config.database.connectionString)}` : ledgerFile}`,

@@ -100,13 +100,14 @@ describe('loadConfig', () => {
       introspection: true,
       graphiql: true,
       corsOrigins: [],
-      vod: { kind: 'emulator', emulatorPort: 0, api: 'legacy' },
+      vod: { kind: 'emulator', emulatorPort: 0, api: 'v3' },
       gateway: {},
       vodClient: {},
     });
+    expect(loadConfig({ VOD_API: 'legacy' }).vod).toEqual({ kind: 'emulator', emulatorPort: 0, api: 'legacy' });
   });
 
-  it('talks to a real VOD with credentials, with the documented defaults', () => {
+  it('talks to a real VOD with credentials, with the documented defaults: API 3.0 without VOD_API', () => {
     expect(loadConfig({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', PORT: '8080' })).toEqual({
       port: 8080,
       host: '0.0.0.0',
@@ -116,21 +117,69 @@ describe('loadConfig', () => {
       corsOrigins: [],
       vod: {
         kind: 'remote',
-        api: 'legacy',
+        api: 'v3',
         secretId: 'id',
         secretKey: 'key',
-        baseUrl: 'https://vod2.qcloud.com',
-        region: 'gz',
-        path: '/v2/index.php',
-        signatureMethod: 'HmacSHA1',
+        baseUrl: 'https://vod.tencentcloudapi.com',
       },
       gateway: {},
       vodClient: {},
     });
   });
 
-  it('reads VOD_BASE_URL, VOD_REGION, VOD_PATH, VOD_SIGNATURE_METHOD and VOD_TOKEN', () => {
+  it('talks to the legacy SmallFileUpload with VOD_API=legacy, with its documented defaults', () => {
+    expect(loadConfig({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_API: 'legacy' }).vod).toEqual({
+      kind: 'remote',
+      api: 'legacy',
+      secretId: 'id',
+      secretKey: 'key',
+      baseUrl: 'https://vod2.qcloud.com',
+      region: 'gz',
+      path: '/v2/index.php',
+      signatureMethod: 'HmacSHA1',
+    });
+  });
+
+  it.each<[string, NodeJS.ProcessEnv, string]>([
+    [
+      'VOD_PATH without VOD_API',
+      { VOD_PATH: '/v2/index.php' },
+      'VOD_PATH: is a legacy API setting (VOD_API=legacy); API 3.0 (the default without VOD_API) always posts to / and signs with TC3-HMAC-SHA256',
+    ],
+    [
+      'VOD_SIGNATURE_METHOD with VOD_API=v3',
+      { VOD_API: 'v3', VOD_SIGNATURE_METHOD: 'HmacSHA256' },
+      'VOD_SIGNATURE_METHOD: is a legacy API setting (VOD_API=legacy); VOD_API=v3 always posts to / and signs with TC3-HMAC-SHA256',
+    ],
+    [
+      "the legacy API's endpoint without VOD_API",
+      { VOD_BASE_URL: 'https://vod2.qcloud.com' },
+      "VOD_BASE_URL: is the legacy API's endpoint (VOD_API=legacy); API 3.0 (the default without VOD_API) is at https://vod.tencentcloudapi.com (unset VOD_BASE_URL for it)",
+    ],
+    [
+      'a legacy region code without VOD_API',
+      { VOD_REGION: 'gz' },
+      'VOD_REGION: "gz" is a legacy region code (VOD_API=legacy); API 3.0 (the default without VOD_API) takes regions such as "ap-guangzhou", and needs none (VOD is not regional)',
+    ],
+    [
+      'VOD_SUB_APP_ID with VOD_API=legacy',
+      { VOD_API: 'legacy', VOD_SUB_APP_ID: '1500001' },
+      'VOD_SUB_APP_ID: is an API 3.0 setting, but VOD_API is "legacy" (SmallFileUpload has no sub-applications)',
+    ],
+    [
+      'a VOD_API of neither',
+      { VOD_API: 'v2' },
+      'VOD_API: must be "v3" (API 3.0, the default) or "legacy" (SmallFileUpload), got "v2"',
+    ],
+  ])('says which API a setting belongs to: %s', (_case, env, message) => {
+    expect(() => loadConfig({ VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', ...env })).toThrow(
+      new ConfigError(message.slice(0, message.indexOf(':')), message.slice(message.indexOf(':') + 2)),
+    );
+  });
+
+  it('reads VOD_BASE_URL, VOD_REGION, VOD_PATH, VOD_SIGNATURE_METHOD and VOD_TOKEN (VOD_API=legacy)', () => {
     const config = loadConfig({
+      VOD_API: 'legacy',
       VOD_SECRET_ID: 'id',
       VOD_SECRET_KEY: 'key',
       VOD_BASE_URL: 'http://127.0.0.1:9000',
@@ -303,8 +352,12 @@ describe('loadConfig', () => {
     ['VOD_BASE_URL', { VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_BASE_URL: 'vod2.qcloud.com' }],
     ['VOD_BASE_URL', { VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_BASE_URL: 'https://h/v2/index.php' }],
     ['VOD_REGION', { VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_REGION: 'Guangzhou' }],
-    ['VOD_PATH', { VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_PATH: 'v2' }],
-    ['VOD_SIGNATURE_METHOD', { VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_SIGNATURE_METHOD: 'MD5' }],
+    ['VOD_REGION', { VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_API: 'legacy', VOD_REGION: 'Guangzhou' }],
+    ['VOD_PATH', { VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_API: 'legacy', VOD_PATH: 'v2' }],
+    [
+      'VOD_SIGNATURE_METHOD',
+      { VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_API: 'legacy', VOD_SIGNATURE_METHOD: 'MD5' },
+    ],
     ['AUTH_JWT_SECRET', { AUTH_JWT_SECRET: 'thirty-one-bytes-is-too-short!!' }],
     ['AUTH_JWKS_URL', { AUTH_JWKS_URL: 'idp.example.com/jwks.json' }],
     ['AUTH_JWT_ISSUER', { AUTH_JWT_ISSUER: 'https://idp.example.com/' }],
@@ -320,7 +373,7 @@ describe('loadConfig', () => {
     ['ADMIN_PORT', { ADMIN_PORT: 'admin' }],
     ['DATABASE_URL', { DATABASE_URL: 'mysql://db/covers' }],
     ['VOD_API', { VOD_API: 'v2' }],
-    ['VOD_SUB_APP_ID', { VOD_SUB_APP_ID: '1500001' }],
+    ['VOD_SUB_APP_ID', { VOD_API: 'legacy', VOD_SUB_APP_ID: '1500001' }],
     ['VOD_SUB_APP_ID', { VOD_API: 'v3', VOD_SUB_APP_ID: 'sub' }],
     ['VOD_PATH', { VOD_SECRET_ID: 'id', VOD_SECRET_KEY: 'key', VOD_API: 'v3', VOD_PATH: '/v2/index.php' }],
     [

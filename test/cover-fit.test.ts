@@ -91,7 +91,7 @@ describe('fitting on the legacy API', () => {
     });
   });
 
-  it('says in uploadLimits that it fits photos, up to 25 MiB, into 1920 pixels', async () => {
+  it('says in uploadLimits that it fits photos, up to 25 MiB, into 1920 pixels, of every type it can convert (HEIC not offered)', async () => {
     const res = await fetch(harness().url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -103,7 +103,7 @@ describe('fitting on the legacy API', () => {
           maxFileSize: 26_214_400,
           fitsPhotos: true,
           maxDimension: 1920,
-          fileExtensions: ['jpg', 'jpeg', 'png', 'gif', 'webp', 'bmp', 'avif', 'tif', 'tiff', 'heic', 'heif'],
+          fileExtensions: ['jpg', 'jpeg', 'png', 'gif', 'webp', 'bmp', 'avif', 'tif', 'tiff'],
         },
       },
     });
@@ -225,9 +225,10 @@ describe('fitting ends work nobody will get', () => {
     const send = (id: string, hangUpAfterMs: number) =>
       sendThenHangUp(h.url, [rawRequestHead(h.url, slow), ...photoRequest(slow, `video-${id}`)], hangUpAfterMs);
     const before = cpuMs(process.pid);
-    const first = send('a', 1200);
+    // (The transform takes about 0.9 s of CPU here: the first hangs up well before it could end.)
+    const first = send('a', 600);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    await Promise.all([first, send('b', 600), send('c', 600)]);
+    await Promise.all([first, send('b', 250), send('c', 250)]);
     // Half a second for the service to see the connections close; then over two seconds of fitting
     // would be left for work nobody stopped.
     await new Promise((resolve) => setTimeout(resolve, 500));

@@ -4,7 +4,7 @@
  * so that its builds of dist/ never run beside each other.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,16 @@ import { resultOf, sendUpload } from './helpers/multipart.js';
 import { freePort, logMessages } from './helpers/service.js';
 
 const project = fileURLToPath(new URL('..', import.meta.url));
+const engines = (JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { engines: { node: string } })
+  .engines.node;
+
+/** A Node on this machine that `engines` does not admit (these machines' own is 20), if any. */
+const unsupportedNode = ['/usr/bin/node', '/usr/local/bin/node', '/bin/node'].find((path) => {
+  const run = spawnSync(path, ['--version'], { encoding: 'utf8' });
+  return run.status === 0 && !semver.satisfies(run.stdout.trim(), engines);
+});
+/** The host app the tarball test installed the package in. */
+let installedHost: string | undefined;
 
 beforeAll(() => {
   execFileSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: project, stdio: 'ignore' });
@@ -117,7 +127,7 @@ describe('npm start', () => {
 });
 
 describe('the package', () => {
-  it('packs as it can be published: MIT, a changelog, schema.graphql exported, maps that resolve, 4 MB at most', () => {
+  it('packs as it can be published: MIT, a changelog, the manual the README links to, schema.graphql exported, maps that resolve, 4 MB at most', () => {
     const [pack] = JSON.parse(
       execFileSync('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], { cwd: project, encoding: 'utf8' }),
     ) as { unpackedSize: number; files: { path: string }[] }[];
@@ -127,6 +137,10 @@ describe('the package', () => {
       'CHANGELOG.md',
       'LICENSE',
       'README.md',
+      'bin/vod-cover-gateway.js',
+      ...readdirSync(join(project, 'docs'))
+        .filter((name) => name.endsWith('.md'))
+        .map((name) => `docs/${name}`),
       'package.json',
       'schema.graphql',
       'scripts/build.mjs',
@@ -191,6 +205,7 @@ describe('the package', () => {
       name: string;
     };
     expect(installed.name).toBe('vod-cover-gateway');
+    installedHost = host;
 
     const imported = execFileSync(
       process.execPath,
@@ -272,4 +287,23 @@ process.on('SIGTERM', async () => { server.close(); await covers.close(); await 
       expect(await exited).toBe(0);
     }
   }, 120_000);
+
+  it.skipIf(!unsupportedNode)(
+    `its vod-cover-gateway bin, run by a Node engines does not admit (${unsupportedNode}), refuses in one line naming the Node it needs, exit code 1`,
+    () => {
+      expect(installedHost).toBeDefined();
+      const run = spawnSync(unsupportedNode!, [join(installedHost!, 'node_modules/.bin/vod-cover-gateway')], {
+        cwd: installedHost!,
+        encoding: 'utf8',
+        env: { ...process.env, PORT: '0' },
+      });
+      const version = spawnSync(unsupportedNode!, ['--version'], { encoding: 'utf8' }).stdout.trim().slice(1);
+      expect({ status: run.status, signal: run.signal, stdout: run.stdout, stderr: run.stderr }).toEqual({
+        status: 1,
+        signal: null,
+        stdout: '',
+        stderr: `vod-cover-gateway needs Node.js 22 (from 22.15) or 24 (from 24.11); this is Node.js ${version} (${unsupportedNode}). Install a supported Node, or run it with one.\n`,
+      });
+    },
+  );
 });

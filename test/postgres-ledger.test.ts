@@ -39,6 +39,7 @@ describe.skipIf('missing' in postgres)('the PostgreSQL ledger', () => {
     const own = store ?? (await openPostgresCoverStore({ connectionString: database.url, claimLeaseMs: 600 }));
     const gateway = createGateway({
       vod: { ...DEV_CREDENTIAL, baseUrl: emulator.url, ...TEST_VOD_OPTIONS },
+      vodApi: 'legacy', // as startGateway's: a BMP is one of its cover types
       ledger: own,
       logging: false,
       logger: false,

@@ -43,6 +43,7 @@ describe.skipIf('missing' in postgres)('a replica killed between VOD answering a
     store = await openPostgresCoverStore({ connectionString: database.url, claimLeaseMs: LEASE_MS });
     survivor = createGateway({
       vod: { ...DEV_CREDENTIAL, baseUrl: emulator.url, ...TEST_VOD_OPTIONS },
+      vodApi: 'legacy', // as startService's replica
       ledger: store,
       logging: false,
       logger: false,

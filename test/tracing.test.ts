@@ -201,6 +201,36 @@ describe('tracing with OpenTelemetry', () => {
     }
   }, 30_000);
 
+  it.each<[string, Record<string, string | undefined>, string]>([
+    ['vod-cover-gateway, as the log lines, when nothing names it', {}, 'vod-cover-gateway'],
+    ['by OTEL_SERVICE_NAME', { OTEL_SERVICE_NAME: 'covers-by-name' }, 'covers-by-name'],
+    [
+      "by OTEL_RESOURCE_ATTRIBUTES' service.name",
+      { OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=test, service.name = covers-by-attribute' },
+      'covers-by-attribute',
+    ],
+    [
+      'by OTEL_SERVICE_NAME over OTEL_RESOURCE_ATTRIBUTES',
+      { OTEL_SERVICE_NAME: 'covers-by-name', OTEL_RESOURCE_ATTRIBUTES: 'service.name=covers-by-attribute' },
+      'covers-by-name',
+    ],
+  ])('names the service %s', async (_case, env, expected) => {
+    receiver.clear();
+    await using service = await startService({
+      VOD_SECRET_ID: DEV_CREDENTIAL.secretId,
+      VOD_SECRET_KEY: DEV_CREDENTIAL.secretKey,
+      VOD_BASE_URL: emulator.url,
+      ...tracingEnv(receiver),
+      OTEL_SERVICE_NAME: undefined,
+      ...env,
+    });
+    expect(resultOf(await sendUpload(service.url, { bytes: images.png, filename: 'cover.png' })).__typename).toBe(
+      'UploadVideoCoverSuccess',
+    );
+    await receiver.spansNamed('ledger.record', 'mutation.UploadVideoCover');
+    expect(new Set(receiver.services)).toEqual(new Set([expected]));
+  });
+
   it('is off without OTEL_* variables: nothing is exported, and VOD gets no traceparent', async () => {
     receiver.clear();
     emulator.reset();

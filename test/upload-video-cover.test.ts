@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { DEV_CREDENTIAL, startVodEmulator } from '../src/emulator/server.js';
-import { createLegacyVodClient } from '../src/vod/legacy/client.js';
+import { DEV_CREDENTIAL } from '../src/emulator/server.js';
 import { images, jpegOfSize, sha1 } from './fixtures/images.js';
 import { startGateway, useGateway } from './helpers/gateway.js';
 import { VIDEO_FILE_ID, resultOf, sendUpload, uploadForm } from './helpers/multipart.js';
@@ -345,28 +344,6 @@ describe.each(['legacy', 'v3'] as const)('on the %s VOD API', (vodApi) => {
         canRetry: true,
       });
     });
-  });
-});
-
-describe('a VOD client of the release before', () => {
-  it('is still taken, for one release: an object with smallFileUpload instead of setCover', async () => {
-    const emulator = await startVodEmulator();
-    const real = createLegacyVodClient({ ...DEV_CREDENTIAL, baseUrl: emulator.url });
-    const old = {
-      smallFileUpload: (input: Parameters<typeof real.setCover>[0]) => real.setCover(input),
-      close: () => real.close(),
-    };
-    const h = await startGateway({ gateway: { vod: old } });
-    try {
-      expect(resultOf(await sendUpload(h.url, { bytes: images.jpg, filename: 'cover.jpg' })).__typename).toBe(
-        'UploadVideoCoverSuccess',
-      );
-      expect(emulator.callCount).toBe(1);
-    } finally {
-      await h.close();
-      await real.close();
-      await emulator.close();
-    }
   });
 });
 

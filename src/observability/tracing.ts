@@ -12,6 +12,31 @@ export function tracingConfigured(env: NodeJS.ProcessEnv = process.env): boolean
   return Boolean(exporter || env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']);
 }
 
+/**
+ * The service name spans carry unless OTEL_SERVICE_NAME, or `service.name` in
+ * OTEL_RESOURCE_ATTRIBUTES, names another: the log lines' `service` (the SDK's own default,
+ * `unknown_service:node`, would tell a trace backend nothing).
+ */
+export const DEFAULT_SERVICE_NAME = 'vod-cover-gateway';
+
+/**
+ * Whether the environment names the service, as the SDK reads it: OTEL_SERVICE_NAME, or
+ * `service.name` among OTEL_RESOURCE_ATTRIBUTES' comma-separated `key=value` pairs (keys
+ * percent-decoded).
+ */
+export function serviceNamed(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env['OTEL_SERVICE_NAME']) return true;
+  return (env['OTEL_RESOURCE_ATTRIBUTES'] ?? '').split(',').some((pair) => {
+    const [key, ...value] = pair.split('=');
+    if (value.length !== 1) return false;
+    try {
+      return decodeURIComponent(key!.trim()) === 'service.name';
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** The running OpenTelemetry SDK, and the Yoga plugin that gives each operation its span. */
 export interface Tracing {
   plugin: Plugin;
@@ -21,7 +46,8 @@ export interface Tracing {
 
 /**
  * Starts the OpenTelemetry SDK the standard way (@opentelemetry/sdk-node reads OTEL_SERVICE_NAME,
- * OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL and the rest), with undici's
+ * OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL and the rest; the service is named
+ * {@link DEFAULT_SERVICE_NAME} unless they name it), with undici's
  * instrumentation (a client span per VOD attempt, `traceparent` on its request) and envelop's
  * plugin for the operations. These are optional peers: only tracing needs them.
  *
@@ -50,7 +76,11 @@ export async function startTracing(): Promise<Tracing> {
   const [{ NodeSDK }, { UndiciInstrumentation }, { useOpenTelemetry }] = modules;
   // No `headersToSpanAttributes`: a captured header could be API 3.0's Authorization or X-TC-Token.
   const undici = new UndiciInstrumentation({ startSpanHook: redactedUrlAttributes });
-  const sdk = new NodeSDK({ instrumentations: [undici] });
+  // A service name in code wins over the environment's, so it is given only when the environment names none.
+  const sdk = new NodeSDK({
+    instrumentations: [undici],
+    ...(serviceNamed() ? {} : { serviceName: DEFAULT_SERVICE_NAME }),
+  });
   sdk.start();
   const plugin = useOpenTelemetry(
     { resolvers: false, variables: false, result: false },

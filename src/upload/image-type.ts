@@ -1,12 +1,21 @@
 import { COVER_TYPES, type CoverType } from '../vod/cover-rules.js';
 
 /** Types only fitting takes (COVER_FIT=on): never sent as they are, always converted. */
-export const FIT_ONLY_EXTENSIONS = ['avif', 'tif', 'tiff', 'heic', 'heif'] as const;
+export const FIT_ONLY_EXTENSIONS = ['avif', 'tif', 'tiff'] as const;
+
+/**
+ * HEIC/HEIF: known by name so that such a photo is told what to send instead, but never offered
+ * (sharp's prebuilt libvips has no HEVC decoder, so fitting cannot convert them).
+ */
+export const REFUSED_WITH_ADVICE_EXTENSIONS = ['heic', 'heif'] as const;
 
 /** The image types a cover may have, by the extension VOD gets as `fileType`. */
 export const IMAGE_EXTENSIONS = COVER_TYPES;
 /** The extensions of an upload: a cover type, or (fitting) one to convert from. */
-export type ImageExtension = CoverType | (typeof FIT_ONLY_EXTENSIONS)[number];
+export type ImageExtension =
+  | CoverType
+  | (typeof FIT_ONLY_EXTENSIONS)[number]
+  | (typeof REFUSED_WITH_ADVICE_EXTENSIONS)[number];
 
 export type ImageKind = 'JPEG' | 'PNG' | 'GIF' | 'WebP' | 'BMP' | 'AVIF' | 'TIFF' | 'HEIC';
 

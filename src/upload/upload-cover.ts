@@ -11,7 +11,13 @@ import { createCoverFitter, type CoverFitOptions, type CoverFitter } from './cov
 import type { CoverType } from '../vod/cover-rules.js';
 import { createBufferPool } from './buffer-pool.js';
 import { splitFileName } from './file-name.js';
-import { FIT_ONLY_EXTENSIONS, IMAGE_EXTENSIONS, kindOfExtension, type ImageExtension } from './image-type.js';
+import {
+  FIT_ONLY_EXTENSIONS,
+  IMAGE_EXTENSIONS,
+  kindOfExtension,
+  REFUSED_WITH_ADVICE_EXTENSIONS,
+  type ImageExtension,
+} from './image-type.js';
 import { createOutcomes, type OutcomeLimits, type Outcomes, type UploadCoverError } from './outcomes.js';
 import { readUpload, type ReadUploadDone } from './read-upload.js';
 import { CONCURRENCY_DEFAULTS, createCoverSender, type CheckedCover, type CoverSenderOptions } from './send-cover.js';
@@ -139,10 +145,12 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
   const fitter: CoverFitter | undefined = options.fit
     ? createCoverFitter(options.fit === true ? {} : options.fit)
     : undefined;
-  // Fitting takes every type it can convert, up to its own size bound.
+  // Fitting takes every type it can convert, up to its own size bound; a HEIC photo's name is
+  // taken too, only to be told what to send instead.
   const acceptedExtensions: readonly ImageExtension[] = fitter
     ? [...IMAGE_EXTENSIONS, ...FIT_ONLY_EXTENSIONS]
     : fileExtensions;
+  const namedExtensions = fitter ? [...acceptedExtensions, ...REFUSED_WITH_ADVICE_EXTENSIONS] : acceptedExtensions;
   const maxInputSize = fitter ? Math.max(fitter.maxInputFileSize, maxFileSize) : maxFileSize;
   const outcomes = createOutcomes({
     maxFileSize,
@@ -212,7 +220,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
       if (request?.stopped.aborted) return fail('UPLOAD_ABORTED', 'not-read-further');
       return partMissing(error);
     }
-    const name = splitFileName(opened.filename, acceptedExtensions);
+    const name = splitFileName(opened.filename, namedExtensions);
     if (!name.ok) {
       stopReadingRequest();
       discardUpload(opened);

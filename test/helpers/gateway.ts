@@ -23,7 +23,11 @@ export interface GatewayHarness {
 /** VOD client settings for tests: fast retries. */
 export const TEST_VOD_OPTIONS: Partial<LegacyVodClientOptions> = { retry: { baseDelayMs: 5, maxDelayMs: 20 } };
 
-/** Starts an emulator and a gateway on port 0 wired to it. Closed by the caller. */
+/**
+ * Starts an emulator and a gateway on port 0 wired to it, on the legacy API unless
+ * `gateway.vodApi` says otherwise (most tests were written for it; the code's default is API 3.0,
+ * which test/vod-api-default.test.ts proves). Closed by the caller.
+ */
 export async function startGateway(
   options: {
     vod?: Partial<LegacyVodClientOptions>;
@@ -34,6 +38,7 @@ export async function startGateway(
   const emulator = await startVodEmulator(options.emulator);
   const gateway = createGateway({
     vod: { ...DEV_CREDENTIAL, baseUrl: emulator.url, ...TEST_VOD_OPTIONS, ...options.vod },
+    vodApi: 'legacy',
     logging: false,
     logger: false,
     ...options.gateway,

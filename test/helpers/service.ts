@@ -32,10 +32,12 @@ export function freePort(): Promise<number> {
 
 /**
  * Spawns the real service (`src/main.ts`, as `npm start` does) on a free port with its own data
- * folder, and waits until it serves or exits. `cwd`: a copy of the project to run instead.
+ * folder, and waits until it serves or exits. `cwd`: a copy of the project to run instead. It runs
+ * on the legacy API (VOD_API=legacy) unless `env` says otherwise, as most tests were written for
+ * it; a variable set to undefined in `env` is not set at all (`VOD_API: undefined`: the default).
  */
 export async function startService(
-  env: Record<string, string> = {},
+  env: Record<string, string | undefined> = {},
   { cwd }: { cwd?: string } = {},
 ): Promise<RunningService> {
   const port = await freePort();
@@ -47,6 +49,7 @@ export async function startService(
       DATA_DIR: mkdtempSync(join(tmpdir(), 'vod-cover-service-')),
       PORT: String(port),
       HOST: '127.0.0.1',
+      VOD_API: 'legacy',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

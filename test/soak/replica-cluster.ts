@@ -124,6 +124,9 @@ async function startReplica(name: string, databaseUrl: string, vodUrl: string, c
       VOD_SECRET_ID: DEV_CREDENTIAL.secretId,
       VOD_SECRET_KEY: DEV_CREDENTIAL.secretKey,
       VOD_BASE_URL: vodUrl,
+      // The soak's accounting reads the legacy API's `instant` (a replica's VOD call whose answer it
+      // never published); API 3.0 has none. run-soak.ts's `vodApi` is the same default.
+      VOD_API: 'legacy',
       SHUTDOWN_GRACE_MS: '1000',
       DATA_DIR: mkdtempSync(join(tmpdir(), `vod-cover-${name}-`)),
     },
