@@ -335,6 +335,9 @@ async function measure(scenario: Scenario, server: ServerName, upstream: string)
   const spec = SERVERS[server]!;
   const { child, url } = await start(spec.script, {
     VOD_BASE_URL: upstream,
+    // The peers' and the floor's minimal client speaks SmallFileUpload: the gateway speaks it too,
+    // so that no server wins or loses by the protocol (API 3.0 sends the cover base64 in JSON).
+    VOD_API: 'legacy',
     ...(server === 'gateway-postgres' && database ? { DATABASE_URL: database.url } : {}),
     ...spec.env,
   });
@@ -647,7 +650,7 @@ async function main(): Promise<void> {
     `${JSON.stringify({ date, machine, warmupMs: WARMUP_MS, windowMs: WINDOW_MS, results }, null, 2)}\n`,
   );
   if (args.includes('--readme') && !onlyServers && !peerCheck) {
-    const readme = new URL('../README.md', import.meta.url);
+    const readme = new URL('../docs/performance.md', import.meta.url);
     const text = readFileSync(readme, 'utf8');
     const marker = costs ? 'costs' : 'bench';
     const command = `npm run bench -- ${costs ? '--costs ' : ''}--rounds=${ROUNDS}${pinned ? ' --pin' : ''}`;
