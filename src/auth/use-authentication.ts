@@ -1,7 +1,8 @@
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 import type { JWTPayload } from 'jose';
 import { MIN_SECRET_BYTES, createJwtVerifier, TokenRefused, type JwtOptions } from './jwt-verifier.js';
 import { ROUTER_SIGNATURE_EXTENSION, isRouterSignatureValid } from './router-signature.js';
+import { requestRefusal } from '../http/request-refusals.js';
 
 /** Options of {@link useAuthentication}. With neither set, every request passes. */
 export interface AuthenticationOptions {
@@ -61,26 +62,20 @@ export function useAuthentication(options: AuthenticationOptions): Plugin<Authen
         if (error instanceof TokenRefused && error.kind === 'invalid')
           throw unauthenticated(error.message, 'invalid_token');
         const retryAfterMs = error instanceof TokenRefused ? error.retryAfterMs : undefined;
-        throw createGraphQLError('Authentication is unavailable for a moment: the token keys cannot be fetched.', {
-          extensions: {
-            code: 'AUTHENTICATION_UNAVAILABLE',
-            http: {
-              status: 503,
-              headers: { 'retry-after': String(Math.max(1, Math.ceil((retryAfterMs ?? 5000) / 1000))) },
-            },
-          },
-        });
+        throw requestRefusal(
+          'authentication-unavailable',
+          'Authentication is unavailable for a moment: the token keys cannot be fetched.',
+          { 'retry-after': String(Math.max(1, Math.ceil((retryAfterMs ?? 5000) / 1000))) },
+        );
       }
     },
 
     onParams({ params }) {
       if (routerSecret === undefined) return;
       if (!isRouterSignatureValid(routerSecret, params, params.extensions?.[ROUTER_SIGNATURE_EXTENSION])) {
-        throw createGraphQLError(
+        throw requestRefusal(
+          'not-the-router',
           'Only the federation router may call this service: the request carries no valid router signature.',
-          {
-            extensions: { code: 'FORBIDDEN', http: { status: 403 } },
-          },
         );
       }
     },
@@ -106,7 +101,5 @@ function unauthenticated(message: string, error?: 'invalid_request' | 'invalid_t
   const challenge = error
     ? `Bearer realm="${REALM}", error="${error}", error_description="${message.replace(/["\\]/g, '')}"`
     : `Bearer realm="${REALM}"`;
-  return createGraphQLError(message, {
-    extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'www-authenticate': challenge } } },
-  });
+  return requestRefusal('unauthenticated', message, { 'www-authenticate': challenge });
 }

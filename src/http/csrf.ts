@@ -1,6 +1,7 @@
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError } from 'graphql';
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
+import { requestRefusal } from './request-refusals.js';
 
 /**
  * Headers that make a request non-simple (a browser must preflight it), so a cross-site page
@@ -21,9 +22,9 @@ export function useCsrfHeaders(requestHeaders: readonly string[]): Plugin {
         return onRequestParse?.(payload);
       } catch (error) {
         if (!(error instanceof GraphQLError)) throw error;
-        throw createGraphQLError(
+        throw requestRefusal(
+          'csrf-header-missing',
           `A multipart, form or text/plain request needs one of these headers (any value), so that a browser preflights it: ${requestHeaders.join(', ')}.`,
-          { extensions: { code: 'CSRF_HEADER_MISSING', http: { status: 403 } } },
         );
       }
     },

@@ -1,10 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
 import { checkMultipartMap } from '../multipart/multipart-map.js';
+import { REQUEST_REFUSALS } from './request-refusals.js';
 
-/** Why a multipart request is refused as a whole, and with which HTTP status. */
+/** Why a multipart request is refused as a whole: the kind of refusal, and what is wrong. */
 export interface MultipartRefusal {
-  status: number;
+  kind: 'bad-multipart' | 'multipart-too-large';
   message: string;
 }
 
@@ -46,9 +47,9 @@ export function guardMultipartParser(req: IncomingMessage, options: { maxFiles: 
   req.pipe = <T extends NodeJS.WritableStream>(destination: T, pipeOptions?: { end?: boolean }): T => {
     const parser = destination as unknown as Writable;
     const emit = parser.emit.bind(parser) as (event: string | symbol, ...args: unknown[]) => boolean;
-    const refuse = (status: number, message: string): boolean => {
-      refusal ??= { status, message };
-      return emit('error', Object.assign(new Error(message), { status }));
+    const refuse = (kind: MultipartRefusal['kind'], message: string): boolean => {
+      refusal ??= { kind, message };
+      return emit('error', Object.assign(new Error(message), { status: REQUEST_REFUSALS[kind].status }));
     };
     parser.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
       if (refusal) {
@@ -59,12 +60,13 @@ export function guardMultipartParser(req: IncomingMessage, options: { maxFiles: 
         const [name, value] = args as [string, string];
         if (name === 'operations') operations = value;
         if (name === 'map') {
-          if (operations === undefined) return refuse(400, `The 'operations' field must come before 'map' (${SPEC}).`);
+          if (operations === undefined)
+            return refuse('bad-multipart', `The 'operations' field must come before 'map' (${SPEC}).`);
           const fields = parseBoth(operations, value);
           // Unreadable JSON: the library refuses it with its own message.
           if (fields) {
             const problem = checkMultipartMap(fields.operations, fields.map, options.maxFiles);
-            if (problem) return refuse(problem.status, problem.message);
+            if (problem) return refuse(problem.kind, problem.message);
             declared = new Set(Object.keys(fields.map as object));
           }
         }
@@ -74,21 +76,21 @@ export function guardMultipartParser(req: IncomingMessage, options: { maxFiles: 
         if (!declared) {
           stream.resume();
           return refuse(
-            400,
+            'bad-multipart',
             `Missing multipart field 'map': 'operations', then 'map', must come before the file parts (${SPEC}).`,
           );
         }
         if (!declared.has(name)) {
           stream.resume();
           return refuse(
-            413,
+            'multipart-too-large',
             `Only the file parts that 'map' declares are accepted; part ${JSON.stringify(name)} is not one of them.`,
           );
         }
       } else if (event === 'filesLimit') {
         // busboy skips a file part past the limit without a 'file' event: the request sends more than it declared.
         return refuse(
-          413,
+          'multipart-too-large',
           `Only the file parts that 'map' declares are accepted (at most ${options.maxFiles}); this request sends more.`,
         );
       } else if (event === 'error') {

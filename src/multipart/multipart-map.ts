@@ -1,6 +1,6 @@
-/** A `map` field that cannot be accepted, with the HTTP status to refuse it with. */
+/** A `map` field that cannot be accepted, with the kind of refusal it gets (src/http/request-refusals.ts). */
 export interface MapProblem {
-  status: 400 | 413;
+  kind: 'bad-multipart' | 'multipart-too-large';
   message: string;
 }
 
@@ -13,28 +13,35 @@ export interface MapProblem {
  */
 export function checkMultipartMap(operations: unknown, map: unknown, maxFiles: number): MapProblem | undefined {
   if (typeof map !== 'object' || map === null || Array.isArray(map)) {
-    return { status: 400, message: "The 'map' field must be a JSON object of file part names to arrays of paths." };
+    return {
+      kind: 'bad-multipart',
+      message: "The 'map' field must be a JSON object of file part names to arrays of paths.",
+    };
   }
   const entries = Object.entries(map as Record<string, unknown>);
   if (entries.length > maxFiles) {
-    return { status: 413, message: `The 'map' field names ${entries.length} files; at most ${maxFiles} is accepted.` };
+    return {
+      kind: 'multipart-too-large',
+      message: `The 'map' field names ${entries.length} files; at most ${maxFiles} is accepted.`,
+    };
   }
   const taken = new Set<string>();
   for (const [part, paths] of entries) {
     if (!Array.isArray(paths) || paths.length === 0) {
       return {
-        status: 400,
+        kind: 'bad-multipart',
         message: `The 'map' entry of part ${JSON.stringify(part)} must be a non-empty array of paths.`,
       };
     }
     for (const path of paths as unknown[]) {
       if (typeof path !== 'string' || !leadsToNull(operations, path)) {
         return {
-          status: 400,
+          kind: 'bad-multipart',
           message: `The 'map' path ${JSON.stringify(path)} of part ${JSON.stringify(part)} is not a null value of 'operations' (a file's place is a variable set to null).`,
         };
       }
-      if (taken.has(path)) return { status: 400, message: `The 'map' path ${JSON.stringify(path)} is named twice.` };
+      if (taken.has(path))
+        return { kind: 'bad-multipart', message: `The 'map' path ${JSON.stringify(path)} is named twice.` };
       taken.add(path);
     }
   }

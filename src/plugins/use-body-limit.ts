@@ -1,6 +1,7 @@
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 import { sendContinue } from '../http/expect-continue.js';
 import { isStreamedUpload, type NodeServerContext } from './use-streaming-uploads.js';
+import { requestRefusal } from '../http/request-refusals.js';
 
 /** Longest JSON, GraphQL or form body by default, in bytes: far above any operation, far below harm. */
 export const DEFAULT_MAX_BODY_SIZE = 1_048_576;
@@ -31,11 +32,10 @@ export interface BodyLimitOptions {
 export function useBodyLimit(options: BodyLimitOptions): Plugin<object, NodeServerContext> {
   const { maxBodySize = DEFAULT_MAX_BODY_SIZE, maxMultipartSize } = options;
   const tooLarge = (maxBytes: number, size?: number) =>
-    createGraphQLError(
+    requestRefusal(
+      'body-too-large',
       `The request body ${size === undefined ? 'is' : `declares ${size} bytes, which is`} larger than the ${maxBytes} bytes accepted.`,
-      {
-        extensions: { http: { status: 413, headers: { connection: 'close' } }, code: 'REQUEST_TOO_LARGE' },
-      },
+      { connection: 'close' },
     );
   return {
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI, serverContext }) {

@@ -1,4 +1,5 @@
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
+import { requestRefusal } from '../http/request-refusals.js';
 
 /** What the plugin adds to the GraphQL context. */
 export interface IdempotencyKeyContext {
@@ -26,11 +27,9 @@ export function useIdempotencyKey(): Plugin<IdempotencyKeyContext> {
       const text = header.trim();
       const key = text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
       if (!KEY.test(key)) {
-        throw createGraphQLError(
+        throw requestRefusal(
+          'bad-idempotency-key',
           'The Idempotency-Key header must be 1–255 visible ASCII characters, without " or \\ inside (a quoted string or a bare token).',
-          {
-            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-          },
         );
       }
       keys.set(request, key);

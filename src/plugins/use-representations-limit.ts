@@ -1,12 +1,6 @@
-import {
-  GraphQLError,
-  Kind,
-  getOperationAST,
-  type DocumentNode,
-  type FragmentDefinitionNode,
-  type SelectionSetNode,
-} from 'graphql';
+import { Kind, getOperationAST, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { requestRefusal } from '../http/request-refusals.js';
 
 /** Most representations per request by default: a router's batches stay well under it. */
 export const DEFAULT_MAX_REPRESENTATIONS = 2000;
@@ -24,11 +18,9 @@ export function useRepresentationsLimit(max: number = DEFAULT_MAX_REPRESENTATION
       if (count > max) {
         setResultAndStopExecution({
           errors: [
-            new GraphQLError(
+            requestRefusal(
+              'too-many-representations',
               `At most ${max} representations are resolved per request; this one asks for ${count}. Split it into batches.`,
-              {
-                extensions: { code: 'TOO_MANY_REPRESENTATIONS' },
-              },
             ),
           ],
         });

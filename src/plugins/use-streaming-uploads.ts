@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { processRequest } from 'graphql-upload-minimal';
-import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
+import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import { sendContinue } from '../http/expect-continue.js';
 import { lingerAfterAnswer, stopReadingAndHangUp } from '../http/hang-up.js';
 import { guardMultipartParser, type MultipartGuard } from '../http/multipart-guard.js';
 import { MULTIPART_DEFAULTS } from '../multipart/multipart-limits.js';
 import type { UploadRequest } from '../multipart/upload-request.js';
+import { requestRefusal } from '../http/request-refusals.js';
 
 /** Options of {@link useStreamingUploads}. */
 export interface StreamingUploadsOptions {
@@ -88,8 +89,8 @@ export function useStreamingUploads(
         // The client waits for `100 Continue` before sending the body: say no before it sends anything.
         stopReadingAndHangUp(req, res);
         setRequestParser(() => {
-          throw requestRefused(
-            413,
+          throw requestRefusal(
+            'upload-too-large',
             `The request declares ${declaredSize} bytes; an upload needs at most ${maxRequestSize}.`,
           );
         });
@@ -121,9 +122,12 @@ export function useStreamingUploads(
         } catch (error) {
           stop();
           const { status, message } = error as { status?: number; message?: string };
-          // graphql-upload-minimal says 499 for a request that ended early: it was not read whole (400).
-          const refusal = typeof status === 'number' && status >= 400 && status < 499 ? status : 400;
-          throw requestRefused(refusal, message ?? 'Invalid multipart request.');
+          // graphql-upload-minimal says 413 past a limit (files, field size), 499 for a request that
+          // ended early (not read whole), 400 for the rest.
+          throw requestRefusal(
+            status === 413 ? 'multipart-too-large' : 'bad-multipart',
+            message ?? 'Invalid multipart request.',
+          );
         }
       });
     },
@@ -139,7 +143,7 @@ export function useStreamingUploads(
       const refusal = upload?.guard.refusal();
       if (!upload || !refusal) return;
       upload.stop();
-      if (!Array.isArray(result)) setResult({ errors: [requestRefused(refusal.status, refusal.message)] });
+      if (!Array.isArray(result)) setResult({ errors: [requestRefusal(refusal.kind, refusal.message)] });
     },
   };
 }
@@ -156,12 +160,6 @@ export function isStreamedUpload(request: Request, { req, res }: NodeServerConte
     res !== undefined &&
     !req.readableDidRead
   );
-}
-
-function requestRefused(status: number, message: string) {
-  return createGraphQLError(message, {
-    extensions: { http: { status }, code: status === 413 ? 'REQUEST_TOO_LARGE' : 'BAD_REQUEST' },
-  });
 }
 
 function isMultipart(contentType: string | null): boolean {
