@@ -3,6 +3,7 @@
  * at most `maxBytes` read; a failure remembered for the cool-down, so a burst of tokens while the
  * key set is down costs one fetch, not one each. jose itself keeps one fetch in flight.
  */
+import { readAtMost as readBodyAtMost } from '../io/read-at-most.js';
 
 /** Options of {@link createKeySetFetch}. */
 export interface KeySetFetchOptions {
@@ -56,26 +57,16 @@ export function createKeySetFetch(options: KeySetFetchOptions): (url: string, in
   };
 }
 
+/** The key set's text, refused past `maxBytes` (by its declared length, or as soon as it passes them). */
 async function readAtMost(response: Response, maxBytes: number): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) {
     await response.body?.cancel();
     throw new Error(`a key set of ${declared} bytes, more than the ${maxBytes} accepted`);
   }
-  const reader = response.body!.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new Error(`a key set longer than the ${maxBytes} bytes accepted`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
+  const bytes = await readBodyAtMost(response.body, maxBytes);
+  if (!bytes) throw new Error(`a key set longer than the ${maxBytes} bytes accepted`);
+  return bytes.toString('utf8');
 }
 
 /**

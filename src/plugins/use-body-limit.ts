@@ -1,5 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import { sendContinue } from '../http/expect-continue.js';
+import { readAtMost } from '../io/read-at-most.js';
 import { isStreamedUpload, type NodeServerContext } from './use-streaming-uploads.js';
 import { requestRefusal } from '../http/request-refusals.js';
 
@@ -55,7 +56,7 @@ export function useBodyLimit(options: BodyLimitOptions): Plugin<object, NodeServ
       if (declared !== null) return;
       // No declared length: count while reading, then hand Yoga's parser the bytes read.
       setRequestParser(async (original) => {
-        const body = await readAtMost(original, maxBytes);
+        const body = await readAtMost(original.body, maxBytes);
         if (body === undefined) throw tooLarge(maxBytes);
         return requestParser(
           new fetchAPI.Request(original.url, {
@@ -67,22 +68,4 @@ export function useBodyLimit(options: BodyLimitOptions): Plugin<object, NodeServ
       });
     },
   };
-}
-
-async function readAtMost(request: Request, maxBytes: number): Promise<Uint8Array | undefined> {
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
 }

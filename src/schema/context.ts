@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UploadPolicy } from '../auth/upload-policy.js';
 import type { AuthenticatedCaller } from '../auth/use-authentication.js';
 import type { UploadRequest } from '../multipart/upload-request.js';
@@ -11,9 +10,6 @@ export interface GatewayContext {
   covers: CoverUploader;
   /** Videos' latest covers from the ledger, batched per request. */
   coverLoader: CoverLoader;
-  /** The Node request and response, when served by node:http (absent under `yoga.fetch`). */
-  req?: IncomingMessage;
-  res?: ServerResponse;
   /** The request as Yoga sees it; its `signal` aborts when the client goes away before the answer. */
   request?: Request;
   /** Set by the multipart transport: what it knows of the request the upload arrives in. */
