@@ -10,7 +10,6 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
  */
 export function drainable(handler: Handler): {
   handler: Handler;
-  inFlight(): number;
   draining(): boolean;
   drain(server: Server, graceMs: number): Promise<void>;
 } {
@@ -31,7 +30,6 @@ export function drainable(handler: Handler): {
       });
       handler(req, res);
     },
-    inFlight: () => inFlight,
     draining: () => draining,
     async drain(server, graceMs) {
       draining = true;
