@@ -67,6 +67,9 @@ export interface VodTransportOptions {
   random?: () => number;
 }
 
+/** What a client gives for one POST: path, headers and body (the transport sets the rest). */
+export type VodPostRequest = Omit<Dispatcher.RequestOptions, 'origin' | 'method' | 'headersTimeout' | 'bodyTimeout'>;
+
 /** One client's way to VOD: POST and read, with retries within the deadline, reachability, close. */
 export interface VodTransport {
   /**
@@ -78,10 +81,7 @@ export interface VodTransport {
     signal?: AbortSignal,
   ): Promise<T>;
   /** One POST: the answer's text on status 200, else a transport error. */
-  post(
-    request: Omit<Dispatcher.RequestOptions, 'origin' | 'method' | 'headersTimeout' | 'bodyTimeout'>,
-    signal: AbortSignal,
-  ): Promise<string>;
+  post(request: VodPostRequest, signal: AbortSignal): Promise<string>;
   reachable(timeoutMs?: number): Promise<boolean>;
   /** Closes the owned pool (not an injected dispatcher). */
   close(): Promise<void>;

@@ -112,3 +112,11 @@ export interface VodClient {
   /** Closes the owned pool (not an injected dispatcher). */
   close(): Promise<void>;
 }
+
+/**
+ * A client this package made: it owns its pool, so `await using` closes it
+ * (`Symbol.asyncDispose` is `close`).
+ */
+export interface OwnedVodClient extends VodClient, AsyncDisposable {
+  reachable(timeoutMs?: number): Promise<boolean>;
+}

@@ -1,3 +1,13 @@
+import { createClientOnSkeleton, type SignedRequest, type VodApiSpeech } from '../client-skeleton.js';
+import { VodBadResponseError } from '../errors.js';
+import { redactSecrets } from '../redact.js';
+import type {
+  OwnedVodClient,
+  SetCoverInput,
+  SetCoverResult,
+  VodClientBaseOptions,
+  VodCredentials,
+} from '../vod-client.js';
 import {
   API3_ACTION,
   API3_CONTENT_TYPE,
@@ -6,12 +16,6 @@ import {
   DEFAULT_API3_BASE_URL,
   classifyApi3Error,
 } from './protocol.js';
-import { credentialSourceOf, readyToCall } from '../credentials.js';
-import { vodBaseUrlProblem } from '../base-url.js';
-import { VodBadResponseError } from '../errors.js';
-import { redactSecrets } from '../redact.js';
-import { createVodTransport } from '../transport.js';
-import type { SetCoverInput, SetCoverResult, VodClient, VodClientBaseOptions, VodCredentials } from '../vod-client.js';
 import { tc3Authorization } from './sign.js';
 
 /**
@@ -40,91 +44,88 @@ export interface Api3VodClientOptions extends VodClientBaseOptions {
  * A VOD client for API 3.0: a cover is set with ModifyMediaInfo on the video (`CoverData`, base64),
  * signed with TC3-HMAC-SHA256. A cover has no id of its own, so a success's `fileId` is the video's;
  * an error's `code` is a gateway code of its class (protocol.ts) and `vodErrorCode` the vendor's
- * code. The pool, the deadline and the retry loop are the transport's (../transport.ts), as for
- * the legacy API.
+ * code. Credentials, transport, retries and rotation are the skeleton's (../client-skeleton.ts),
+ * as for the legacy API.
+ *
+ * @example
+ * await using vod = createApi3VodClient({ secretId, secretKey, baseUrl: emulator.url });
  */
-export function createApi3VodClient(options: Api3VodClientOptions): VodClient {
-  const { baseUrl = DEFAULT_API3_BASE_URL, subAppId, region, now = Date.now } = options;
-  const credentials = credentialSourceOf('createApi3VodClient', options);
-  const problem = vodBaseUrlProblem(baseUrl);
-  if (problem) throw new TypeError(`createApi3VodClient: option "baseUrl" ${problem}`);
+export function createApi3VodClient(options: Api3VodClientOptions): OwnedVodClient {
+  return createClientOnSkeleton('createApi3VodClient', options, DEFAULT_API3_BASE_URL, (origin) =>
+    api3Speech(origin, options),
+  );
+}
+
+/** What API 3.0 signs every attempt with, its options checked. */
+interface Tc3Signing {
+  /** Sent in `Host`, with its port. */
+  host: string;
+  /** The vendor's SDK signs the host name without its port (sent in Host all the same); so do we. */
+  signedHost: string;
+  region: string | undefined;
+  now: () => number;
+}
+
+/** API 3.0's part of the client: the JSON payload made once, a TC3 signature per attempt, `Response`'s reader. */
+function api3Speech(origin: URL, options: Api3VodClientOptions): VodApiSpeech<string> {
+  const { subAppId, region, now = Date.now } = options;
   if (subAppId !== undefined && !(Number.isSafeInteger(subAppId) && subAppId > 0))
     throw new TypeError('createApi3VodClient: option "subAppId" must be a positive whole number');
-  const origin = new URL(baseUrl).origin;
-  const host = new URL(origin).host;
-  // The vendor's SDK signs the host name without its port (sent in Host all the same); so do we.
-  const signedHost = new URL(origin).hostname;
-  const transport = createVodTransport('createApi3VodClient', origin, options);
-
-  async function attemptOnce(
-    input: SetCoverInput,
-    payload: string,
-    signal: AbortSignal,
-    signedWith: (c: VodCredentials) => void,
-  ): Promise<SetCoverResult> {
-    const c = await credentials.current(signal);
-    signedWith(c);
-    const { secretId, secretKey, token } = c;
-    // Signed afresh for each attempt: the timestamp must be current.
-    const timestamp = Math.floor(now() / 1000);
-    const authorization = tc3Authorization(secretId, secretKey, {
-      host: signedHost,
-      contentType: API3_CONTENT_TYPE,
-      payload,
-      timestamp,
-      service: API3_SERVICE,
-    });
-    const text = await transport.post(
-      {
-        path: '/',
-        headers: {
-          host,
-          'content-type': API3_CONTENT_TYPE,
-          'x-tc-action': API3_ACTION,
-          'x-tc-version': API3_VERSION,
-          'x-tc-timestamp': String(timestamp),
-          ...(region === undefined ? {} : { 'x-tc-region': region }),
-          ...(token === undefined ? {} : { 'x-tc-token': token }),
-          ...(input.requestId === undefined ? {} : { 'x-request-id': input.requestId }),
-          authorization,
-        },
-        body: payload,
-      },
-      signal,
-    );
-    return parseApi3Answer(text, input.videoFileId, [/Signature=([0-9a-f]+)$/.exec(authorization)?.[1], token]);
-  }
-
+  const signing: Tc3Signing = { host: origin.host, signedHost: origin.hostname, region, now };
   return {
-    async setCover(input) {
-      const bytes = Array.isArray(input.body)
-        ? Buffer.concat(input.body as readonly Uint8Array[])
-        : Buffer.from(
-            (input.body as Uint8Array).buffer,
-            (input.body as Uint8Array).byteOffset,
-            (input.body as Uint8Array).byteLength,
-          );
-      // JSON carries the cover as base64: built once, sent by every attempt.
-      const payload = JSON.stringify({
-        FileId: input.videoFileId,
-        CoverData: bytes.toString('base64'),
-        ...(subAppId === undefined ? {} : { SubAppId: subAppId }),
-      });
-      let used: VodCredentials | undefined;
-      const attempt = (signal: AbortSignal) => attemptOnce(input, payload, signal, (c) => (used = c));
-      const result = await transport.call(attempt, input.signal);
-      // Refused right after a rotation: read the credentials again, and try once more with new ones.
-      if (
-        !result.ok &&
-        result.vodErrorCode?.startsWith('AuthFailure.') &&
-        used &&
-        (await credentials.refused(used, input.signal))
-      )
-        return transport.call(attempt, input.signal);
-      return result;
-    },
-    reachable: readyToCall(credentials, transport.reachable),
-    close: transport.close,
+    prepare: (input) => api3Payload(input, subAppId),
+    sign: (input, payload, credentials) => signedModifyMediaInfo(signing, input, payload, credentials),
+    parse: (text, input, secrets) => parseApi3Answer(text, input.videoFileId, secrets),
+    refusesSignature: (failure) => failure.vodErrorCode?.startsWith('AuthFailure.') === true,
+  };
+}
+
+/** ModifyMediaInfo's JSON: the cover as base64, built once and sent by every attempt. */
+function api3Payload(input: SetCoverInput, subAppId: number | undefined): string {
+  const bytes = Array.isArray(input.body)
+    ? Buffer.concat(input.body as readonly Uint8Array[])
+    : Buffer.from(
+        (input.body as Uint8Array).buffer,
+        (input.body as Uint8Array).byteOffset,
+        (input.body as Uint8Array).byteLength,
+      );
+  return JSON.stringify({
+    FileId: input.videoFileId,
+    CoverData: bytes.toString('base64'),
+    ...(subAppId === undefined ? {} : { SubAppId: subAppId }),
+  });
+}
+
+/** One attempt's request, signed afresh: the timestamp must be current. */
+function signedModifyMediaInfo(
+  signing: Tc3Signing,
+  input: SetCoverInput,
+  payload: string,
+  credentials: VodCredentials,
+): SignedRequest {
+  const { secretId, secretKey, token } = credentials;
+  const timestamp = Math.floor(signing.now() / 1000);
+  const authorization = tc3Authorization(secretId, secretKey, {
+    host: signing.signedHost,
+    contentType: API3_CONTENT_TYPE,
+    payload,
+    timestamp,
+    service: API3_SERVICE,
+  });
+  const headers = {
+    host: signing.host,
+    'content-type': API3_CONTENT_TYPE,
+    'x-tc-action': API3_ACTION,
+    'x-tc-version': API3_VERSION,
+    'x-tc-timestamp': String(timestamp),
+    ...(signing.region === undefined ? {} : { 'x-tc-region': signing.region }),
+    ...(token === undefined ? {} : { 'x-tc-token': token }),
+    ...(input.requestId === undefined ? {} : { 'x-request-id': input.requestId }),
+    authorization,
+  };
+  return {
+    request: { path: '/', headers, body: payload },
+    secrets: [/Signature=([0-9a-f]+)$/.exec(authorization)?.[1], token],
   };
 }
 

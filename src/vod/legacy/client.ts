@@ -1,11 +1,15 @@
 import { randomInt } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { vodBaseUrlProblem } from '../base-url.js';
+import { createClientOnSkeleton, type SignedRequest, type VodApiSpeech } from '../client-skeleton.js';
 import { VodBadResponseError } from '../errors.js';
 import { redactSecrets } from '../redact.js';
-import { createVodTransport } from '../transport.js';
-import { credentialSourceOf, readyToCall } from '../credentials.js';
-import type { SetCoverInput, SetCoverResult, VodClient, VodClientBaseOptions, VodCredentials } from '../vod-client.js';
+import type {
+  OwnedVodClient,
+  SetCoverInput,
+  SetCoverResult,
+  VodClientBaseOptions,
+  VodCredentials,
+} from '../vod-client.js';
 import {
   DEFAULT_REGION,
   DEFAULT_VOD_BASE_URL,
@@ -46,23 +50,33 @@ export interface LegacyVodClientOptions extends VodClientBaseOptions {
 }
 
 /**
- * A {@link VodClient} for the legacy API: each cover is one `SmallFileUpload` (the bytes as the
- * body, the parameters signed in the query; `docs/vod-protocol.md`).
+ * A {@link OwnedVodClient} for the legacy API: each cover is one `SmallFileUpload` (the bytes as the
+ * body, the parameters signed in the query; `docs/vod-protocol.md`). Credentials, transport,
+ * retries and rotation are the skeleton's (../client-skeleton.ts), as for API 3.0.
  *
  * @example
- * const vod = createLegacyVodClient({ secretId, secretKey, baseUrl: emulator.url });
+ * await using vod = createLegacyVodClient({ secretId, secretKey, baseUrl: emulator.url });
  * const result = await vod.setCover({ videoFileId, fileName: 'cover', fileType: 'jpg', body, sha1, size });
  */
-export function createLegacyVodClient(options: LegacyVodClientOptions): VodClient {
-  const {
-    baseUrl = DEFAULT_VOD_BASE_URL,
-    path = VOD_PATHS[0],
-    region = DEFAULT_REGION,
-    signatureMethod = 'HmacSHA1',
-    now = Date.now,
-  } = options;
-  const credentials = credentialSourceOf('createLegacyVodClient', options);
-  const origin = parseOrigin(baseUrl);
+export function createLegacyVodClient(options: LegacyVodClientOptions): OwnedVodClient {
+  return createClientOnSkeleton('createLegacyVodClient', options, DEFAULT_VOD_BASE_URL, (origin) =>
+    legacySpeech(origin, options),
+  );
+}
+
+/** What the legacy API signs every attempt's query with, its options checked. */
+interface QuerySigning {
+  host: string;
+  path: string;
+  region: string;
+  signatureMethod: SignatureMethod;
+  now: () => number;
+  keyOf(credentials: VodCredentials): ReturnType<typeof toSigningKey>;
+}
+
+/** The legacy API's part of the client: a signed query, the bytes as the body, §3's JSON. */
+function legacySpeech(origin: URL, options: LegacyVodClientOptions): VodApiSpeech<undefined> {
+  const { path = VOD_PATHS[0], region = DEFAULT_REGION, signatureMethod = 'HmacSHA1', now = Date.now } = options;
   requireOption(path.startsWith('/'), 'path', 'must start with "/"');
   requireOption(REGION_PATTERN.test(region), 'region', 'must be a lower-case region code such as "gz"');
   requireOption(
@@ -70,72 +84,51 @@ export function createLegacyVodClient(options: LegacyVodClientOptions): VodClien
     'signatureMethod',
     `must be one of ${SIGNATURE_METHODS.join(', ')}`,
   );
-  const transport = createVodTransport('createLegacyVodClient', origin, options);
-
   // A signing key per set of credentials: made once, not per attempt.
   const keys = new WeakMap<VodCredentials, ReturnType<typeof toSigningKey>>();
   const keyOf = (c: VodCredentials) => keys.get(c) ?? keys.set(c, toSigningKey(c.secretKey)).get(c)!;
-  const host = new URL(origin).hostname;
-
-  /** The signed path of one attempt, and the secrets it carries (for redacting VOD's echo of them). */
-  function signedPath(input: SetCoverInput, c: VodCredentials): { path: string; secrets: (string | undefined)[] } {
-    const { secretId, token } = c;
-    // Fresh Timestamp and Nonce for every attempt: a replayed request must not look new.
-    const params: Record<string, string> = {
-      Action: SMALL_FILE_UPLOAD,
-      Region: region,
-      Timestamp: String(Math.floor(now() / 1000)),
-      Nonce: String(randomInt(1, 2 ** 47)),
-      SecretId: secretId,
-      SignatureMethod: signatureMethod,
-      ...(token === undefined ? {} : { Token: token }),
-      fileName: input.fileName,
-      fileSha: input.sha1,
-      fileSize: String(input.size),
-      dataSize: String(input.size),
-      fileType: input.fileType,
-      'extra.usage': '1',
-      'extra.fileId': input.videoFileId,
-    };
-    const signed = signQuery(params, { method: 'POST', host, path, secretKey: keyOf(c) });
-    return { path: `${path}?${encodeQuery(signed)}`, secrets: [signed['Signature'], token] };
-  }
-
-  const attemptOnce = async (
-    input: SetCoverInput,
-    signal: AbortSignal,
-    signedWith: (c: VodCredentials) => void,
-  ): Promise<SetCoverResult> => {
-    const c = await credentials.current(signal);
-    signedWith(c);
-    const signed = signedPath(input, c);
-    const text = await transport.post(
-      {
-        path: signed.path,
-        headers: {
-          'content-type': 'application/octet-stream',
-          'content-length': String(input.size),
-          ...(input.requestId === undefined ? {} : { 'x-request-id': input.requestId }),
-        },
-        body: Array.isArray(input.body) ? chunksOf(input.body) : (input.body as Uint8Array),
-      },
-      signal,
-    );
-    return parseAnswer(text, signed.secrets);
-  };
-
+  const signing: QuerySigning = { host: origin.hostname, path, region, signatureMethod, now, keyOf };
   return {
-    async setCover(input) {
-      let used: VodCredentials | undefined;
-      const attempt = (signal: AbortSignal) => attemptOnce(input, signal, (c) => (used = c));
-      const result = await transport.call(attempt, input.signal);
-      // Refused right after a rotation: read the credentials again, and try once more with new ones.
-      if (!result.ok && result.code === VodCode.SIGNATURE && used && (await credentials.refused(used, input.signal)))
-        return transport.call(attempt, input.signal);
-      return result;
+    prepare: () => undefined,
+    sign: (input, _prepared, credentials) => signedUpload(signing, input, credentials),
+    parse: (text, _input, secrets) => parseAnswer(text, secrets),
+    refusesSignature: (failure) => failure.code === VodCode.SIGNATURE,
+  };
+}
+
+/** One attempt's SmallFileUpload: the signed query, the bytes, and the secrets the query carries. */
+function signedUpload(signing: QuerySigning, input: SetCoverInput, credentials: VodCredentials): SignedRequest {
+  const { secretId, token } = credentials;
+  // Fresh Timestamp and Nonce for every attempt: a replayed request must not look new.
+  const params: Record<string, string> = {
+    Action: SMALL_FILE_UPLOAD,
+    Region: signing.region,
+    Timestamp: String(Math.floor(signing.now() / 1000)),
+    Nonce: String(randomInt(1, 2 ** 47)),
+    SecretId: secretId,
+    SignatureMethod: signing.signatureMethod,
+    ...(token === undefined ? {} : { Token: token }),
+    fileName: input.fileName,
+    fileSha: input.sha1,
+    fileSize: String(input.size),
+    dataSize: String(input.size),
+    fileType: input.fileType,
+    'extra.usage': '1',
+    'extra.fileId': input.videoFileId,
+  };
+  const { host, path } = signing;
+  const signed = signQuery(params, { method: 'POST', host, path, secretKey: signing.keyOf(credentials) });
+  return {
+    request: {
+      path: `${path}?${encodeQuery(signed)}`,
+      headers: {
+        'content-type': 'application/octet-stream',
+        'content-length': String(input.size),
+        ...(input.requestId === undefined ? {} : { 'x-request-id': input.requestId }),
+      },
+      body: Array.isArray(input.body) ? chunksOf(input.body) : (input.body as Uint8Array),
     },
-    reachable: readyToCall(credentials, transport.reachable),
-    close: transport.close,
+    secrets: [signed['Signature'], token],
   };
 }
 
@@ -149,12 +142,6 @@ function chunksOf(chunks: readonly Uint8Array[]): Readable {
 
 function requireOption(ok: boolean, name: string, rule: string): asserts ok {
   if (!ok) throw new TypeError(`createLegacyVodClient: option "${name}" ${rule}`);
-}
-
-function parseOrigin(baseUrl: string): string {
-  const problem = vodBaseUrlProblem(baseUrl);
-  if (problem) throw new TypeError(`createLegacyVodClient: option "baseUrl" ${problem}`);
-  return new URL(baseUrl).origin;
 }
 
 /**
