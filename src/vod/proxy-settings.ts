@@ -53,6 +53,23 @@ export function proxyFromEnv(env: NodeJS.ProcessEnv = process.env): ProxySetting
 }
 
 /**
+ * Checks a client's `proxy` option as the variables are checked: a bad field is a `TypeError`
+ * naming the option (undici's own error for a bad URL would hold it whole, password included).
+ */
+export function checkProxyOption(client: string, proxy: ProxySettings): void {
+  for (const [name, value] of Object.entries(proxy)) {
+    if (value === undefined) continue;
+    const problem =
+      typeof value !== 'string'
+        ? 'must be a string'
+        : name === 'noProxy'
+          ? noProxyProblem(value)
+          : proxyUrlProblem(value);
+    if (problem) throw new TypeError(`${client}: option "proxy.${name}" ${problem}`);
+  }
+}
+
+/**
  * Why a text cannot be a proxy URL (`http://` or `https://`, a host, an optional port and
  * `user:password@`), or undefined when it can. The value is quoted with its user and password hidden.
  */

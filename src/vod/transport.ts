@@ -18,7 +18,7 @@ import {
   type AttemptOutcome,
   type RetryOptions,
 } from './retry.js';
-import { noProxyProblem, proxyFromEnv, proxyUrlProblem, type ProxySettings } from './proxy-settings.js';
+import { checkProxyOption, proxyFromEnv, type ProxySettings } from './proxy-settings.js';
 
 export { proxyFromEnv, type ProxySettings } from './proxy-settings.js';
 
@@ -87,11 +87,41 @@ export interface VodTransport {
   close(): Promise<void>;
 }
 
+/** The transport's options with their defaults, checked: what its POSTs and retries run on. */
+interface TransportSettings {
+  pool: Pool.Options & { headersTimeout: number; bodyTimeout: number };
+  retry: RetryOptions;
+  random: () => number;
+  /** The egress proxy, from the option or the variables; undefined for direct connections. */
+  proxy: ProxySettings | undefined;
+}
+
 /**
  * The transport of a client named `client` (for option errors) to `origin`: the options' defaults
  * checked once, a keep-alive pool unless a dispatcher is given.
  */
 export function createVodTransport(client: string, origin: string, options: VodTransportOptions): VodTransport {
+  const { pool, retry, random, proxy } = transportSettings(client, options);
+  const ownsDispatcher = options.dispatcher === undefined;
+  // Through a proxy undici tunnels (CONNECT) per origin; NO_PROXY's hosts go direct.
+  const dispatcher =
+    options.dispatcher ?? (proxy ? new EnvHttpProxyAgent({ ...pool, ...explicit(proxy) }) : new Pool(origin, pool));
+  const { headersTimeout, bodyTimeout } = pool;
+  return {
+    call: (attemptOnce, signal) =>
+      withRetries(attemptOnce, outcomeOfAnswer, { retry, random, ...(signal ? { signal } : {}) }),
+    post: (request, signal) =>
+      postForAnswer(dispatcher, { ...request, origin, method: 'POST', headersTimeout, bodyTimeout }, signal),
+    // Behind a proxy VOD's host may not take a direct connection at all: ask through the proxy.
+    reachable: (timeoutMs = 1000) => (proxy ? answers(dispatcher, origin, timeoutMs) : reachable(origin, timeoutMs)),
+    async close() {
+      if (ownsDispatcher) await dispatcher.close();
+    },
+  };
+}
+
+/** The transport's options with their defaults, each number checked; a bad one is a `TypeError` naming it. */
+function transportSettings(client: string, options: VodTransportOptions): TransportSettings {
   const {
     connections = 64,
     connectTimeoutMs = 5000,
@@ -109,53 +139,20 @@ export function createVodTransport(client: string, origin: string, options: VodT
       throw new TypeError(`${client}: option "${name}" must be a whole number ≥ 0`);
   }
   if (retry.maxAttempts < 1) throw new TypeError(`${client}: option "retry.maxAttempts" must be at least 1`);
-  const ownsDispatcher = options.dispatcher === undefined;
   const proxy = options.proxy === false ? undefined : (options.proxy ?? proxyFromEnv());
-  if (options.proxy) {
-    for (const [name, value] of Object.entries(options.proxy)) {
-      if (value === undefined) continue;
-      // A bad URL given to undici throws with the whole URL, password included: say it here instead.
-      const problem =
-        typeof value !== 'string'
-          ? 'must be a string'
-          : name === 'noProxy'
-            ? noProxyProblem(value)
-            : proxyUrlProblem(value);
-      if (problem) throw new TypeError(`${client}: option "proxy.${name}" ${problem}`);
-    }
-  }
+  if (options.proxy) checkProxyOption(client, options.proxy);
   const pool = {
     connections,
     connect: { timeout: connectTimeoutMs },
     headersTimeout: headersTimeoutMs,
     bodyTimeout: bodyTimeoutMs,
   };
-  // Through a proxy undici tunnels (CONNECT) per origin; NO_PROXY's hosts go direct.
-  const dispatcher =
-    options.dispatcher ?? (proxy ? new EnvHttpProxyAgent({ ...pool, ...explicit(proxy) }) : new Pool(origin, pool));
-  return {
-    call: (attemptOnce, signal) =>
-      withRetries(
-        attemptOnce,
-        (answer) => ({ kind: 'answer', code: answer.code, canRetry: answer.ok ? 0 : answer.canRetry ? 1 : 0 }),
-        {
-          retry,
-          random,
-          ...(signal ? { signal } : {}),
-        },
-      ),
-    post: (request, signal) =>
-      postForAnswer(
-        dispatcher,
-        { ...request, origin, method: 'POST', headersTimeout: headersTimeoutMs, bodyTimeout: bodyTimeoutMs },
-        signal,
-      ),
-    // Behind a proxy VOD's host may not take a direct connection at all: ask through the proxy.
-    reachable: (timeoutMs = 1000) => (proxy ? answers(dispatcher, origin, timeoutMs) : reachable(origin, timeoutMs)),
-    async close() {
-      if (ownsDispatcher) await dispatcher.close();
-    },
-  };
+  return { pool, retry, random, proxy };
+}
+
+/** An answer as the retry policy sees it: retried only when it says `canRetry`. */
+function outcomeOfAnswer(answer: { ok: boolean; code: number; canRetry?: boolean }): AttemptOutcome {
+  return { kind: 'answer', code: answer.code, canRetry: answer.ok ? 0 : answer.canRetry ? 1 : 0 };
 }
 
 /**
