@@ -1,3 +1,4 @@
+import { startDeadline } from '../time/deadline.js';
 import { VodAbortedError, VodCredentialsError } from './errors.js';
 import { readSecretFile, tokenProblem, VOD_SECRET_RULES } from './secret-file.js';
 import type { CredentialsProvider, ExpiringCredentials, VodClientBaseOptions, VodCredentials } from './vod-client.js';
@@ -66,6 +67,16 @@ export function fixedCredentials(credentials: VodCredentials): CredentialSource 
   };
 }
 
+/** A provider's source: its settings, the credentials kept, and the fetch under way. */
+interface SourceState {
+  provider: CredentialsProvider;
+  refreshBeforeMs: number;
+  providerTimeoutMs: number;
+  now: () => number;
+  kept: { credentials: VodCredentials; refreshAt: number; expiresAt: number } | undefined;
+  fetching: Promise<VodCredentials> | undefined;
+}
+
 /**
  * Credentials from a provider, kept until shortly before they expire; one fetch at a time, given
  * up after `providerTimeoutMs`, and a failed fetch falls back to the kept ones while they still work.
@@ -79,69 +90,23 @@ export function createCredentialSource(
     providerTimeoutMs = CREDENTIAL_DEFAULTS.providerTimeoutMs,
     now = Date.now,
   } = options;
-  let kept: { credentials: VodCredentials; refreshAt: number; expiresAt: number } | undefined;
-  let fetching: Promise<VodCredentials> | undefined;
-
-  function fetch(): Promise<VodCredentials> {
-    if (fetching) return fetching;
-    const started = (async () => {
-      try {
-        const got = await answerWithin(providerTimeoutMs, provider);
-        requireCredentials(got);
-        const expiresAt = got.expiresAt === undefined ? Number.POSITIVE_INFINITY : Number(got.expiresAt);
-        const checkAgainAt = got.checkAgainAt === undefined ? Number.POSITIVE_INFINITY : Number(got.checkAgainAt);
-        const credentials: VodCredentials = {
-          secretId: got.secretId,
-          secretKey: got.secretKey,
-          ...(got.token === undefined ? {} : { token: got.token }),
-        };
-        kept = { credentials, expiresAt, refreshAt: Math.min(checkAgainAt, expiresAt - refreshBeforeMs) };
-        return credentials;
-      } catch (error) {
-        // Still-valid credentials beat none; ask again in a second, not on every upload.
-        if (kept && now() < kept.expiresAt) {
-          kept.refreshAt = Math.min(kept.expiresAt, now() + RETRY_FAILED_FETCH_MS);
-          return kept.credentials;
-        }
-        throw new VodCredentialsError((error as Error).message, { cause: error });
-      }
-    })();
-    // Cleared once settled (not inside: a provider that throws at once would settle first).
-    fetching = started;
-    void started.then(
-      () => {
-        if (fetching === started) fetching = undefined;
-      },
-      () => {
-        if (fetching === started) fetching = undefined;
-      },
-    );
-    return started;
-  }
-
-  /** Valid kept credentials (refreshed meanwhile when due), or undefined when there are none. */
-  function usable(): VodCredentials | undefined {
-    if (!kept || now() >= kept.expiresAt) return undefined;
-    // Due for a refresh but still valid: signing goes on while the provider is asked.
-    if (now() >= kept.refreshAt) fetch().catch(() => undefined);
-    return kept.credentials;
-  }
-
+  const state: SourceState = {
+    provider,
+    refreshBeforeMs,
+    providerTimeoutMs,
+    now,
+    kept: undefined,
+    fetching: undefined,
+  };
   return {
     current: (signal) => {
-      const credentials = usable();
-      return credentials ? Promise.resolve(credentials) : until(fetch(), signal);
+      const credentials = usable(state);
+      return credentials ? Promise.resolve(credentials) : until(fetchOnce(state), signal);
     },
-    async refused(used, signal) {
-      // Another attempt already saw the refusal and got new ones: use those.
-      if (kept && kept.credentials !== used) return differ(kept.credentials, used);
-      kept = undefined;
-      const next = await until(fetching ?? fetch(), signal);
-      return differ(next, used);
-    },
+    refused: (used, signal) => refused(state, used, signal),
     async available(timeoutMs) {
-      if (usable()) return true;
-      return until(fetch(), AbortSignal.timeout(timeoutMs)).then(
+      if (usable(state)) return true;
+      return until(fetchOnce(state), AbortSignal.timeout(timeoutMs)).then(
         () => true,
         () => false,
       );
@@ -149,16 +114,74 @@ export function createCredentialSource(
   };
 }
 
+/** The fetch under way, or a new one: the provider is asked once however many calls wait. */
+function fetchOnce(state: SourceState): Promise<VodCredentials> {
+  if (state.fetching) return state.fetching;
+  const started = askProvider(state);
+  // Cleared once settled (not inside: a provider that throws at once would settle first).
+  state.fetching = started;
+  const clear = () => {
+    if (state.fetching === started) state.fetching = undefined;
+  };
+  void started.then(clear, clear);
+  return started;
+}
+
+/** Asks the provider and keeps what it gives; on failure, the kept credentials while they are valid. */
+async function askProvider(state: SourceState): Promise<VodCredentials> {
+  const { now } = state;
+  try {
+    const got = await answerWithin(state.providerTimeoutMs, state.provider);
+    requireCredentials(got);
+    const expiresAt = got.expiresAt === undefined ? Number.POSITIVE_INFINITY : Number(got.expiresAt);
+    const checkAgainAt = got.checkAgainAt === undefined ? Number.POSITIVE_INFINITY : Number(got.checkAgainAt);
+    const credentials: VodCredentials = {
+      secretId: got.secretId,
+      secretKey: got.secretKey,
+      ...(got.token === undefined ? {} : { token: got.token }),
+    };
+    state.kept = { credentials, expiresAt, refreshAt: Math.min(checkAgainAt, expiresAt - state.refreshBeforeMs) };
+    return credentials;
+  } catch (error) {
+    // Still-valid credentials beat none; ask again in a second, not on every upload.
+    const { kept } = state;
+    if (kept && now() < kept.expiresAt) {
+      kept.refreshAt = Math.min(kept.expiresAt, now() + RETRY_FAILED_FETCH_MS);
+      return kept.credentials;
+    }
+    throw new VodCredentialsError((error as Error).message, { cause: error });
+  }
+}
+
+/** Valid kept credentials (refreshed meanwhile when due), or undefined when there are none. */
+function usable(state: SourceState): VodCredentials | undefined {
+  const { kept, now } = state;
+  if (!kept || now() >= kept.expiresAt) return undefined;
+  // Due for a refresh but still valid: signing goes on while the provider is asked.
+  if (now() >= kept.refreshAt) fetchOnce(state).catch(() => undefined);
+  return kept.credentials;
+}
+
+/** {@link CredentialSource.refused}: drops the refused set and asks again (once per refused set). */
+async function refused(state: SourceState, used: VodCredentials, signal: AbortSignal | undefined): Promise<boolean> {
+  // Another attempt already saw the refusal and got new ones: use those.
+  if (state.kept && state.kept.credentials !== used) return differ(state.kept.credentials, used);
+  state.kept = undefined;
+  const next = await until(state.fetching ?? fetchOnce(state), signal);
+  return differ(next, used);
+}
+
 /** The provider's answer, or a rejection once `ms` have passed without one. */
 async function answerWithin(ms: number, provider: CredentialsProvider): Promise<ExpiringCredentials> {
-  let timer: NodeJS.Timeout | undefined;
-  const silence = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the credentials provider did not answer within ${ms} ms`)), ms);
-  });
+  const deadline = startDeadline(ms, 'credentials provider');
   try {
-    return await Promise.race([Promise.resolve().then(provider), silence]);
+    return await beforeAbort(
+      Promise.resolve().then(provider),
+      deadline.signal,
+      () => new Error(`the credentials provider did not answer within ${ms} ms`),
+    );
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
   }
 }
 
@@ -168,10 +191,18 @@ async function answerWithin(ms: number, provider: CredentialsProvider): Promise<
  */
 function until<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return work;
-  const stopped = () =>
+  return beforeAbort(work, signal, () =>
     signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError'
       ? new VodCredentialsError('the credentials provider did not answer within the VOD deadline')
-      : new VodAbortedError();
+      : new VodAbortedError(),
+  );
+}
+
+/**
+ * The one race of this file's waits: `work`, or the error `stopped` gives once `signal` aborts
+ * first. The work goes on; its outcome is then ignored.
+ */
+function beforeAbort<T>(work: Promise<T>, signal: AbortSignal, stopped: () => Error): Promise<T> {
   if (signal.aborted) return Promise.reject(stopped());
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(stopped());
