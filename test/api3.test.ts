@@ -83,7 +83,7 @@ describe('the official SDK against the emulator', () => {
 describe("the gateway's API 3.0 client", () => {
   it("sends requests whose Authorization the SDK's own signing code computes the same", async () => {
     const seen: { headers: Record<string, string>; body: string }[] = [];
-    const capture = createServer((req, res) => {
+    await using capture = createServer((req, res) => {
       let body = '';
       req.on('data', (chunk) => (body += chunk));
       req.on('end', () => {
@@ -94,20 +94,15 @@ describe("the gateway's API 3.0 client", () => {
     });
     await new Promise<void>((resolve) => capture.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(capture.address() as AddressInfo).port}`;
-    const client = createApi3VodClient({ ...DEV_CREDENTIAL, baseUrl: url, subAppId: 1500001 });
-    try {
-      await client.setCover({
-        videoFileId: 'signed-video',
-        fileName: 'c',
-        fileType: 'png',
-        body: images.png,
-        sha1: sha1(images.png),
-        size: images.png.length,
-      });
-    } finally {
-      await client.close();
-      capture.close();
-    }
+    await using client = createApi3VodClient({ ...DEV_CREDENTIAL, baseUrl: url, subAppId: 1500001 });
+    await client.setCover({
+      videoFileId: 'signed-video',
+      fileName: 'c',
+      fileType: 'png',
+      body: images.png,
+      sha1: sha1(images.png),
+      size: images.png.length,
+    });
     const [request] = seen;
     expect(request!.headers['x-tc-action']).toBe('ModifyMediaInfo');
     expect(request!.headers['x-tc-version']).toBe('2018-07-17');
@@ -132,31 +127,27 @@ describe("the gateway's API 3.0 client", () => {
   });
 
   it("sets the cover: fileId is the video's own, url the CoverUrl, and the emulator holds the bytes", async () => {
-    const client = createApi3VodClient({ ...DEV_CREDENTIAL, baseUrl: emulator.url });
-    try {
-      const result = await client.setCover({
-        videoFileId: 'v3-video',
-        fileName: 'c',
-        fileType: 'jpg',
-        body: [images.jpg.subarray(0, 100), images.jpg.subarray(100)],
-        sha1: sha1(images.jpg),
-        size: images.jpg.length,
-      });
-      const [stored] = emulator.covers.list();
-      expect(result).toEqual({
-        ok: true,
-        code: 0,
-        fileId: 'v3-video',
-        url: stored!.url,
-        instant: false,
-        attempts: 1,
-        // VOD's RequestId (the emulator's is a UUID).
-        vodRequestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      });
-      expect(sha1(stored!.bytes)).toBe(sha1(images.jpg));
-    } finally {
-      await client.close();
-    }
+    await using client = createApi3VodClient({ ...DEV_CREDENTIAL, baseUrl: emulator.url });
+    const result = await client.setCover({
+      videoFileId: 'v3-video',
+      fileName: 'c',
+      fileType: 'jpg',
+      body: [images.jpg.subarray(0, 100), images.jpg.subarray(100)],
+      sha1: sha1(images.jpg),
+      size: images.jpg.length,
+    });
+    const [stored] = emulator.covers.list();
+    expect(result).toEqual({
+      ok: true,
+      code: 0,
+      fileId: 'v3-video',
+      url: stored!.url,
+      instant: false,
+      attempts: 1,
+      // VOD's RequestId (the emulator's is a UUID).
+      vodRequestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+    expect(sha1(stored!.bytes)).toBe(sha1(images.jpg));
   });
 
   it.each([
@@ -172,40 +163,11 @@ describe("the gateway's API 3.0 client", () => {
     'answers %s with gateway code %i, canRetry %s, after %i attempt(s)',
     async (vodErrorCode, code, canRetry, attempts) => {
       emulator.inject({ kind: 'api3-error', code: vodErrorCode }, 3);
-      const client = createApi3VodClient({
+      await using client = createApi3VodClient({
         ...DEV_CREDENTIAL,
         baseUrl: emulator.url,
         retry: { baseDelayMs: 1, maxDelayMs: 2 },
       });
-      try {
-        const result = await client.setCover({
-          videoFileId: 'v3-video',
-          fileName: 'c',
-          fileType: 'png',
-          body: images.png,
-          sha1: sha1(images.png),
-          size: images.png.length,
-        });
-        expect(result).toEqual({
-          ok: false,
-          code,
-          vodErrorCode,
-          codeDesc: vodErrorCode,
-          message: 'fault injected by the emulator',
-          canRetry,
-          attempts,
-          vodRequestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
-        });
-        expect(emulator.callCount).toBe(attempts);
-      } finally {
-        await client.close();
-      }
-    },
-  );
-
-  it('is refused AuthFailure.SignatureExpire when its clock is 10 minutes off', async () => {
-    const client = createApi3VodClient({ ...DEV_CREDENTIAL, baseUrl: emulator.url, now: () => Date.now() - 600_000 });
-    try {
       const result = await client.setCover({
         videoFileId: 'v3-video',
         fileName: 'c',
@@ -214,15 +176,40 @@ describe("the gateway's API 3.0 client", () => {
         sha1: sha1(images.png),
         size: images.png.length,
       });
-      expect(result).toMatchObject({
+      expect(result).toEqual({
         ok: false,
-        vodErrorCode: 'AuthFailure.SignatureExpire',
-        code: -20101,
-        canRetry: false,
+        code,
+        vodErrorCode,
+        codeDesc: vodErrorCode,
+        message: 'fault injected by the emulator',
+        canRetry,
+        attempts,
+        vodRequestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       });
-      expect(emulator.covers.list()).toEqual([]);
-    } finally {
-      await client.close();
-    }
+      expect(emulator.callCount).toBe(attempts);
+    },
+  );
+
+  it('is refused AuthFailure.SignatureExpire when its clock is 10 minutes off', async () => {
+    await using client = createApi3VodClient({
+      ...DEV_CREDENTIAL,
+      baseUrl: emulator.url,
+      now: () => Date.now() - 600_000,
+    });
+    const result = await client.setCover({
+      videoFileId: 'v3-video',
+      fileName: 'c',
+      fileType: 'png',
+      body: images.png,
+      sha1: sha1(images.png),
+      size: images.png.length,
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      vodErrorCode: 'AuthFailure.SignatureExpire',
+      code: -20101,
+      canRetry: false,
+    });
+    expect(emulator.covers.list()).toEqual([]);
   });
 });
