@@ -27,6 +27,7 @@ export type {
   SetCoverInput,
   SetCoverResult,
   SetCoverSuccess,
+  OwnedVodClient,
   VodClient,
   VodClientBaseOptions,
   VodCredentials,

@@ -1,5 +1,5 @@
 import { vodBaseUrlProblem } from './base-url.js';
-import { credentialSourceOf, readyToCall, type CredentialSource } from './credentials.js';
+import { credentialSourceOf, type CredentialSource } from './credentials.js';
 import { createVodTransport, type VodPostRequest, type VodTransport } from './transport.js';
 import type {
   OwnedVodClient,
@@ -101,4 +101,18 @@ async function setCover<Prepared>(parts: ClientParts<Prepared>, input: SetCoverI
   if (!result.ok && api.refusesSignature(result) && used && (await credentials.refused(used, input.signal)))
     return transport.call(attempt, input.signal);
   return result;
+}
+
+/**
+ * A client's readiness check: VOD's host answers (`reachable`) and there is something to sign
+ * with, both asked at once, each within `timeoutMs`.
+ */
+function readyToCall(
+  credentials: CredentialSource,
+  reachable: (timeoutMs?: number) => Promise<boolean>,
+): (timeoutMs?: number) => Promise<boolean> {
+  return async (timeoutMs = 1000) => {
+    const [signing, answering] = await Promise.all([credentials.available(timeoutMs), reachable(timeoutMs)]);
+    return signing && answering;
+  };
 }
