@@ -19,6 +19,7 @@ import {
   type RetryOptions,
 } from './retry.js';
 import { checkProxyOption, proxyFromEnv, type ProxySettings } from './proxy-settings.js';
+import { readAtMost } from '../io/read-at-most.js';
 
 export { proxyFromEnv, type ProxySettings } from './proxy-settings.js';
 
@@ -234,22 +235,12 @@ async function postForAnswer(
     throw new VodHttpStatusError(response.statusCode, retryAfterMs(response.headers['retry-after']));
   }
   try {
-    return await readLimited(response.body, MAX_RESPONSE_BYTES);
+    const body = await readAtMost(response.body, MAX_RESPONSE_BYTES);
+    if (!body) throw new VodBadResponseError(`body longer than ${MAX_RESPONSE_BYTES} bytes`);
+    return body.toString('utf8');
   } catch (error) {
     throw toTransportError(error, signal);
   }
-}
-
-/** Reads an answer body of at most `limit` bytes as UTF-8. */
-async function readLimited(body: AsyncIterable<Uint8Array>, limit: number): Promise<string> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    total += chunk.byteLength;
-    if (total > limit) throw new VodBadResponseError(`body longer than ${limit} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, total).toString('utf8');
 }
 
 /** undici's failure, or our deadline, as the transport error the upload path maps to a result. */
