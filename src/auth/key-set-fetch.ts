@@ -4,6 +4,7 @@
  * key set is down costs one fetch, not one each. jose itself keeps one fetch in flight.
  */
 import { readAtMost as readBodyAtMost } from '../io/read-at-most.js';
+import { eitherSignal } from '../time/deadline.js';
 
 /** Options of {@link createKeySetFetch}. */
 export interface KeySetFetchOptions {
@@ -37,8 +38,7 @@ export function createKeySetFetch(options: KeySetFetchOptions): (url: string, in
   return async (url, init) => {
     if (now() < failedUntil)
       throw new KeySetUnavailable(`the key set failed a moment ago (${lastFailure})`, failedUntil - now());
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    const signal = eitherSignal(init.signal ?? undefined, AbortSignal.timeout(timeoutMs));
     try {
       const response = await fetch(url, { ...init, signal });
       if (response.status !== 200) {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { within } from '../time/deadline.js';
 
 /**
  * How long past the server's statement_timeout a query may go unanswered before the client gives
@@ -60,7 +61,9 @@ export function openPostgresPool(options: {
   const query: Query = async (text, values) => {
     const startedAt = Date.now();
     try {
-      const result = await withinDeadline(pool.query(text, values), deadlineMs);
+      const result = await within(pool.query(text, values), deadlineMs, () =>
+        Object.assign(new Error(`PostgreSQL did not answer within ${deadlineMs} ms`), { code: 'LEDGER_DEADLINE' }),
+      );
       health.answered();
       return result as never;
     } catch (error) {
@@ -120,19 +123,6 @@ function createHealth(): {
     },
     onRecovered: (listener) => void listeners.push(listener),
   };
-}
-
-/** `promise`, or a rejection once `ms` have passed (the promise's own outcome is then ignored). */
-function withinDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(Object.assign(new Error(`PostgreSQL did not answer within ${ms} ms`), { code: 'LEDGER_DEADLINE' })),
-      ms,
-    );
-  });
-  promise.catch(() => undefined);
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 /** Errors that say the database is not answering (as opposed to a bad statement). */

@@ -1,4 +1,4 @@
-import { startDeadline } from '../time/deadline.js';
+import { beforeAbort, startDeadline } from '../time/deadline.js';
 import { VodAbortedError, VodCredentialsError } from './errors.js';
 import { tokenProblem, VOD_SECRET_RULES } from './secret-file.js';
 import type { CredentialsProvider, ExpiringCredentials, VodClientBaseOptions, VodCredentials } from './vod-client.js';
@@ -184,19 +184,6 @@ function until<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T>
       ? new VodCredentialsError('the credentials provider did not answer within the VOD deadline')
       : new VodAbortedError(),
   );
-}
-
-/**
- * The one race of this file's waits: `work`, or the error `stopped` gives once `signal` aborts
- * first. The work goes on; its outcome is then ignored.
- */
-function beforeAbort<T>(work: Promise<T>, signal: AbortSignal, stopped: () => Error): Promise<T> {
-  if (signal.aborted) return Promise.reject(stopped());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(stopped());
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 function differ(a: VodCredentials, b: VodCredentials): boolean {
