@@ -9,108 +9,135 @@ export interface ClaimSettings {
   claimWaitMs: number;
 }
 
+/** The claims of this process: its replica id and how many claims it made. */
+interface ClaimsState {
+  readonly query: Query;
+  readonly settings: ClaimSettings;
+  readonly replica: string;
+  claimNumber: number;
+}
+
+/** One caller's claim on the upload of (video, sha1). */
+interface Claim {
+  readonly videoFileId: string;
+  readonly sha1: string;
+  /** This caller, as the `owner` column names it. */
+  readonly owner: string;
+}
+
 /**
  * The replicas' single-flight on the `upload_claims` table: one INSERT … ON CONFLICT takes a
  * claim or finds its holder; the holder renews its lease while VOD works and publishes its answer
  * with its record; a caller waiting on a holder takes its answer (README, "Running several
  * replicas").
  */
-export function createPostgresClaims(
-  query: Query,
-  { claimLeaseMs, claimReuseMs, claimWaitMs }: ClaimSettings,
-): UploadClaims {
-  const replica = randomUUID();
-  let claimNumber = 0;
-  const claims: UploadClaims = {
-    async runOnce<Result>(
-      videoFileId: string,
-      sha1: string,
-      call: () => Promise<ClaimedAnswer<Result>>,
-    ): Promise<ClaimOutcome<Result>> {
-      const owner = `${replica}:${++claimNumber}`;
-      const giveUpAt = Date.now() + claimWaitMs;
-      let pause = 10;
-      // Once another replica's call is found running, its answer is this caller's, whatever was
-      // published for the video since: the claim is only looked at, never taken over, until its
-      // lease runs out without an answer. (Claiming on every look took it over when a newer cover
-      // ended the answer's reuse between two looks, and the upload was sent and recorded twice.)
-      let waiting = false;
-      for (;;) {
-        if (waiting) {
-          const [held] = (await query<{ result: Result | null; lease_expired: boolean }>(LOOK, [videoFileId, sha1]))
-            .rows;
-          if (held?.result) return { result: held.result, ran: false };
-          if (!held || held.lease_expired) waiting = false;
-        }
-        if (!waiting) {
-          const [row] = (
-            await query<{ won_by: string | null; result: Result | null }>(CLAIM, [
-              videoFileId,
-              sha1,
-              owner,
-              claimLeaseMs,
-              claimReuseMs,
-            ])
-          ).rows;
-          if (row?.won_by === owner) return runClaimed(videoFileId, sha1, owner, call);
-          // An answer CLAIM did not take over is one it may reuse.
-          if (row?.result) return { result: row.result, ran: false };
-          waiting = true;
-        }
-        if (Date.now() > giveUpAt)
-          throw new Error(`another replica held the upload of ${videoFileId} for more than ${claimWaitMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, pause));
-        pause = Math.min(pause * 2, 100);
-      }
+export function createPostgresClaims(query: Query, settings: ClaimSettings): UploadClaims {
+  const state: ClaimsState = { query, settings, replica: randomUUID(), claimNumber: 0 };
+  return {
+    runOnce(videoFileId, sha1, call) {
+      return runOnce(state, { videoFileId, sha1, owner: `${state.replica}:${++state.claimNumber}` }, call);
     },
   };
+}
 
-  /**
-   * Runs the VOD call under the claim (renewing its lease), then publishes its answer and writes
-   * its record, in one statement.
-   */
-  async function runClaimed<Result>(
-    videoFileId: string,
-    sha1: string,
-    owner: string,
-    call: () => Promise<ClaimedAnswer<Result>>,
-  ): Promise<ClaimOutcome<Result>> {
-    const renew = setInterval(
-      () => {
-        void query(RENEW, [videoFileId, sha1, owner, claimLeaseMs]).catch(() => undefined);
-      },
-      Math.max(1, Math.floor(claimLeaseMs / 3)),
-    );
-    let answer: ClaimedAnswer<Result>;
-    try {
-      answer = await call();
-    } finally {
-      clearInterval(renew);
+async function runOnce<Result>(
+  state: ClaimsState,
+  claim: Claim,
+  call: () => Promise<ClaimedAnswer<Result>>,
+): Promise<ClaimOutcome<Result>> {
+  const { claimWaitMs } = state.settings;
+  const giveUpAt = Date.now() + claimWaitMs;
+  let pause = 10;
+  // Once another replica's call is found running, its answer is this caller's, whatever was
+  // published for the video since: the claim is only looked at, never taken over, until its
+  // lease runs out without an answer. (Claiming on every look took it over when a newer cover
+  // ended the answer's reuse between two looks, and the upload was sent and recorded twice.)
+  let waiting = false;
+  for (;;) {
+    if (waiting) {
+      const held = await lookAtHolder<Result>(state, claim);
+      if (held?.result) return { result: held.result, ran: false };
+      if (!held || held.lease_expired) waiting = false;
     }
-    const { result, record } = answer;
-    try {
-      await query(PUBLISH, [
-        videoFileId,
-        sha1,
-        owner,
-        JSON.stringify(result),
-        record?.coverFileId ?? null,
-        record?.url ?? null,
-        record?.size ?? null,
-        record?.fileType ?? null,
-        record?.uploadedAt ?? null,
-        record?.kept?.key ?? null,
-        record?.kept ? JSON.stringify(record.kept.result) : null,
-      ]);
-      return { result, ran: true };
-    } catch {
-      // The callers here have their answer whatever happens to this write; the record is written
-      // again by the caller, and the other replicas take the claim over when its lease runs out.
-      return record ? { result, ran: true, unrecorded: record } : { result, ran: true };
+    if (!waiting) {
+      const row = await tryClaim<Result>(state, claim);
+      if (row?.won_by === claim.owner) return runClaimed(state, claim, call);
+      // An answer CLAIM did not take over is one it may reuse.
+      if (row?.result) return { result: row.result, ran: false };
+      waiting = true;
     }
+    if (Date.now() > giveUpAt)
+      throw new Error(`another replica held the upload of ${claim.videoFileId} for more than ${claimWaitMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    pause = Math.min(pause * 2, 100);
   }
+}
 
-  return claims;
+async function lookAtHolder<Result>(state: ClaimsState, { videoFileId, sha1 }: Claim) {
+  const { rows } = await state.query<{ result: Result | null; lease_expired: boolean }>(LOOK, [videoFileId, sha1]);
+  return rows[0];
+}
+
+async function tryClaim<Result>(state: ClaimsState, { videoFileId, sha1, owner }: Claim) {
+  const { claimLeaseMs, claimReuseMs } = state.settings;
+  const { rows } = await state.query<{ won_by: string | null; result: Result | null }>(CLAIM, [
+    videoFileId,
+    sha1,
+    owner,
+    claimLeaseMs,
+    claimReuseMs,
+  ]);
+  return rows[0];
+}
+
+/**
+ * Runs the VOD call under the claim (renewing its lease), then publishes its answer and writes
+ * its record, in one statement.
+ */
+async function runClaimed<Result>(
+  state: ClaimsState,
+  claim: Claim,
+  call: () => Promise<ClaimedAnswer<Result>>,
+): Promise<ClaimOutcome<Result>> {
+  const { videoFileId, sha1, owner } = claim;
+  const { claimLeaseMs } = state.settings;
+  const renew = setInterval(
+    () => {
+      void state.query(RENEW, [videoFileId, sha1, owner, claimLeaseMs]).catch(() => undefined);
+    },
+    Math.max(1, Math.floor(claimLeaseMs / 3)),
+  );
+  let answer: ClaimedAnswer<Result>;
+  try {
+    answer = await call();
+  } finally {
+    clearInterval(renew);
+  }
+  const { result, record } = answer;
+  try {
+    await publish(state, claim, answer);
+    return { result, ran: true };
+  } catch {
+    // The callers here have their answer whatever happens to this write; the record is written
+    // again by the caller, and the other replicas take the claim over when its lease runs out.
+    return record ? { result, ran: true, unrecorded: record } : { result, ran: true };
+  }
+}
+
+async function publish<Result>(state: ClaimsState, claim: Claim, { result, record }: ClaimedAnswer<Result>) {
+  await state.query(PUBLISH, [
+    claim.videoFileId,
+    claim.sha1,
+    claim.owner,
+    JSON.stringify(result),
+    record?.coverFileId ?? null,
+    record?.url ?? null,
+    record?.size ?? null,
+    record?.fileType ?? null,
+    record?.uploadedAt ?? null,
+    record?.kept?.key ?? null,
+    record?.kept ? JSON.stringify(record.kept.result) : null,
+  ]);
 }
 
 /**
