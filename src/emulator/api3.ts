@@ -43,11 +43,25 @@ export function api3Side(ctx: Api3Context): ProtocolSide<undefined> {
   };
 }
 
-type Outcome = { coverUrl: string; again: boolean } | { error: readonly [code: string, message: string] };
+type Refusal = { error: readonly [code: string, message: string] };
+type Outcome = { coverUrl: string; again: boolean } | Refusal;
+/** A request header as one string ('' when absent). */
+type HeaderOf = (name: string) => string;
 
 /** Verifies the request and stores the cover. */
 function check(req: IncomingMessage, bytes: Buffer, call: EmulatorCall, ctx: Api3Context): Outcome {
-  const header = (name: string): string => String(req.headers[name] ?? '');
+  const header: HeaderOf = (name) => String(req.headers[name] ?? '');
+  const refusal = checkSignature(header, bytes, ctx);
+  if (refusal) return refusal;
+  if (header('x-tc-action') !== API3_ACTION)
+    return { error: ['InvalidAction', `The action ${header('x-tc-action')} is not served here.`] };
+  if (header('x-tc-version') !== API3_VERSION)
+    return { error: ['NoSuchVersion', `The version ${header('x-tc-version')} does not exist.`] };
+  return storeCover(bytes, call, ctx);
+}
+
+/** TC3-HMAC-SHA256: a known SecretId, a fresh timestamp, the right scope, the body's signature. */
+function checkSignature(header: HeaderOf, bytes: Buffer, ctx: Api3Context): Refusal | undefined {
   const auth = parseTc3Authorization(header('authorization'));
   if (!auth) return { error: ['AuthFailure.InvalidAuthorization', 'The Authorization header is not TC3-HMAC-SHA256.'] };
   const secretKey = ctx.secretKeys.get(auth.secretId);
@@ -81,11 +95,11 @@ function check(req: IncomingMessage, bytes: Buffer, call: EmulatorCall, ctx: Api
   });
   if (!sameSignature(expected, auth.signature))
     return { error: ['AuthFailure.SignatureFailure', 'The provided credentials could not be validated.'] };
-  if (header('x-tc-action') !== API3_ACTION)
-    return { error: ['InvalidAction', `The action ${header('x-tc-action')} is not served here.`] };
-  if (header('x-tc-version') !== API3_VERSION)
-    return { error: ['NoSuchVersion', `The version ${header('x-tc-version')} does not exist.`] };
+  return undefined;
+}
 
+/** Checks the JSON parameters and stores the cover for the video (or finds these bytes stored). */
+function storeCover(bytes: Buffer, call: EmulatorCall, ctx: Api3Context): Outcome {
   let params: { FileId?: unknown; CoverData?: unknown; SubAppId?: unknown };
   try {
     params = JSON.parse(bytes.toString('utf8')) as typeof params;

@@ -1,24 +1,20 @@
-import type { KeyObject } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MAX_FILE_SIZE, contentTypeOf } from '../vod/cover-rules.js';
 import { DEFAULT_CLOCK_SKEW_SECONDS, VOD_PATHS } from '../vod/legacy/protocol.js';
-import { toSigningKey } from '../vod/legacy/sign.js';
+import { AcceptedCredentials, type EmulatorCredential } from './accepted-credentials.js';
 import { plain, send } from './answer.js';
+import type { QueryCheck } from './check-request.js';
 import { api3Side } from './api3.js';
 import { CallLog, type EmulatorCall } from './calls.js';
 import { FaultQueue, type Fault } from './faults.js';
 import { legacySide } from './legacy.js';
-import { serveCall } from './serve-call.js';
+import { type ProtocolSide, serveCall } from './serve-call.js';
 import { CoverStore, type StoredCover } from './store.js';
 
 export type { EmulatorCall } from './calls.js';
 
-/** A SecretId/SecretKey pair the emulator accepts. */
-export interface EmulatorCredential {
-  secretId: string;
-  secretKey: string;
-}
+export type { EmulatorCredential } from './accepted-credentials.js';
 
 /** Development credentials of the embedded emulator. Not secret: never use them elsewhere. */
 export const DEV_CREDENTIAL: Readonly<EmulatorCredential> = {
@@ -106,112 +102,120 @@ export interface VodEmulator extends AsyncDisposable {
  * const client = createLegacyVodClient({ ...DEV_CREDENTIAL, baseUrl: vod.url });
  */
 export async function startVodEmulator(options: VodEmulatorOptions = {}): Promise<VodEmulator> {
-  const {
-    credentials = [DEV_CREDENTIAL],
-    appId = '1250000000',
-    host = '127.0.0.1',
-    port = 0,
-    now = Date.now,
-  } = options;
+  const { credentials = [DEV_CREDENTIAL], appId = '1250000000', host = '127.0.0.1', port = 0 } = options;
   if (credentials.length === 0)
     throw new TypeError('startVodEmulator: option "credentials" must hold at least one pair');
-  const faults = new FaultQueue();
-  const log = new CallLog(options.maxCallRecords ?? 10_000);
-  const timers = new Set<NodeJS.Timeout>();
-  let store: CoverStore;
-  const covers = () => store;
-  // The pairs accepted, for each side; setCredentials swaps them (a rotation).
-  const keys = new Map<string, KeyObject>();
-  const secretKeys = new Map<string, string>();
-  const accept = (pairs: readonly EmulatorCredential[]): void => {
-    if (pairs.length === 0) throw new TypeError('startVodEmulator: credentials must hold at least one pair');
-    keys.clear();
-    secretKeys.clear();
-    for (const c of pairs) {
-      keys.set(c.secretId, toSigningKey(c.secretKey));
-      secretKeys.set(c.secretId, c.secretKey);
-    }
-  };
-  accept(credentials);
-  const legacy = legacySide({
-    keys,
-    covers,
-    now,
-    clockSkewSeconds: options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS,
-    maxFileSize: options.maxFileSize ?? MAX_FILE_SIZE,
-  });
-  const api3 = api3Side({
-    secretKeys,
-    covers,
-    now,
-    ...(options.api3ClockSkewSeconds === undefined ? {} : { clockSkewSeconds: options.api3ClockSkewSeconds }),
-  });
-  /** A new call record, with its fault: the injected queue's next, then the policy's. */
-  const open = (path: string, req: IncomingMessage): [EmulatorCall, Fault | undefined] => {
-    const { 'x-request-id': requestId, traceparent } = req.headers;
-    const call = log.open(path, {
-      ...(typeof requestId === 'string' ? { requestId } : {}),
-      ...(typeof traceparent === 'string' ? { traceparent } : {}),
-    });
-    return [call, faults.take() ?? options.faultPolicy?.(call)];
-  };
-
-  const server = createServer((req, res) => {
-    req.on('error', () => undefined);
-    res.on('error', () => undefined);
-    const path = (req.url ?? '/').split('?', 1)[0]!;
-    // API 3.0: every action is a POST to / with X-TC-Action.
-    if (path === '/' && req.method === 'POST' && req.headers['x-tc-action'] !== undefined) {
-      return void serveCall(req, res, ...open('/', req), api3, timers);
-    }
-    if ((VOD_PATHS as readonly string[]).includes(path)) {
-      if (req.method !== 'POST')
-        return send(res, undefined, plain(405, 'SmallFileUpload takes POST\n'), { allow: 'POST' });
-      return void serveCall(req, res, ...open(path, req), legacy, timers);
-    }
-    const cover = req.method === 'GET' || req.method === 'HEAD' ? store.byPath(path) : undefined;
-    if (cover) return serveCover(req, res, cover);
-    send(res, undefined, plain(404, 'not found\n'));
-  });
+  const accepted = new AcceptedCredentials(credentials);
+  const server = createServer();
   server.on('clientError', (_error, socket) => socket.destroy());
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
+  const address = await listen(server, port, host);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
-  store = new CoverStore(appId, url);
-
-  async function close(): Promise<void> {
-    for (const timer of timers) clearTimeout(timer);
-    timers.clear();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  }
-
+  // Covers are served on the emulator's own address, known once it listens (before any request).
+  const emulator = emulatorState(options, accepted, new CoverStore(appId, url));
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => route(emulator, req, res));
+  const close = () => closeEmulator(emulator, server);
   return {
     url,
     port: address.port,
-    calls: log.calls,
+    calls: emulator.log.calls,
     get callCount() {
-      return log.count;
+      return emulator.log.count;
     },
     get covers() {
-      return store;
+      return emulator.store;
     },
-    inject: (fault, times) => faults.inject(fault, times),
-    setCredentials: accept,
+    inject: (fault, times) => emulator.faults.inject(fault, times),
+    setCredentials: (pairs) => accepted.accept(pairs),
     reset() {
-      log.clear();
-      faults.clear();
-      store.clear();
+      emulator.log.clear();
+      emulator.faults.clear();
+      emulator.store.clear();
     },
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** A running emulator's parts, as its request handler reads them. */
+interface EmulatorState {
+  readonly faults: FaultQueue;
+  readonly log: CallLog;
+  /** The delays of calls under way (faults that wait), cleared at close. */
+  readonly timers: Set<NodeJS.Timeout>;
+  readonly store: CoverStore;
+  readonly faultPolicy?: (call: EmulatorCall) => Fault | undefined;
+  readonly legacy: ProtocolSide<QueryCheck>;
+  readonly api3: ProtocolSide<undefined>;
+}
+
+function emulatorState(options: VodEmulatorOptions, accepted: AcceptedCredentials, store: CoverStore): EmulatorState {
+  const { now = Date.now } = options;
+  const covers = () => store;
+  return {
+    faults: new FaultQueue(),
+    log: new CallLog(options.maxCallRecords ?? 10_000),
+    timers: new Set(),
+    store,
+    ...(options.faultPolicy ? { faultPolicy: options.faultPolicy } : {}),
+    legacy: legacySide({
+      keys: accepted.keys,
+      covers,
+      now,
+      clockSkewSeconds: options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS,
+      maxFileSize: options.maxFileSize ?? MAX_FILE_SIZE,
+    }),
+    api3: api3Side({
+      secretKeys: accepted.secretKeys,
+      covers,
+      now,
+      ...(options.api3ClockSkewSeconds === undefined ? {} : { clockSkewSeconds: options.api3ClockSkewSeconds }),
+    }),
+  };
+}
+
+function route(emulator: EmulatorState, req: IncomingMessage, res: ServerResponse) {
+  req.on('error', () => undefined);
+  res.on('error', () => undefined);
+  const path = (req.url ?? '/').split('?', 1)[0]!;
+  // API 3.0: every action is a POST to / with X-TC-Action.
+  if (path === '/' && req.method === 'POST' && req.headers['x-tc-action'] !== undefined) {
+    return void serveCall(req, res, ...openCall(emulator, '/', req), emulator.api3, emulator.timers);
+  }
+  if ((VOD_PATHS as readonly string[]).includes(path)) {
+    if (req.method !== 'POST')
+      return send(res, undefined, plain(405, 'SmallFileUpload takes POST\n'), { allow: 'POST' });
+    return void serveCall(req, res, ...openCall(emulator, path, req), emulator.legacy, emulator.timers);
+  }
+  const cover = req.method === 'GET' || req.method === 'HEAD' ? emulator.store.byPath(path) : undefined;
+  if (cover) return serveCover(req, res, cover);
+  send(res, undefined, plain(404, 'not found\n'));
+}
+
+/** A new call record, with its fault: the injected queue's next, then the policy's. */
+function openCall(emulator: EmulatorState, path: string, req: IncomingMessage): [EmulatorCall, Fault | undefined] {
+  const { 'x-request-id': requestId, traceparent } = req.headers;
+  const call = emulator.log.open(path, {
+    ...(typeof requestId === 'string' ? { requestId } : {}),
+    ...(typeof traceparent === 'string' ? { traceparent } : {}),
+  });
+  return [call, emulator.faults.take() ?? emulator.faultPolicy?.(call)];
+}
+
+async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return server.address() as AddressInfo;
+}
+
+async function closeEmulator(emulator: EmulatorState, server: Server): Promise<void> {
+  for (const timer of emulator.timers) clearTimeout(timer);
+  emulator.timers.clear();
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }
 
 function serveCover(req: IncomingMessage, res: ServerResponse, cover: StoredCover): void {
