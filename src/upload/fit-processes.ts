@@ -34,6 +34,14 @@ const START_TIMEOUT_MS = 30_000;
  */
 const NICENESS = 10;
 
+/** The processes of one `FitProcesses`: the script they run, the idle ones and every live one. */
+interface ProcessPool {
+  readonly script: URL;
+  readonly execArgv: string[];
+  readonly idle: ChildProcess[];
+  readonly all: Set<ChildProcess>;
+}
+
 /**
  * The fit processes (fit-process.ts), started on first use and kept while idle. The script is
  * the compiled one next to this file; run from the TypeScript sources (tests, tsx), it is loaded
@@ -41,105 +49,125 @@ const NICENESS = 10;
  */
 export function createFitProcesses(): FitProcesses {
   const script = new URL(`./fit-process${extensionOf(import.meta.url)}`, import.meta.url);
-  const execArgv = script.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const idle: ChildProcess[] = [];
-  const all = new Set<ChildProcess>();
-
-  function start(): Promise<ChildProcess | undefined> {
-    const child = fork(fileURLToPath(script), [], {
-      execArgv,
-      serialization: 'advanced',
-      // libvips' warnings would break the one log format; a transform's failure is its answer.
-      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-    });
-    all.add(child);
-    // A send to a process that has just died fails here; its exit settles the run.
-    child.on('error', () => child.kill('SIGKILL'));
-    child.once('exit', () => {
-      all.delete(child);
-      const at = idle.indexOf(child);
-      if (at >= 0) idle.splice(at, 1);
-    });
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => done(false), START_TIMEOUT_MS);
-      const done = (ready: boolean): void => {
-        clearTimeout(timer);
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-        if (ready) {
-          if (child.pid !== undefined) setPriority(child.pid, NICENESS);
-          // Idle processes must not keep the gateway's event loop alive.
-          child.unref();
-          child.channel?.unref();
-          resolve(child);
-        } else {
-          child.kill('SIGKILL');
-          resolve(undefined);
-        }
-      };
-      const onMessage = (message: FitProcessMessage): void => done('ready' in message && message.ready);
-      const onExit = (): void => done(false);
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-    });
-  }
-
-  async function run(
-    input: Buffer,
-    target: FitTarget,
-    deadlineMs: number,
-    signal?: AbortSignal,
-  ): Promise<TransformResult | RunStopped> {
-    if (signal?.aborted) return 'ABORTED';
-    const child = idle.pop() ?? (await start());
-    if (!child) return 'UNAVAILABLE';
-    // The caller may have gone while a process was being started: keep it for the next.
-    if (signal?.aborted) {
-      idle.push(child);
-      return 'ABORTED';
-    }
-    child.ref();
-    child.channel?.ref();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => stop('DEADLINE'), deadlineMs);
-      const onAbort = (): void => stop('ABORTED');
-      const settle = (outcome: TransformResult | RunStopped): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-        resolve(outcome);
-      };
-      const stop = (why: RunStopped): void => {
-        child.kill('SIGKILL');
-        settle(why);
-      };
-      const onMessage = (message: FitProcessMessage): void => {
-        if (!('result' in message)) return;
-        // Idle processes must not keep the gateway's event loop alive.
-        child.unref();
-        child.channel?.unref();
-        idle.push(child);
-        settle(withBuffer(message.result));
-      };
-      const onExit = (): void => settle('CRASHED');
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const request: FitRequest = { input, target };
-      child.send(request);
-    });
-  }
-
+  const pool: ProcessPool = {
+    script,
+    execArgv: script.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [],
+    idle: [],
+    all: new Set(),
+  };
   return {
-    run,
+    run: (input, target, deadlineMs, signal) => run(pool, { input, target }, deadlineMs, signal),
     get alive() {
-      return all.size;
+      return pool.all.size;
     },
     close() {
-      for (const child of all) child.kill('SIGKILL');
+      for (const child of pool.all) child.kill('SIGKILL');
     },
   };
+}
+
+async function run(
+  pool: ProcessPool,
+  request: FitRequest,
+  deadlineMs: number,
+  signal?: AbortSignal,
+): Promise<TransformResult | RunStopped> {
+  if (signal?.aborted) return 'ABORTED';
+  const child = pool.idle.pop() ?? (await start(pool));
+  if (!child) return 'UNAVAILABLE';
+  // The caller may have gone while a process was being started: keep it for the next.
+  if (signal?.aborted) {
+    pool.idle.push(child);
+    return 'ABORTED';
+  }
+  child.ref();
+  child.channel?.ref();
+  return runIn(pool, child, request, deadlineMs, signal);
+}
+
+/** Sends one transform to `child` and settles with its result, or with why it stopped. */
+function runIn(
+  pool: ProcessPool,
+  child: ChildProcess,
+  request: FitRequest,
+  deadlineMs: number,
+  signal?: AbortSignal,
+): Promise<TransformResult | RunStopped> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => stop('DEADLINE'), deadlineMs);
+    const onAbort = (): void => stop('ABORTED');
+    const settle = (outcome: TransformResult | RunStopped): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(outcome);
+    };
+    const stop = (why: RunStopped): void => {
+      child.kill('SIGKILL');
+      settle(why);
+    };
+    const onMessage = (message: FitProcessMessage): void => {
+      if (!('result' in message)) return;
+      keepIdle(pool, child);
+      settle(withBuffer(message.result));
+    };
+    const onExit = (): void => settle('CRASHED');
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    child.send(request);
+  });
+}
+
+/** Starts a process; undefined when it did not say it is ready in time. */
+function start(pool: ProcessPool): Promise<ChildProcess | undefined> {
+  const child = fork(fileURLToPath(pool.script), [], {
+    execArgv: pool.execArgv,
+    serialization: 'advanced',
+    // libvips' warnings would break the one log format; a transform's failure is its answer.
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+  });
+  pool.all.add(child);
+  // A send to a process that has just died fails here; its exit settles the run.
+  child.on('error', () => child.kill('SIGKILL'));
+  child.once('exit', () => {
+    pool.all.delete(child);
+    const at = pool.idle.indexOf(child);
+    if (at >= 0) pool.idle.splice(at, 1);
+  });
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => done(false), START_TIMEOUT_MS);
+    const done = (ready: boolean): void => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (ready) {
+        if (child.pid !== undefined) setPriority(child.pid, NICENESS);
+        unrefIdle(child);
+        resolve(child);
+      } else {
+        child.kill('SIGKILL');
+        resolve(undefined);
+      }
+    };
+    const onMessage = (message: FitProcessMessage): void => done('ready' in message && message.ready);
+    const onExit = (): void => done(false);
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/** Puts a process that finished its run back among the idle ones. */
+function keepIdle(pool: ProcessPool, child: ChildProcess): void {
+  unrefIdle(child);
+  pool.idle.push(child);
+}
+
+/** Idle processes must not keep the gateway's event loop alive. */
+function unrefIdle(child: ChildProcess): void {
+  child.unref();
+  child.channel?.unref();
 }
 
 /** The extension of the module at `url` (`.js` built, `.ts` from source). */
