@@ -4,9 +4,9 @@ import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import { sendContinue } from '../http/expect-continue.js';
 import { lingerAfterAnswer, stopReadingAndHangUp } from '../http/hang-up.js';
 import { guardMultipartParser, type MultipartGuard } from '../http/multipart-guard.js';
+import { requestRefusal } from '../http/request-refusals.js';
 import { MULTIPART_DEFAULTS } from '../multipart/multipart-limits.js';
 import type { UploadRequest } from '../multipart/upload-request.js';
-import { requestRefusal } from '../http/request-refusals.js';
 
 /** Options of {@link useStreamingUploads}. */
 export interface StreamingUploadsOptions {
@@ -66,7 +66,7 @@ export function useStreamingUploads(
     maxRequestSize = Infinity,
     maxFiles = MULTIPART_DEFAULTS.maxFiles,
   } = options;
-  const streamed = new WeakMap<Request, { uploadRequest: UploadRequest; guard: MultipartGuard; stop(): void }>();
+  const uploads: StreamingUploads = { maxFieldSize, maxRequestSize, maxFiles, streamed: new WeakMap() };
 
   return {
     onRequest({ request, setRequest, serverContext, fetchAPI }) {
@@ -82,70 +82,113 @@ export function useStreamingUploads(
     onRequestParse({ request, serverContext, setRequestParser }) {
       if (!isStreamedUpload(request, serverContext)) return;
       const { req, res } = serverContext as Required<NodeServerContext>;
-
-      const declaredSize =
-        req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
-      if (req.headers.expect !== undefined && declaredSize !== undefined && declaredSize > maxRequestSize) {
-        // The client waits for `100 Continue` before sending the body: say no before it sends anything.
-        stopReadingAndHangUp(req, res);
-        setRequestParser(() => {
-          throw requestRefusal(
-            'upload-too-large',
-            `The request declares ${declaredSize} bytes; an upload needs at most ${maxRequestSize}.`,
-          );
-        });
-        return;
-      }
-
-      setRequestParser(async () => {
-        sendContinue(req, res);
-        const stopping = new AbortController();
-        const stop = (): void => {
-          if (stopping.signal.aborted) return;
-          stopping.abort();
-          stopReadingAndHangUp(req, res);
-        };
-        res.once('finish', () => {
-          if (!stopping.signal.aborted && !req.complete) lingerAfterAnswer(req);
-        });
-        const guard = guardMultipartParser(req, { maxFiles });
-        const uploadRequest: UploadRequest = {
-          ...(declaredSize !== undefined && Number.isSafeInteger(declaredSize) ? { declaredSize } : {}),
-          stopReading: stop,
-          stopped: stopping.signal,
-          bodyAccepted: guard.bodyAccepted,
-        };
-        try {
-          const params = (await processRequest(req, res, { maxFiles, maxFieldSize })) as GraphQLParams;
-          streamed.set(request, { uploadRequest, guard, stop });
-          return params;
-        } catch (error) {
-          stop();
-          const { status, message } = error as { status?: number; message?: string };
-          // graphql-upload-minimal says 413 past a limit (files, field size), 499 for a request that
-          // ended early (not read whole), 400 for the rest.
-          throw requestRefusal(
-            status === 413 ? 'multipart-too-large' : 'bad-multipart',
-            message ?? 'Invalid multipart request.',
-          );
-        }
-      });
+      setRequestParser(parserFor(uploads, request, req, res));
     },
 
     onContextBuilding({ context, extendContext }) {
-      const upload = streamed.get((context as { request: Request }).request);
+      const upload = uploads.streamed.get((context as { request: Request }).request);
       if (upload) extendContext({ uploadRequest: upload.uploadRequest });
     },
 
     onResultProcess({ request, result, setResult }) {
       // A part that arrived after the operation started (an undeclared extra file) refuses the request as a whole.
-      const upload = streamed.get(request);
+      const upload = uploads.streamed.get(request);
       const refusal = upload?.guard.refusal();
       if (!upload || !refusal) return;
       upload.stop();
       if (!Array.isArray(result)) setResult({ errors: [requestRefusal(refusal.kind, refusal.message)] });
     },
   };
+}
+
+/** The plugin's settings and the uploads it streams, by Yoga's view of their request. */
+interface StreamingUploads {
+  readonly maxFieldSize: number;
+  readonly maxRequestSize: number;
+  readonly maxFiles: number;
+  readonly streamed: WeakMap<Request, StreamedUpload>;
+}
+
+/** A streamed upload as the later hooks see it. */
+interface StreamedUpload {
+  readonly uploadRequest: UploadRequest;
+  readonly guard: MultipartGuard;
+  /** Stops reading the request; the connection is closed once the answer is out. */
+  stop(): void;
+}
+
+/** The body's parser: a refusal before a byte is read when the declared size is too large, else the stream's. */
+function parserFor(
+  uploads: StreamingUploads,
+  request: Request,
+  req: IncomingMessage,
+  res: ServerResponse,
+): () => Promise<GraphQLParams> {
+  const { maxRequestSize } = uploads;
+  const declaredSize = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+  if (req.headers.expect !== undefined && declaredSize !== undefined && declaredSize > maxRequestSize) {
+    // The client waits for `100 Continue` before sending the body: say no before it sends anything.
+    stopReadingAndHangUp(req, res);
+    return () => {
+      throw requestRefusal(
+        'upload-too-large',
+        `The request declares ${declaredSize} bytes; an upload needs at most ${maxRequestSize}.`,
+      );
+    };
+  }
+  return () => parseStreamed(uploads, request, req, res, declaredSize);
+}
+
+async function parseStreamed(
+  uploads: StreamingUploads,
+  request: Request,
+  req: IncomingMessage,
+  res: ServerResponse,
+  declaredSize: number | undefined,
+): Promise<GraphQLParams> {
+  sendContinue(req, res);
+  const upload = startUpload(req, res, declaredSize, uploads.maxFiles);
+  try {
+    const { maxFiles, maxFieldSize } = uploads;
+    const params = (await processRequest(req, res, { maxFiles, maxFieldSize })) as GraphQLParams;
+    uploads.streamed.set(request, upload);
+    return params;
+  } catch (error) {
+    upload.stop();
+    const { status, message } = error as { status?: number; message?: string };
+    // graphql-upload-minimal says 413 past a limit (files, field size), 499 for a request that
+    // ended early (not read whole), 400 for the rest.
+    throw requestRefusal(
+      status === 413 ? 'multipart-too-large' : 'bad-multipart',
+      message ?? 'Invalid multipart request.',
+    );
+  }
+}
+
+/** Guards the parts of a request about to be read, and gives the resolver its way to stop reading it. */
+function startUpload(
+  req: IncomingMessage,
+  res: ServerResponse,
+  declaredSize: number | undefined,
+  maxFiles: number,
+): StreamedUpload {
+  const stopping = new AbortController();
+  const stop = (): void => {
+    if (stopping.signal.aborted) return;
+    stopping.abort();
+    stopReadingAndHangUp(req, res);
+  };
+  res.once('finish', () => {
+    if (!stopping.signal.aborted && !req.complete) lingerAfterAnswer(req);
+  });
+  const guard = guardMultipartParser(req, { maxFiles });
+  const uploadRequest: UploadRequest = {
+    ...(declaredSize !== undefined && Number.isSafeInteger(declaredSize) ? { declaredSize } : {}),
+    stopReading: stop,
+    stopped: stopping.signal,
+    bodyAccepted: guard.bodyAccepted,
+  };
+  return { uploadRequest, guard, stop };
 }
 
 /**
