@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { createUploadPolicy, type AuthorizeUpload } from './auth/upload-policy.js';
+import { type AuthorizeUpload, createUploadPolicy, type UploadPolicy } from './auth/upload-policy.js';
 import { type AuthenticationOptions, useAuthentication } from './auth/use-authentication.js';
 import { DEFAULT_CSRF_HEADERS, useCsrfHeaders } from './http/csrf.js';
 import type { CoverMetadata } from './image/cover-scan.js';
@@ -12,7 +12,12 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type GatewayMetrics } from './observability/metrics.js';
 import { createUploadObserver, type UploadObserver } from './observability/upload-observer.js';
 import { useBodyLimit } from './plugins/use-body-limit.js';
-import { type CoverContext, coverContext, useCoverContext } from './plugins/use-cover-context.js';
+import {
+  type CoverContext,
+  type CoverContextParts,
+  coverContext,
+  useCoverContext,
+} from './plugins/use-cover-context.js';
 import { useHangUpOnUnreadBody } from './plugins/use-hang-up-on-unread-body.js';
 import { useIdempotencyKey } from './plugins/use-idempotency-key.js';
 import { useRequestId } from './plugins/use-request-id.js';
@@ -21,7 +26,7 @@ import { createSchema } from './schema/index.js';
 import { type ResolverMap, schemaParts } from './schema/schema-parts.js';
 import { COVER_FIT_DEFAULTS, type CoverFitOptions } from './upload/cover-fit.js';
 import type { Outcomes } from './upload/outcomes.js';
-import { createCoverUploader, UPLOAD_DEFAULTS } from './upload/upload-cover.js';
+import { type CoverUploader, createCoverUploader, UPLOAD_DEFAULTS } from './upload/upload-cover.js';
 import { coverTypesOf, openVodClient, type VodApi, type VodOption } from './vod/vod-api.js';
 import type { VodClient } from './vod/vod-client.js';
 
@@ -193,42 +198,9 @@ export function createCoverUploads(options: CoverUploadsOptions): CoverUploads {
     retryDelayMs: options.ledgerRetryDelayMs,
     events: observer,
   });
-  const covers = createCoverUploader({
-    vod: vod.client,
-    ledger,
-    ...(ledger.claims ? { claims: ledger.claims } : {}),
-    events: observer,
-    maxFileSize: options.maxFileSize,
-    coverMetadata: options.coverMetadata,
-    maxPixels: options.maxPixels,
-    fit: options.fit,
-    maxRequestOverhead: multipartOverhead(options.maxFieldSize),
-    fileExtensions: coverTypesOf(vod.api),
-    uploadDeadlineMs: options.uploadDeadlineMs,
-    maxConcurrentVodCalls: options.maxConcurrentVodCalls,
-    vodQueueTimeoutMs: options.vodQueueTimeoutMs,
-  });
-  const uploadPolicy =
-    options.auth?.jwt || options.authorizeUpload
-      ? createUploadPolicy({
-          requiredScope: options.uploadScope ?? undefined,
-          authorizeUpload: options.authorizeUpload,
-          onRuleError: observer.ruleFailed,
-        })
-      : undefined;
+  const covers = coverUploader(options, { vod, ledger, observer });
   const maxUploadRequestSize = largestFileAccepted(options) + multipartOverhead(options.maxFieldSize);
-  const context = { covers, ledger, uploadPolicy };
-  const plugins: Plugin[] = [
-    useHangUpOnUnreadBody(),
-    useRequestId(),
-    ...(options.auth?.jwt || options.auth?.routerSignatureSecret ? [useAuthentication(options.auth)] : []),
-    useCsrfHeaders(options.csrfHeaders ?? DEFAULT_CSRF_HEADERS),
-    // Multipart bodies Yoga's own parser reads whole (yoga.fetch, other runtimes); a host's JSON is its own.
-    useBodyLimit({ maxBodySize: false, maxMultipartSize: maxUploadRequestSize }),
-    useIdempotencyKey(),
-    useStreamingUploads({ maxFieldSize: options.maxFieldSize, maxRequestSize: maxUploadRequestSize }),
-    useCoverContext(context) as Plugin,
-  ];
+  const context: CoverContextParts = { covers, ledger, uploadPolicy: uploadPolicyOf(options, observer) };
   let parts: ReturnType<typeof schemaParts> | undefined;
   const partsOnce = () => (parts ??= schemaParts(createSchema(covers.outcomes, { subgraph: false })));
 
@@ -245,7 +217,7 @@ export function createCoverUploads(options: CoverUploadsOptions): CoverUploads {
     get resolvers() {
       return partsOnce().resolvers;
     },
-    plugins,
+    plugins: coverUploadPlugins(options, context, maxUploadRequestSize),
     context: () => coverContext(context),
     schema: (schemaOptions) => createSchema(covers.outcomes, schemaOptions),
     outcomes: covers.outcomes,
@@ -258,6 +230,58 @@ export function createCoverUploads(options: CoverUploadsOptions): CoverUploads {
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** The upload path, over the VOD client, the ledger and the observer opened for it. */
+function coverUploader(
+  options: CoverUploadsOptions,
+  opened: { vod: ReturnType<typeof openVodClient>; ledger: RetryingCoverStore; observer: UploadObserver },
+): CoverUploader {
+  const { vod, ledger, observer } = opened;
+  return createCoverUploader({
+    vod: vod.client,
+    ledger,
+    ...(ledger.claims ? { claims: ledger.claims } : {}),
+    events: observer,
+    maxFileSize: options.maxFileSize,
+    coverMetadata: options.coverMetadata,
+    maxPixels: options.maxPixels,
+    fit: options.fit,
+    maxRequestOverhead: multipartOverhead(options.maxFieldSize),
+    fileExtensions: coverTypesOf(vod.api),
+    uploadDeadlineMs: options.uploadDeadlineMs,
+    maxConcurrentVodCalls: options.maxConcurrentVodCalls,
+    vodQueueTimeoutMs: options.vodQueueTimeoutMs,
+  });
+}
+
+/** Who may upload to which video: only when tokens or a per-video rule are configured. */
+function uploadPolicyOf(options: CoverUploadsOptions, observer: UploadObserver): UploadPolicy | undefined {
+  if (!options.auth?.jwt && !options.authorizeUpload) return undefined;
+  return createUploadPolicy({
+    requiredScope: options.uploadScope ?? undefined,
+    authorizeUpload: options.authorizeUpload,
+    onRuleError: observer.ruleFailed,
+  });
+}
+
+/** The Yoga plugins, in the order `CoverUploads.plugins` documents. */
+function coverUploadPlugins(
+  options: CoverUploadsOptions,
+  context: CoverContextParts,
+  maxUploadRequestSize: number,
+): Plugin[] {
+  return [
+    useHangUpOnUnreadBody(),
+    useRequestId(),
+    ...(options.auth?.jwt || options.auth?.routerSignatureSecret ? [useAuthentication(options.auth)] : []),
+    useCsrfHeaders(options.csrfHeaders ?? DEFAULT_CSRF_HEADERS),
+    // Multipart bodies Yoga's own parser reads whole (yoga.fetch, other runtimes); a host's JSON is its own.
+    useBodyLimit({ maxBodySize: false, maxMultipartSize: maxUploadRequestSize }),
+    useIdempotencyKey(),
+    useStreamingUploads({ maxFieldSize: options.maxFieldSize, maxRequestSize: maxUploadRequestSize }),
+    useCoverContext(context) as Plugin,
+  ];
 }
 
 /** The largest file an upload may carry: the cover bound, or with fitting on its input bound. */
