@@ -29,7 +29,21 @@ export function renderGraphiqlPage(options: GraphiqlPageOptions): string {
 <title>${escapeHtml(options.title)}</title>
 <link rel="icon" href="data:,">
 <style>
-  html, body { height: 100%; margin: 0; }
+${PAGE_STYLE}
+</style>
+</head>
+<body class="no-focus-outline">
+<div id="root">Loading ${escapeHtml(options.title)}…</div>
+<script>
+${bootScript(opts)}
+</script>
+</body>
+</html>
+`;
+}
+
+/** The editor fills the page below the upload panel. */
+const PAGE_STYLE = `  html, body { height: 100%; margin: 0; }
   body { display: flex; flex-direction: column; }
   #root { flex: 1; min-height: 0; }
   #root > .graphiql-container { height: 100%; }
@@ -41,13 +55,11 @@ export function renderGraphiqlPage(options: GraphiqlPageOptions): string {
   #upload-panel figure[hidden] { display: none; }
   #upload-panel figure img { max-height: 48px; max-width: 96px; border: 1px solid #d0d7de; }
   #upload-panel figcaption { color: #57606a; }
-  #upload-progress { width: 120px; }
-</style>
-</head>
-<body class="no-focus-outline">
-<div id="root">Loading ${escapeHtml(options.title)}…</div>
-<script>
-  // The endpoint is where this page is; its assets are below it (graphiql/assets.ts).
+  #upload-progress { width: 120px; }`;
+
+/** Finds the endpoint and the assets from the page's own location, loads GraphiQL and the panel. */
+function bootScript(opts: string): string {
+  return `  // The endpoint is where this page is; its assets are below it (graphiql/assets.ts).
   var endpoint = location.pathname;
   while (endpoint.length > 1 && endpoint.charAt(endpoint.length - 1) === '/') endpoint = endpoint.slice(0, -1);
   var assets = endpoint + '/${GRAPHIQL_ASSETS_DIR}';
@@ -77,11 +89,7 @@ export function renderGraphiqlPage(options: GraphiqlPageOptions): string {
     .then(function () {
       YogaGraphiQL.renderYogaGraphiQL(document.getElementById('root'), Object.assign({}, opts, { fetcher: VodCoverUpload.fetcher(endpoint) }));
     })
-    .catch(function (error) { document.getElementById('root').textContent = error.message; });
-</script>
-</body>
-</html>
-`;
+    .catch(function (error) { document.getElementById('root').textContent = error.message; });`;
 }
 
 function escapeHtml(text: string): string {
