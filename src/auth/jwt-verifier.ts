@@ -113,37 +113,10 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
     jwksCooldownMs = 30_000,
     verifiedTokens: remembered = {},
   } = options;
-  if (secret === undefined && jwksUrl === undefined)
-    throw new TypeError('JWT authentication needs a secret or a JWKS URL');
-  const urlProblem = jwksUrl === undefined ? undefined : keySetUrlProblem(jwksUrl);
-  if (urlProblem) throw new TypeError(`jwksUrl ${urlProblem}`);
-  if (secret !== undefined && Buffer.byteLength(secret) < MIN_SECRET_BYTES)
-    throw new RangeError(`The HS256 secret must be at least ${MIN_SECRET_BYTES} bytes`);
-  if (!(clockToleranceSeconds >= 0 && clockToleranceSeconds <= MAX_CLOCK_TOLERANCE_SECONDS)) {
-    throw new RangeError(`clockToleranceSeconds must be 0 to ${MAX_CLOCK_TOLERANCE_SECONDS}`);
-  }
-  const secretKey = secret === undefined ? undefined : new TextEncoder().encode(secret);
+  checkJwtOptions(secret, jwksUrl, clockToleranceSeconds);
   const jwks =
-    jwksUrl === undefined
-      ? undefined
-      : createRemoteJWKSet(new URL(jwksUrl), {
-          // Our fetch holds the deadline; jose's own timeout is only a backstop behind it.
-          timeoutDuration: jwksTimeoutMs + 1000,
-          cooldownDuration: jwksCooldownMs,
-          [customFetch]: createKeySetFetch({
-            timeoutMs: jwksTimeoutMs,
-            maxBytes: jwksMaxBytes,
-            cooldownMs: jwksCooldownMs,
-          }),
-        });
-  // The key follows the token's `alg`: HS256 only ever meets the secret, the rest only the JWKS.
-  const keyFor: JWTVerifyGetKey = (header, token) => {
-    if (header.alg === 'HS256' && secretKey) return secretKey;
-    if (header.alg !== 'HS256' && jwks) return jwks(header, token);
-    throw new errors.JOSEAlgNotAllowed(`tokens signed with ${header.alg ?? 'no algorithm'} are not accepted here`);
-  };
-  const algorithms = [...(secretKey ? ['HS256'] : []), ...(jwks ? ASYMMETRIC_ALGORITHMS : [])];
-
+    jwksUrl === undefined ? undefined : remoteKeySet(jwksUrl, { jwksTimeoutMs, jwksMaxBytes, jwksCooldownMs });
+  const { keyFor, algorithms } = keysFor(secret, jwks);
   const verified = remembered === false ? undefined : createVerifiedTokens(remembered, clockToleranceSeconds);
 
   return async (token) => {
@@ -160,13 +133,66 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
       verified?.remember(token, payload);
       return payload;
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (typeof code === 'string' && TOKEN_FAULTS.has(code))
-        throw new TokenRefused('invalid', describeFault(error as Error));
-      const retryAfterMs = error instanceof KeySetUnavailable ? error.retryAfterMs : undefined;
-      throw new TokenRefused('unavailable', 'The keys that verify tokens cannot be fetched right now.', retryAfterMs);
+      throw refusalOf(error);
     }
   };
+}
+
+/** Refuses options no token could be verified with, naming the option. */
+function checkJwtOptions(secret: string | undefined, jwksUrl: string | undefined, clockToleranceSeconds: number): void {
+  if (secret === undefined && jwksUrl === undefined)
+    throw new TypeError('JWT authentication needs a secret or a JWKS URL');
+  const urlProblem = jwksUrl === undefined ? undefined : keySetUrlProblem(jwksUrl);
+  if (urlProblem) throw new TypeError(`jwksUrl ${urlProblem}`);
+  if (secret !== undefined && Buffer.byteLength(secret) < MIN_SECRET_BYTES)
+    throw new RangeError(`The HS256 secret must be at least ${MIN_SECRET_BYTES} bytes`);
+  if (!(clockToleranceSeconds >= 0 && clockToleranceSeconds <= MAX_CLOCK_TOLERANCE_SECONDS)) {
+    throw new RangeError(`clockToleranceSeconds must be 0 to ${MAX_CLOCK_TOLERANCE_SECONDS}`);
+  }
+}
+
+function remoteKeySet(
+  jwksUrl: string,
+  {
+    jwksTimeoutMs,
+    jwksMaxBytes,
+    jwksCooldownMs,
+  }: Required<Pick<JwtOptions, 'jwksTimeoutMs' | 'jwksMaxBytes' | 'jwksCooldownMs'>>,
+): JWTVerifyGetKey {
+  return createRemoteJWKSet(new URL(jwksUrl), {
+    // Our fetch holds the deadline; jose's own timeout is only a backstop behind it.
+    timeoutDuration: jwksTimeoutMs + 1000,
+    cooldownDuration: jwksCooldownMs,
+    [customFetch]: createKeySetFetch({
+      timeoutMs: jwksTimeoutMs,
+      maxBytes: jwksMaxBytes,
+      cooldownMs: jwksCooldownMs,
+    }),
+  });
+}
+
+/** The key for a token, and the algorithms accepted: those the configured secret and key set verify. */
+function keysFor(
+  secret: string | undefined,
+  jwks: JWTVerifyGetKey | undefined,
+): { keyFor: JWTVerifyGetKey; algorithms: string[] } {
+  const secretKey = secret === undefined ? undefined : new TextEncoder().encode(secret);
+  // The key follows the token's `alg`: HS256 only ever meets the secret, the rest only the JWKS.
+  const keyFor: JWTVerifyGetKey = (header, token) => {
+    if (header.alg === 'HS256' && secretKey) return secretKey;
+    if (header.alg !== 'HS256' && jwks) return jwks(header, token);
+    throw new errors.JOSEAlgNotAllowed(`tokens signed with ${header.alg ?? 'no algorithm'} are not accepted here`);
+  };
+  return { keyFor, algorithms: [...(secretKey ? ['HS256'] : []), ...(jwks ? ASYMMETRIC_ALGORITHMS : [])] };
+}
+
+/** The token's fault (`invalid`) when jose says so; any other failure is the key source's. */
+function refusalOf(error: unknown): TokenRefused {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && TOKEN_FAULTS.has(code))
+    return new TokenRefused('invalid', describeFault(error as Error));
+  const retryAfterMs = error instanceof KeySetUnavailable ? error.retryAfterMs : undefined;
+  return new TokenRefused('unavailable', 'The keys that verify tokens cannot be fetched right now.', retryAfterMs);
 }
 
 /** jose's message, which names the claim or check that failed but never holds the token itself. */
