@@ -15,11 +15,25 @@ export interface GatewayMetrics {
   ledgerDropped: Counter;
 }
 
+/**
+ * The gateway's metrics in a new registry, with Node's default ones. The groups register in the
+ * order `/metrics` lists them.
+ */
 export function createMetrics(): GatewayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   return {
     registry,
+    ...uploadMetrics(registry),
+    ...vodCallMetrics(registry),
+    ...concurrencyMetrics(registry),
+    ...ledgerMetrics(registry),
+  };
+}
+
+/** Uploads answered and the bytes they carried. */
+function uploadMetrics(registry: Registry): Pick<GatewayMetrics, 'uploads' | 'bytesReceived' | 'uploadSize'> {
+  return {
     uploads: new Counter({
       name: 'vod_cover_uploads_total',
       help: 'Uploads answered, by outcome (success, error) and reason (an UploadErrorReason, or "none").',
@@ -37,6 +51,12 @@ export function createMetrics(): GatewayMetrics {
       buckets: [1024, 16_384, 65_536, 262_144, 524_288, 786_432, 1_048_576],
       registers: [registry],
     }),
+  };
+}
+
+/** The VOD calls that set covers. */
+function vodCallMetrics(registry: Registry): Pick<GatewayMetrics, 'vodCallDuration' | 'vodRetries'> {
+  return {
     vodCallDuration: new Histogram({
       name: 'vod_cover_vod_call_duration_seconds',
       help: 'Duration of VOD calls that set a cover (SmallFileUpload or ModifyMediaInfo), retries included, by result (ok, instant, rejected, retryable, or a transport error code).',
@@ -49,6 +69,12 @@ export function createMetrics(): GatewayMetrics {
       help: 'VOD attempts beyond the first (either API).',
       registers: [registry],
     }),
+  };
+}
+
+/** Uploads under way, and those that joined a VOD call already in flight. */
+function concurrencyMetrics(registry: Registry): Pick<GatewayMetrics, 'uploadsInFlight' | 'singleFlightJoins'> {
+  return {
     uploadsInFlight: new Gauge({
       name: 'vod_cover_uploads_in_flight',
       help: 'Uploads being read or sent right now.',
@@ -59,6 +85,14 @@ export function createMetrics(): GatewayMetrics {
       help: 'Uploads that shared a VOD call already in flight for the same video and bytes.',
       registers: [registry],
     }),
+  };
+}
+
+/** The cover ledger's writes (see `ledger/held-writes.ts`). */
+function ledgerMetrics(
+  registry: Registry,
+): Pick<GatewayMetrics, 'ledgerWriteFailures' | 'ledgerPending' | 'ledgerDropped'> {
+  return {
     ledgerWriteFailures: new Counter({
       name: 'vod_cover_ledger_write_failures_total',
       help: 'Cover ledger writes that failed (each held record is tried again).',
