@@ -58,8 +58,4 @@ export class ConcurrencyGate {
   get active(): number {
     return this.#active;
   }
-
-  get waiting(): number {
-    return this.#waiting.length;
-  }
 }
