@@ -1,17 +1,50 @@
+/**
+ * The settings table: every variable `loadConfig` reads, the part of the configuration and the
+ * option it sets, how it is read, and what else it needs. The rules between variables are rows
+ * too: `requires` refuses a setting that means nothing without another ("X is set, but Y is
+ * not"), `onlyWhen` ignores one that applies only in some configurations, and `check` holds
+ * a setting against those read before it (a VOD_* setting against the API VOD_API chooses:
+ * see `vod-api-rules.ts`).
+ */
+import {
+  ConfigError,
+  bool,
+  clockTolerance,
+  endpoint,
+  headerNames,
+  keySetUrl,
+  macSecret,
+  ms,
+  oneOf,
+  origins,
+  portNumber,
+  postgresUrl,
+  scopeName,
+  text,
+  vodBaseUrl,
+  wholeNumber,
+  type Reader,
+} from './env-readers.js';
+import { isSet, secretOf, setAs, variableOf } from './env-source.js';
+import type { AuthenticationOptions } from './auth/use-authentication.js';
+import type { CoverFitOptions } from './upload/cover-fit.js';
 import type { GatewayOptions } from './gateway.js';
-import type { LegacyVodClientOptions } from './vod/legacy/client.js';
+import type { PostgresLedgerOptions } from './ledger/postgres-cover-store.js';
+import {
+  baseUrlUnderApi,
+  pathUnderApi,
+  regionUnderApi,
+  signatureMethodUnderApi,
+  subAppIdUnderApi,
+  vodApi,
+} from './vod-api-rules.js';
 import { MAX_FILE_SIZE } from './vod/cover-rules.js';
+import type { LegacyVodClientOptions } from './vod/legacy/client.js';
+import type { SignatureMethod } from './vod/legacy/protocol.js';
+import { OTHER_SECRET_RULE, VOD_SECRET_RULES, type SecretRule } from './vod/secret-file.js';
+import type { VodApi } from './vod/vod-api.js';
 
-/** A configuration value that cannot be used; the message names the variable. */
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError, type Reader };
 
 /** The `createGateway` options the environment can set (the rest come from other variables or code). */
 export type GatewaySettings = Partial<
@@ -48,86 +81,115 @@ export type VodClientSettings = Partial<
   >
 >;
 
-/** Reads one variable's (non-empty) value, or throws a ConfigError naming the variable. */
-export type Reader<T = unknown> = (variable: string, value: string) => T;
-
-const HOUR_MS = 3_600_000;
-export const wholeNumber =
-  (min: number, max: number, unit = ''): Reader<number> =>
-  (variable, value) => {
-    const n = Number(value);
-    if (!/^[0-9]+$/.test(value) || n < min || n > max)
-      throw new ConfigError(
-        variable,
-        `must be a whole number${unit} from ${min} to ${max}, got ${JSON.stringify(value)}`,
-      );
-    return n;
-  };
-const ms = (min: number): Reader => wholeNumber(min, HOUR_MS, ' of milliseconds');
-export const bool: Reader<boolean> = (variable, value) => {
-  if (value !== 'true' && value !== 'false')
-    throw new ConfigError(variable, `must be "true" or "false", got ${JSON.stringify(value)}`);
-  return value === 'true';
-};
-export const portNumber: Reader<number> = (variable, value) => {
-  const port = Number(value);
-  if (!/^[0-9]+$/.test(value) || port > 65535)
-    throw new ConfigError(variable, `must be a port number 0–65535, got ${JSON.stringify(value)}`);
-  return port;
-};
-const endpoint: Reader = (variable, value) => {
-  if (!/^\/[\w\-./]*$/.test(value))
-    throw new ConfigError(variable, `must be a path such as "/graphql", got ${JSON.stringify(value)}`);
-  return value;
-};
-const headerNames: Reader = (variable, value) => {
-  const names = value.split(',').map((name) => name.trim().toLowerCase());
-  if (names.some((name) => !/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name)))
-    throw new ConfigError(variable, `must be header names separated by commas, got ${JSON.stringify(value)}`);
-  return names;
-};
-
-const oneOf =
-  (...values: string[]): Reader<string> =>
-  (variable, value) => {
-    if (!values.includes(value))
-      throw new ConfigError(
-        variable,
-        `must be ${values.map((v) => `"${v}"`).join(' or ')}, got ${JSON.stringify(value)}`,
-      );
-    return value;
-  };
-
-const scopeName: Reader = (variable, value) => {
-  if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(value))
-    throw new ConfigError(variable, `must be one OAuth scope (no spaces or quotes), got ${JSON.stringify(value)}`);
-  return value;
-};
-/** Origins as browsers send them: `scheme://host[:port]`, no path, no `*`. */
-export const origins: Reader<string[]> = (variable, value) =>
-  value.split(',').map((entry) => {
-    const origin = entry.trim();
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(origin);
-    } catch {
-      parsed = undefined;
-    }
-    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin) {
-      throw new ConfigError(
-        variable,
-        `must be origins such as "https://app.example.com" separated by commas (no path, no "*"), got ${JSON.stringify(origin)}`,
-      );
-    }
-    return origin;
-  });
-
 /**
- * Every gateway setting the environment can change: its variable, the option it sets, how it is
- * read. The defaults are the options' own (see `GatewayOptions`); the README's table lists them.
+ * The part of the configuration a setting belongs to: `service` (listener, ledger folder, browser
+ * access, the fitting switch), `createGateway`'s options, fitting's, the VOD client's, the VOD
+ * target's, `auth`, and the PostgreSQL ledger's.
  */
-export const GATEWAY_VARIABLES: readonly (readonly [variable: string, option: keyof GatewaySettings, read: Reader])[] =
-  [
+export type SettingGroup = 'service' | 'gateway' | 'fit' | 'vodClient' | 'vod' | 'auth' | 'database';
+const GROUPS: readonly SettingGroup[] = ['service', 'gateway', 'fit', 'vodClient', 'vod', 'auth', 'database'];
+
+/** What a setting needs to mean anything: one of `anyOf` set too. */
+export interface Requirement {
+  /** Met when one of these is set (a secret through its `_FILE` too). */
+  anyOf: readonly string[];
+  /** The error when it is not; `setAs` is the variable as set (`VOD_TOKEN_FILE` for a file). */
+  refusal(setAs: string): ConfigError;
+}
+
+/** One row of the table. */
+export interface Setting {
+  variable: string;
+  group: SettingGroup;
+  /** The option it sets in its group; a dot nests (`retry.maxAttempts`, `jwt.secret`). */
+  option: string;
+  /** How a set value is read and checked. */
+  read: Reader;
+  /** The value when unset; most have none here (their option's own default applies). */
+  default?: unknown;
+  /** A secret: read from the file `<variable>_FILE` names instead, when that is set. */
+  secret?: SecretRule;
+  /** Refused, naming the variable, when what it needs is not set. */
+  requires?: Requirement;
+  /** Read only when this holds, ignored otherwise. */
+  onlyWhen?: (env: NodeJS.ProcessEnv) => boolean;
+  /**
+   * A rule against the settings of its group read before it (ADMIN_PORT against PORT, a VOD_*
+   * setting against VOD_API's API): throws a ConfigError naming the variable.
+   */
+  check?: (variable: string, value: unknown, group: Readonly<Record<string, unknown>>) => void;
+}
+
+/** "`setAs` is set, but `unmet`" when none of `anyOf` is. */
+const needs = (anyOf: readonly string[], unmet: string): Requirement => ({
+  anyOf,
+  refusal: (variable) => new ConfigError(variable, `is set, but ${unmet}`),
+});
+/** One of a pair: without the other, the other is named as missing. */
+const pairedWith = (other: string, self: string): Requirement => ({
+  anyOf: [other],
+  refusal: () => new ConfigError(other, `is required when ${self} is set`),
+});
+const VOD_CREDENTIALS = needs(
+  ['VOD_SECRET_ID', 'VOD_SECRET_KEY'],
+  'VOD_SECRET_ID and VOD_SECRET_KEY are not (without them the embedded emulator is used)',
+);
+const TOKEN_KEYS = needs(
+  ['AUTH_JWT_SECRET', 'AUTH_JWKS_URL'],
+  'neither AUTH_JWT_SECRET nor AUTH_JWKS_URL is (tokens need one of them)',
+);
+const POSTGRES = needs(['DATABASE_URL'], 'DATABASE_URL is not (without it the ledger is SQLite in DATA_DIR)');
+
+/** Fitting's bounds apply only when COVER_FIT=on (and are not even read otherwise). */
+const FITTING_ON = (env: NodeJS.ProcessEnv) => variableOf(env, 'COVER_FIT') === 'on';
+/** The embedded emulator's port applies only without VOD credentials. */
+const ON_THE_EMULATOR = (env: NodeJS.ProcessEnv) =>
+  !isSet(env, 'VOD_SECRET_ID', true) && !isSet(env, 'VOD_SECRET_KEY', true);
+
+/** ADMIN_PORT: a listener of its own, so not PORT's (0, a free port, always differs). */
+const notPort = (variable: string, adminPort: unknown, service: Readonly<Record<string, unknown>>) => {
+  if (adminPort !== 0 && adminPort === service.port)
+    throw new ConfigError(variable, `must differ from PORT (${service.port})`);
+};
+
+type Row = readonly [
+  variable: string,
+  option: string,
+  read: Reader,
+  more?: Pick<Setting, 'default' | 'secret' | 'requires' | 'onlyWhen' | 'check'>,
+];
+const group = (name: SettingGroup, rows: readonly Row[]): Setting[] =>
+  rows.map(([variable, option, read, more]) => ({ variable, group: name, option, read, ...more }));
+
+/** Every variable the configuration reads, in the order it reads them (the docs' tables list them). */
+export const SETTINGS: readonly Setting[] = [
+  ...group('service', [
+    ['PORT', 'port', portNumber, { default: 4000 }],
+    ['HOST', 'host', text, { default: '0.0.0.0' }],
+    ['DATA_DIR', 'dataDir', text, { default: './data' }],
+    ['NODE_ENV', 'nodeEnv', text],
+    ['GRAPHQL_INTROSPECTION', 'introspection', bool],
+    ['GRAPHIQL', 'graphiql', bool],
+    ['CORS_ORIGINS', 'corsOrigins', origins, { default: [] }],
+    ['ADMIN_PORT', 'adminPort', portNumber, { check: notPort }],
+  ]),
+  ...group('auth', [
+    ['AUTH_JWT_SECRET', 'jwt.secret', macSecret('HS256'), { secret: OTHER_SECRET_RULE }],
+    ['AUTH_JWKS_URL', 'jwt.jwksUrl', keySetUrl],
+    ['AUTH_JWT_ISSUER', 'jwt.issuer', text, { requires: TOKEN_KEYS }],
+    ['AUTH_JWT_AUDIENCE', 'jwt.audience', text, { requires: TOKEN_KEYS }],
+    ['AUTH_JWT_CLOCK_TOLERANCE_S', 'jwt.clockToleranceSeconds', clockTolerance, { requires: TOKEN_KEYS }],
+    ['AUTH_ROUTER_HMAC_SECRET', 'routerSignatureSecret', macSecret('HMAC-SHA256'), { secret: OTHER_SECRET_RULE }],
+  ]),
+  ...group('database', [
+    ['DATABASE_URL', 'connectionString', postgresUrl, { secret: OTHER_SECRET_RULE }],
+    ['DATABASE_POOL_SIZE', 'poolSize', wholeNumber(1, 1000), { requires: POSTGRES }],
+    ['DATABASE_STATEMENT_TIMEOUT_MS', 'statementTimeoutMs', ms(1), { requires: POSTGRES }],
+    ['DATABASE_CONNECT_TIMEOUT_MS', 'connectTimeoutMs', ms(1), { requires: POSTGRES }],
+    ['DATABASE_CLAIM_LEASE_MS', 'claimLeaseMs', ms(100), { requires: POSTGRES }],
+  ]),
+  // The defaults are the options' own (see `GatewayOptions`).
+  ...group('gateway', [
     ['GRAPHQL_ENDPOINT', 'graphqlEndpoint', endpoint],
     ['AUTH_UPLOAD_SCOPE', 'uploadScope', scopeName],
     ['MAX_FILE_SIZE', 'maxFileSize', wholeNumber(1, MAX_FILE_SIZE, ' of bytes')],
@@ -147,61 +209,145 @@ export const GATEWAY_VARIABLES: readonly (readonly [variable: string, option: ke
     ['SHUTDOWN_DELAY_MS', 'shutdownDelayMs', ms(0)],
     ['LEDGER_MAX_PENDING', 'ledgerMaxPending', wholeNumber(1, 10_000_000)],
     ['LEDGER_RETRY_DELAY_MS', 'ledgerRetryDelayMs', ms(1)],
-  ];
+  ]),
+  // Fitting: its switch, then its bounds (read only when it is on).
+  ...group('service', [['COVER_FIT', 'coverFit', oneOf('on', 'off')]]),
+  ...group('fit', [
+    ['MAX_INPUT_FILE_SIZE', 'maxInputFileSize', wholeNumber(1, 1_073_741_824, ' of bytes'), { onlyWhen: FITTING_ON }],
+    ['COVER_MAX_DIMENSION', 'maxDimension', wholeNumber(16, 16_384, ' of pixels'), { onlyWhen: FITTING_ON }],
+  ]),
+  // The pool, the per-attempt timeouts, the retries and their deadline; for the embedded emulator too.
+  ...group('vodClient', [
+    ['VOD_CONNECTIONS', 'connections', wholeNumber(1, 10_000)],
+    ['VOD_CONNECT_TIMEOUT_MS', 'connectTimeoutMs', ms(1)],
+    ['VOD_HEADERS_TIMEOUT_MS', 'headersTimeoutMs', ms(1)],
+    ['VOD_BODY_TIMEOUT_MS', 'bodyTimeoutMs', ms(1)],
+    ['VOD_RETRY_MAX_ATTEMPTS', 'retry.maxAttempts', wholeNumber(1, 20)],
+    ['VOD_RETRY_BASE_DELAY_MS', 'retry.baseDelayMs', ms(0)],
+    ['VOD_RETRY_MAX_DELAY_MS', 'retry.maxDelayMs', ms(0)],
+    ['VOD_DEADLINE_MS', 'retry.deadlineMs', ms(1)],
+  ]),
+  // Where covers go. Without VOD_SECRET_ID and VOD_SECRET_KEY: the embedded emulator.
+  ...group('vod', [
+    [
+      'VOD_SECRET_ID',
+      'secretId',
+      text,
+      { secret: VOD_SECRET_RULES.VOD_SECRET_ID, requires: pairedWith('VOD_SECRET_KEY', 'VOD_SECRET_ID') },
+    ],
+    [
+      'VOD_SECRET_KEY',
+      'secretKey',
+      text,
+      { secret: VOD_SECRET_RULES.VOD_SECRET_KEY, requires: pairedWith('VOD_SECRET_ID', 'VOD_SECRET_KEY') },
+    ],
+    ['VOD_API', 'api', vodApi],
+    ['VOD_SUB_APP_ID', 'subAppId', wholeNumber(1, Number.MAX_SAFE_INTEGER), { check: subAppIdUnderApi }],
+    ['VOD_BASE_URL', 'baseUrl', vodBaseUrl, { requires: VOD_CREDENTIALS, check: baseUrlUnderApi }],
+    ['VOD_REGION', 'region', text, { requires: VOD_CREDENTIALS, check: regionUnderApi }],
+    ['VOD_PATH', 'path', text, { requires: VOD_CREDENTIALS, check: pathUnderApi }],
+    ['VOD_SIGNATURE_METHOD', 'signatureMethod', text, { requires: VOD_CREDENTIALS, check: signatureMethodUnderApi }],
+    ['VOD_TOKEN', 'token', text, { secret: VOD_SECRET_RULES.VOD_TOKEN, requires: VOD_CREDENTIALS }],
+    ['EMULATOR_PORT', 'emulatorPort', portNumber, { onlyWhen: ON_THE_EMULATOR }],
+  ]),
+];
 
+/** A group's rows as `[variable, option, read]` (the configuration reference is checked against them). */
+const tableOf = (name: SettingGroup) =>
+  SETTINGS.filter((setting) => setting.group === name).map(
+    ({ variable, option, read }) => [variable, option, read] as const,
+  );
+/** Every gateway setting the environment can change; the README's table lists their defaults. */
+export const GATEWAY_VARIABLES = tableOf('gateway');
 /** The VOD client's settings: the pool, the per-attempt timeouts, the retries and their deadline. */
-export const VOD_CLIENT_VARIABLES: readonly (readonly [variable: string, option: string, read: Reader])[] = [
-  ['VOD_CONNECTIONS', 'connections', wholeNumber(1, 10_000)],
-  ['VOD_CONNECT_TIMEOUT_MS', 'connectTimeoutMs', ms(1)],
-  ['VOD_HEADERS_TIMEOUT_MS', 'headersTimeoutMs', ms(1)],
-  ['VOD_BODY_TIMEOUT_MS', 'bodyTimeoutMs', ms(1)],
-  ['VOD_RETRY_MAX_ATTEMPTS', 'retry.maxAttempts', wholeNumber(1, 20)],
-  ['VOD_RETRY_BASE_DELAY_MS', 'retry.baseDelayMs', ms(0)],
-  ['VOD_RETRY_MAX_DELAY_MS', 'retry.maxDelayMs', ms(0)],
-  ['VOD_DEADLINE_MS', 'retry.deadlineMs', ms(1)],
-];
-
+export const VOD_CLIENT_VARIABLES = tableOf('vodClient');
 /** Fitting's settings besides COVER_FIT (which turns it on; they apply only then). */
-export const FIT_VARIABLES: readonly (readonly [variable: string, option: string, read: Reader])[] = [
-  ['MAX_INPUT_FILE_SIZE', 'maxInputFileSize', wholeNumber(1, 1_073_741_824, ' of bytes')],
-  ['COVER_MAX_DIMENSION', 'maxDimension', wholeNumber(16, 16_384, ' of pixels')],
-];
+export const FIT_VARIABLES = tableOf('fit');
+/** The PostgreSQL ledger: DATABASE_URL and the pool's settings (which need it). */
+export const DATABASE_VARIABLES = tableOf('database');
 
-/** The PostgreSQL ledger's settings besides DATABASE_URL (which needs it). */
-export const DATABASE_VARIABLES: readonly (readonly [variable: string, option: string, read: Reader])[] = [
-  ['DATABASE_POOL_SIZE', 'poolSize', wholeNumber(1, 1000)],
-  ['DATABASE_STATEMENT_TIMEOUT_MS', 'statementTimeoutMs', ms(1)],
-  ['DATABASE_CONNECT_TIMEOUT_MS', 'connectTimeoutMs', ms(1)],
-  ['DATABASE_CLAIM_LEASE_MS', 'claimLeaseMs', ms(100)],
-];
-
-/**
- * The options a table's set variables give, read and checked (a bad one throws a ConfigError naming
- * it); `retry.x` nests.
- */
-export function readVariables(
-  read: (name: string) => string | undefined,
-  table: readonly (readonly [variable: string, option: string, read: Reader])[],
-): Record<string, unknown> {
-  const options: Record<string, unknown> = {};
-  for (const [variable, option, parse] of table) {
-    const value = read(variable);
-    if (value === undefined) continue;
-    const [outer, inner] = option.split('.', 2) as [string, string?];
-    if (inner === undefined) options[outer] = parse(variable, value);
-    else options[outer] = { ...(options[outer] as object | undefined), [inner]: parse(variable, value) };
-  }
-  return options;
+/** The `service` group, as read (its defaults applied). */
+export interface ServiceSettings {
+  port: number;
+  host: string;
+  dataDir: string;
+  nodeEnv?: string;
+  introspection?: boolean;
+  graphiql?: boolean;
+  corsOrigins: string[];
+  adminPort?: number;
+  coverFit?: 'on' | 'off';
 }
 
-/** The settings whose variables are set, read and checked (a bad one throws a ConfigError naming it). */
-export function readSettings(read: (name: string) => string | undefined): {
+/** The `vod` group, as read: the variables set, each under its option. */
+export interface VodSettings {
+  secretId?: string;
+  secretKey?: string;
+  token?: string;
+  api?: VodApi;
+  subAppId?: number;
+  baseUrl?: string;
+  region?: string;
+  path?: string;
+  signatureMethod?: SignatureMethod;
+  emulatorPort?: number;
+}
+
+/** What the table reads, by group: each variable set (or defaulted) under its option. */
+export interface SettingValues {
+  service: ServiceSettings;
   gateway: GatewaySettings;
+  fit: CoverFitOptions;
   vodClient: VodClientSettings;
-} {
-  const gateway = readVariables(read, GATEWAY_VARIABLES) as GatewaySettings;
-  const fit = read('COVER_FIT');
-  if (fit !== undefined && oneOf('on', 'off')('COVER_FIT', fit) === 'on')
-    gateway.fit = readVariables(read, FIT_VARIABLES);
-  return { gateway, vodClient: readVariables(read, VOD_CLIENT_VARIABLES) as VodClientSettings };
+  vod: VodSettings;
+  auth: AuthenticationOptions;
+  /** Empty without DATABASE_URL; with it, `connectionString` and the pool settings set. */
+  database: Partial<PostgresLedgerOptions>;
+}
+
+/**
+ * Reads the table, row by row: what a setting requires, then its value (a bad one throws a
+ * ConfigError naming it), then its check against its group.
+ */
+export function readSettings(env: NodeJS.ProcessEnv): SettingValues {
+  const values: Record<string, Record<string, unknown>> = Object.fromEntries(GROUPS.map((name) => [name, {}]));
+  for (const setting of SETTINGS) {
+    if (setting.onlyWhen && !setting.onlyWhen(env)) continue;
+    checkRequirement(env, setting);
+    const group = values[setting.group]!;
+    const value = readSetting(env, setting);
+    if (value === undefined) continue;
+    setting.check?.(setting.variable, value, group);
+    setOption(group, setting.option, value);
+  }
+  // Each group's options are its type's, each read into its type: `SETTINGS` is written so.
+  return values as unknown as SettingValues;
+}
+
+function checkRequirement(env: NodeJS.ProcessEnv, { variable, secret, requires }: Setting): void {
+  if (!requires || !isSet(env, variable, secret !== undefined)) return;
+  if (requires.anyOf.some((name) => isSet(env, name, isSecret(name)))) return;
+  throw requires.refusal(setAs(env, variable));
+}
+
+function isSecret(variable: string): boolean {
+  return SETTINGS.some((setting) => setting.variable === variable && setting.secret !== undefined);
+}
+
+function readSetting(env: NodeJS.ProcessEnv, { variable, read, secret, default: fallback }: Setting): unknown {
+  const value = secret ? secretOf(env, variable, secret) : variableOf(env, variable);
+  if (value !== undefined) return read(variable, value);
+  return fallback === undefined ? undefined : structuredClone(fallback);
+}
+
+/** Sets `option` in `target`; a dotted path nests (`retry.maxAttempts` → `{ retry: { maxAttempts } }`). */
+function setOption(target: Record<string, unknown>, option: string, value: unknown): void {
+  const path = option.split('.');
+  const last = path.pop() as string;
+  let at = target;
+  for (const key of path) {
+    at[key] ??= {};
+    at = at[key] as Record<string, unknown>;
+  }
+  at[last] = value;
 }
