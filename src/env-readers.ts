@@ -1,3 +1,7 @@
+/**
+ * How a variable's text becomes a value: each reader checks it and throws a ConfigError that
+ * names the variable (and never quotes a secret).
+ */
 import { MAX_CLOCK_TOLERANCE_SECONDS, MIN_SECRET_BYTES } from './auth/jwt-verifier.js';
 import { keySetUrlProblem } from './auth/key-set-fetch.js';
 import { vodBaseUrlProblem } from './vod/base-url.js';

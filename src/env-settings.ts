@@ -1,10 +1,10 @@
 /**
- * The settings table: every variable `loadConfig` reads, the part of the configuration and the
- * option it sets, how it is read, and what else it needs. The rules between variables are rows
- * too: `requires` refuses a setting that means nothing without another ("X is set, but Y is
- * not"), `onlyWhen` ignores one that applies only in some configurations, and `check` holds
- * a setting against those read before it (a VOD_* setting against the API VOD_API chooses:
- * see `vod-api-rules.ts`).
+ * The settings table: every variable `loadConfig` reads (but the egress proxy's, which
+ * `proxyFromEnv` reads), the part of the configuration and the option it sets, how it is read,
+ * and what else it needs. The rules between variables are rows too: `requires` refuses a
+ * setting that means nothing without another ("X is set, but Y is not"), `onlyWhen` ignores one
+ * that applies only in some configurations, and `check` holds a setting against those read
+ * before it (a VOD_* setting against the API VOD_API chooses: see `vod-api-rules.ts`).
  */
 import {
   ConfigError,
@@ -125,11 +125,15 @@ const needs = (anyOf: readonly string[], unmet: string): Requirement => ({
   anyOf,
   refusal: (variable) => new ConfigError(variable, `is set, but ${unmet}`),
 });
-/** One of a pair: without the other, the other is named as missing. */
-const pairedWith = (other: string, self: string): Requirement => ({
-  anyOf: [other],
-  refusal: () => new ConfigError(other, `is required when ${self} is set`),
-});
+/** Two variables set together or not at all: without one, it is named as missing. */
+const pair = (one: string, other: string): [Requirement, Requirement] => {
+  const needing = (self: string, missing: string): Requirement => ({
+    anyOf: [missing],
+    refusal: () => new ConfigError(missing, `is required when ${self} is set`),
+  });
+  return [needing(one, other), needing(other, one)];
+};
+const [ID_NEEDS_KEY, KEY_NEEDS_ID] = pair('VOD_SECRET_ID', 'VOD_SECRET_KEY');
 const VOD_CREDENTIALS = needs(
   ['VOD_SECRET_ID', 'VOD_SECRET_KEY'],
   'VOD_SECRET_ID and VOD_SECRET_KEY are not (without them the embedded emulator is used)',
@@ -229,18 +233,8 @@ export const SETTINGS: readonly Setting[] = [
   ]),
   // Where covers go. Without VOD_SECRET_ID and VOD_SECRET_KEY: the embedded emulator.
   ...group('vod', [
-    [
-      'VOD_SECRET_ID',
-      'secretId',
-      text,
-      { secret: VOD_SECRET_RULES.VOD_SECRET_ID, requires: pairedWith('VOD_SECRET_KEY', 'VOD_SECRET_ID') },
-    ],
-    [
-      'VOD_SECRET_KEY',
-      'secretKey',
-      text,
-      { secret: VOD_SECRET_RULES.VOD_SECRET_KEY, requires: pairedWith('VOD_SECRET_ID', 'VOD_SECRET_KEY') },
-    ],
+    ['VOD_SECRET_ID', 'secretId', text, { secret: VOD_SECRET_RULES.VOD_SECRET_ID, requires: ID_NEEDS_KEY }],
+    ['VOD_SECRET_KEY', 'secretKey', text, { secret: VOD_SECRET_RULES.VOD_SECRET_KEY, requires: KEY_NEEDS_ID }],
     ['VOD_API', 'api', vodApi],
     ['VOD_SUB_APP_ID', 'subAppId', wholeNumber(1, Number.MAX_SAFE_INTEGER), { check: subAppIdUnderApi }],
     ['VOD_BASE_URL', 'baseUrl', vodBaseUrl, { requires: VOD_CREDENTIALS, check: baseUrlUnderApi }],
