@@ -2,6 +2,7 @@ import type { AuthenticationOptions } from './auth/use-authentication.js';
 import { ConfigError, readSettings, type GatewaySettings, type VodClientSettings } from './env-settings.js';
 import type { GatewayOptions } from './gateway.js';
 import type { PostgresLedgerOptions } from './ledger/postgres-cover-store.js';
+import { type CredentialVariables, inVendorTerms, withVendorCredentials } from './vendor-credentials.js';
 import { type VodTarget, vodTargetOf } from './vod-target.js';
 import { ProxyVariableError, proxyFromEnv, type ProxySettings } from './vod/proxy-settings.js';
 
@@ -49,7 +50,18 @@ export function gatewayOptionsOf(config: Config): Omit<GatewayOptions, 'vod' | '
  * Reads and checks the configuration (see docs/configuration.md, and `SETTINGS` for the table it
  * reads). Without VOD_SECRET_ID and VOD_SECRET_KEY the gateway runs against the embedded emulator.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(given: NodeJS.ProcessEnv = process.env): Config {
+  // TENCENTCLOUD_SECRET_ID/KEY/SESSION_TOKEN, the vendor's own, stand for the VOD_* pair when it is unset.
+  const { env, from } = withVendorCredentials(given);
+  try {
+    return configOf(env, from);
+  } catch (error) {
+    if (error instanceof ConfigError && from?.startsWith('TENCENTCLOUD')) throw inVendorTerms(error, given);
+    throw error;
+  }
+}
+
+function configOf(env: NodeJS.ProcessEnv, credentialsFrom: CredentialVariables | undefined): Config {
   const { service, auth, database, ...settings } = readSettings(env);
   const production = service.nodeEnv === 'production';
   // The proxy as checked here, so that the VOD client reads no variable of its own.
@@ -67,7 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(isEmpty(database) ? {} : { database: database as PostgresLedgerOptions }),
     gateway: service.coverFit === 'on' ? { ...settings.gateway, fit: settings.fit } : settings.gateway,
     vodClient: { ...settings.vodClient, ...(proxy ? { proxy } : {}) },
-    vod: vodTargetOf(settings.vod, env),
+    vod: vodTargetOf(settings.vod, env, credentialsFrom),
   };
 }
 

@@ -104,9 +104,11 @@ if (config.vod.kind === 'emulator') {
     ...(config.vod.subAppId === undefined ? {} : { subAppId: config.vod.subAppId }),
     ...config.vodClient,
   };
-  logger.info(`VOD emulator (no VOD_SECRET_ID/VOD_SECRET_KEY set), ${API_NAMES[config.vod.api]}: ${emulator.url}`);
+  logger.info(
+    `VOD emulator (no VOD_SECRET_ID/VOD_SECRET_KEY or TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY set), ${API_NAMES[config.vod.api]}: ${emulator.url}`,
+  );
 } else {
-  const { kind: _kind, api: _api, credentialFiles, ...remote } = config.vod;
+  const { kind: _kind, api: _api, credentialFiles, credentialsFrom, ...remote } = config.vod;
   // Mounted secret files are read again while the service runs; a problem with one is one line.
   const credentials = credentialFiles
     ? fileCredentials(credentialFiles, {
@@ -119,7 +121,7 @@ if (config.vod.kind === 'emulator') {
       })
     : undefined;
   vod = { ...remote, ...(credentials ? { credentials } : {}), ...config.vodClient };
-  const secretId = describeSecretId(config.vod.secretId);
+  const secretId = `${describeSecretId(config.vod.secretId)}, from ${credentialsFrom}`;
   logger.info(
     config.vod.api === 'v3'
       ? `VOD ${API_NAMES.v3}: ${config.vod.baseUrl} (${config.vod.subAppId === undefined ? '' : `SubAppId ${config.vod.subAppId}, `}${secretId})`

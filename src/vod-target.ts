@@ -1,5 +1,6 @@
 import type { VodSettings } from './env-settings.js';
 import { variableOf } from './env-source.js';
+import type { CredentialVariables } from './vendor-credentials.js';
 import { API_DEFAULTS } from './vod-api-rules.js';
 import type { CredentialFiles } from './vod/credentials.js';
 import type { SignatureMethod } from './vod/legacy/protocol.js';
@@ -20,6 +21,8 @@ export type VodTarget =
       token?: string;
       /** With `*_FILE` variables: the files, read again while the service runs (`fileCredentials`). */
       credentialFiles?: CredentialFiles;
+      /** The variables the credentials were read from (the start line says). */
+      credentialsFrom?: CredentialVariables;
     }
   | {
       kind: 'remote';
@@ -33,6 +36,8 @@ export type VodTarget =
       token?: string;
       /** With `*_FILE` variables: the files, read again while the service runs (`fileCredentials`). */
       credentialFiles?: CredentialFiles;
+      /** The variables the credentials were read from (the start line says). */
+      credentialsFrom?: CredentialVariables;
     };
 
 /**
@@ -40,7 +45,11 @@ export type VodTarget =
  * emulator without credentials (the table refused half a pair, and the settings that need
  * credentials), else the API VOD_API chooses, with its values for the settings left unset.
  */
-export function vodTargetOf(vod: VodSettings, env: NodeJS.ProcessEnv): VodTarget {
+export function vodTargetOf(
+  vod: VodSettings,
+  env: NodeJS.ProcessEnv,
+  credentialsFrom?: CredentialVariables,
+): VodTarget {
   const api = vod.api ?? DEFAULT_VOD_API;
   const { secretId, secretKey, token, emulatorPort, api: _chosen, ...settings } = vod;
   if (secretId === undefined || secretKey === undefined) {
@@ -58,6 +67,7 @@ export function vodTargetOf(vod: VodSettings, env: NodeJS.ProcessEnv): VodTarget
     secretKey,
     ...withToken,
     ...(credentialFiles ? { credentialFiles } : {}),
+    ...(credentialsFrom ? { credentialsFrom } : {}),
     ...API_DEFAULTS[api],
     ...settings,
   } as VodTarget;

@@ -66,6 +66,7 @@ const BRANCHES: Record<string, string>[] = [
   { COVER_FIT: 'on' },
   { DATABASE_URL: 'postgres://covers@db.internal/covers' },
   { AUTH_JWT_SECRET: 'a'.repeat(32) },
+  { TENCENTCLOUD_SECRET_ID: DEV_CREDENTIAL.secretId, TENCENTCLOUD_SECRET_KEY: DEV_CREDENTIAL.secretKey },
 ];
 
 /** `process.env.X`, `process.env['X']` and `env['X']` in `src/`. */

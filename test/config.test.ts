@@ -62,6 +62,7 @@ describe('loadConfig', () => {
       baseUrl: 'https://vod.tencentcloudapi.com',
       region: 'ap-guangzhou',
       subAppId: 1500001,
+      credentialsFrom: 'VOD_SECRET_ID/VOD_SECRET_KEY',
     });
     expect(loadConfig({ VOD_API: 'v3' }).vod).toEqual({ kind: 'emulator', emulatorPort: 0, api: 'v3' });
   });
@@ -121,6 +122,7 @@ describe('loadConfig', () => {
         secretId: 'id',
         secretKey: 'key',
         baseUrl: 'https://vod.tencentcloudapi.com',
+        credentialsFrom: 'VOD_SECRET_ID/VOD_SECRET_KEY',
       },
       gateway: {},
       vodClient: {},
@@ -137,6 +139,7 @@ describe('loadConfig', () => {
       region: 'gz',
       path: '/v2/index.php',
       signatureMethod: 'HmacSHA1',
+      credentialsFrom: 'VOD_SECRET_ID/VOD_SECRET_KEY',
     });
   });
 

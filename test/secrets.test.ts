@@ -130,7 +130,7 @@ describe('the start line', () => {
       LOG_LEVEL: 'info',
     });
     expect(service.messages()).toContain(
-      `VOD legacy API (SmallFileUpload): ${emulator.url}/v2/index.php (region gz, SecretId ending in "wxyz", ${secretId.length} characters)`,
+      `VOD legacy API (SmallFileUpload): ${emulator.url}/v2/index.php (region gz, SecretId ending in "wxyz", ${secretId.length} characters, from VOD_SECRET_ID/VOD_SECRET_KEY)`,
     );
     expect(service.printed()).not.toContain(secretId);
     expect(service.printed()).not.toContain(SECRET);

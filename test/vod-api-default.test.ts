@@ -82,7 +82,9 @@ describe('npm start', () => {
       VOD_BASE_URL: emulator.url,
       LOG_LEVEL: 'info',
     });
-    expect(service.messages()).toContain(`VOD API 3.0 (ModifyMediaInfo): ${emulator.url} (${SECRET_ID_SHOWN})`);
+    expect(service.messages()).toContain(
+      `VOD API 3.0 (ModifyMediaInfo): ${emulator.url} (${SECRET_ID_SHOWN}, from VOD_SECRET_ID/VOD_SECRET_KEY)`,
+    );
     const result = resultOf(await sendUpload(service.url, { bytes: images.jpg, filename: 'cover.jpg', fileId: 'v3' }));
     expect(result).toMatchObject({ __typename: 'UploadVideoCoverSuccess', fileId: 'v3' });
     expect(emulator.calls.map((call) => [call.path, call.status, call.code])).toEqual([['/', 200, 0]]);
@@ -97,7 +99,7 @@ describe('npm start', () => {
       LOG_LEVEL: 'info',
     });
     expect(service.messages()).toContain(
-      `VOD legacy API (SmallFileUpload): ${emulator.url}/v2/index.php (region gz, ${SECRET_ID_SHOWN})`,
+      `VOD legacy API (SmallFileUpload): ${emulator.url}/v2/index.php (region gz, ${SECRET_ID_SHOWN}, from VOD_SECRET_ID/VOD_SECRET_KEY)`,
     );
     const result = resultOf(await sendUpload(service.url, { bytes: images.png, filename: 'cover.png' }));
     expect(result).toMatchObject({
@@ -112,7 +114,7 @@ describe('npm start', () => {
     await using service = await startService({ VOD_API: undefined, LOG_LEVEL: 'info' });
     expect(service.messages()).toContainEqual(
       expect.stringMatching(
-        /^VOD emulator \(no VOD_SECRET_ID\/VOD_SECRET_KEY set\), API 3\.0 \(ModifyMediaInfo\): http:\/\/127\.0\.0\.1:\d+$/,
+        /^VOD emulator \(no VOD_SECRET_ID\/VOD_SECRET_KEY or TENCENTCLOUD_SECRET_ID\/TENCENTCLOUD_SECRET_KEY set\), API 3\.0 \(ModifyMediaInfo\): http:\/\/127\.0\.0\.1:\d+$/,
       ),
     );
     const result = resultOf(await sendUpload(service.url, { bytes: images.jpg, filename: 'cover.jpg', fileId: 'v3' }));
@@ -123,7 +125,7 @@ describe('npm start', () => {
     await using service = await startService({ VOD_API: 'legacy', LOG_LEVEL: 'info' });
     expect(service.messages()).toContainEqual(
       expect.stringMatching(
-        /^VOD emulator \(no VOD_SECRET_ID\/VOD_SECRET_KEY set\), legacy API \(SmallFileUpload\): http:\/\/127\.0\.0\.1:\d+$/,
+        /^VOD emulator \(no VOD_SECRET_ID\/VOD_SECRET_KEY or TENCENTCLOUD_SECRET_ID\/TENCENTCLOUD_SECRET_KEY set\), legacy API \(SmallFileUpload\): http:\/\/127\.0\.0\.1:\d+$/,
       ),
     );
     const result = resultOf(await sendUpload(service.url, { bytes: images.jpg, filename: 'cover.jpg' }));
