@@ -247,7 +247,6 @@ function coverUploader(
     coverMetadata: options.coverMetadata,
     maxPixels: options.maxPixels,
     fit: options.fit,
-    maxRequestOverhead: multipartOverhead(options.maxFieldSize),
     fileExtensions: coverTypesOf(vod.api),
     uploadDeadlineMs: options.uploadDeadlineMs,
     maxConcurrentVodCalls: options.maxConcurrentVodCalls,

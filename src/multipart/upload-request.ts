@@ -5,6 +5,12 @@
 export interface UploadRequest {
   /** The request's declared Content-Length: what it leaves for the file bounds the file's size. */
   declaredSize?: number;
+  /**
+   * The fewest bytes its file can have: the declared size less the most the rest of a multipart
+   * request may take (its fields and framing, see multipartOverhead). A file known larger than
+   * accepted is refused before it is read.
+   */
+  leastFileSize?: number;
   /** Stops reading the request: the rest of its body is unwanted; the connection closes after the answer. */
   stopReading(): void;
   /** Aborts once reading has stopped: a file part that has not arrived by then never will. */

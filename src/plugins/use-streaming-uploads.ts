@@ -5,7 +5,7 @@ import { sendContinue } from '../http/expect-continue.js';
 import { lingerAfterAnswer, stopReadingAndHangUp } from '../http/hang-up.js';
 import { guardMultipartParser, type MultipartGuard } from '../http/multipart-guard.js';
 import { requestRefusal } from '../http/request-refusals.js';
-import { MULTIPART_DEFAULTS } from '../multipart/multipart-limits.js';
+import { MULTIPART_DEFAULTS, multipartOverhead } from '../multipart/multipart-limits.js';
 import type { UploadRequest } from '../multipart/upload-request.js';
 
 /** Options of {@link useStreamingUploads}. */
@@ -147,7 +147,7 @@ async function parseStreamed(
   declaredSize: number | undefined,
 ): Promise<GraphQLParams> {
   sendContinue(req, res);
-  const upload = startUpload(req, res, declaredSize, uploads.maxFiles);
+  const upload = startUpload(req, res, declaredSize, uploads);
   try {
     const { maxFiles, maxFieldSize } = uploads;
     const params = (await processRequest(req, res, { maxFiles, maxFieldSize })) as GraphQLParams;
@@ -170,7 +170,7 @@ function startUpload(
   req: IncomingMessage,
   res: ServerResponse,
   declaredSize: number | undefined,
-  maxFiles: number,
+  { maxFiles, maxFieldSize }: Pick<StreamingUploads, 'maxFiles' | 'maxFieldSize'>,
 ): StreamedUpload {
   const stopping = new AbortController();
   const stop = (): void => {
@@ -183,7 +183,9 @@ function startUpload(
   });
   const guard = guardMultipartParser(req, { maxFiles });
   const uploadRequest: UploadRequest = {
-    ...(declaredSize !== undefined && Number.isSafeInteger(declaredSize) ? { declaredSize } : {}),
+    ...(declaredSize !== undefined && Number.isSafeInteger(declaredSize)
+      ? { declaredSize, leastFileSize: declaredSize - multipartOverhead(maxFieldSize) }
+      : {}),
     stopReading: stop,
     stopped: stopping.signal,
     bodyAccepted: guard.bodyAccepted,

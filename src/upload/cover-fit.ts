@@ -2,8 +2,9 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { ByteBudget } from './byte-budget.js';
 import { ConcurrencyGate } from './concurrency-gate.js';
-import { createFitProcesses } from './fit-processes.js';
+import { createFitProcesses, type RunStopped } from './fit-processes.js';
 import type { FitTarget, TransformResult } from './fit-transform.js';
+import { outcomeKey, type OutcomeKey } from './outcomes.js';
 
 export type { FitTarget } from './fit-transform.js';
 
@@ -54,12 +55,25 @@ export const COVER_FIT_DEFAULTS = {
   maxHeldBytes: 128 * 1024 * 1024,
 } as const;
 
-export type FitResult =
-  | TransformResult
-  /** No place within the wait; the process could not start; it ran out of time; it died on this input. */
-  | { ok: false; reason: 'BUSY' | 'UNAVAILABLE' | 'DEADLINE' | 'CRASHED' }
-  /** The caller's signal aborted (the client is gone): the work was dropped. */
-  | { ok: false; reason: 'ABORTED' };
+/** The fitted cover, or the outcome its failure names. */
+export type FitResult = Extract<TransformResult, { ok: true }> | OutcomeKey;
+
+/**
+ * What each way fitting fails tells the client: the transform's refusals, and no place within the
+ * wait (BUSY), a process that could not start, ran out of time or died on this input, or the
+ * caller's signal aborted (the client is gone: the work was dropped).
+ */
+const FIT_FAILURES: Record<Exclude<TransformResult, { ok: true }>['reason'] | RunStopped | 'BUSY', OutcomeKey> = {
+  TOO_MANY_PIXELS: outcomeKey('TOO_MANY_PIXELS', 'header'),
+  HEIC: outcomeKey('UNSUPPORTED_IMAGE_FORMAT', 'heic'),
+  UNDECODABLE: outcomeKey('IMAGE_UNREADABLE', 'decode'),
+  CANNOT_FIT: outcomeKey('COVER_CANNOT_FIT', 'size'),
+  BUSY: outcomeKey('FIT_UNAVAILABLE', 'busy'),
+  UNAVAILABLE: outcomeKey('FIT_UNAVAILABLE', 'unavailable'),
+  DEADLINE: outcomeKey('FIT_UNAVAILABLE', 'deadline'),
+  CRASHED: outcomeKey('IMAGE_UNREADABLE', 'decoder-crashed'),
+  ABORTED: outcomeKey('UPLOAD_ABORTED', 'client-gone'),
+};
 
 export interface CoverFitter {
   readonly maxInputFileSize: number;
@@ -107,16 +121,24 @@ export function createCoverFitter(options: CoverFitOptions = {}): CoverFitter {
     maxDimension,
     admit: (bytes) => held.take(Math.min(bytes, maxInputFileSize)),
     async fit(input, target, signal) {
-      if (!(await gate.enter(signal))) return { ok: false, reason: signal?.aborted ? 'ABORTED' : 'BUSY' };
+      if (!(await gate.enter(signal))) return FIT_FAILURES[signal?.aborted ? 'ABORTED' : 'BUSY'];
       try {
         const result = await processes.run(input, { ...target, maxDimension }, deadlineMs, signal);
-        return typeof result === 'string' ? { ok: false, reason: result } : result;
+        if (typeof result === 'string') return FIT_FAILURES[result];
+        return result.ok ? result : transformRefused(result);
       } finally {
         gate.leave();
       }
     },
     close: () => processes.close(),
   };
+}
+
+/** The outcome of a transform's refusal, with its facts (the size declared, what could not be decoded). */
+function transformRefused(refused: Exclude<TransformResult, { ok: true }>): OutcomeKey {
+  const declared =
+    refused.reason === 'TOO_MANY_PIXELS' ? { declared: { width: refused.width, height: refused.height } } : {};
+  return { ...FIT_FAILURES[refused.reason], ...('detail' in refused ? { detail: refused.detail } : {}), ...declared };
 }
 
 /** Fails at start, naming the package, where sharp is not installed: a gateway without fitting never needs it. */

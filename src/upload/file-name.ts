@@ -9,11 +9,11 @@ export interface CoverFileName {
   fileType: ImageExtension;
 }
 
-/** The name's parts, or why it is refused: the facts of an outcome (see outcomes.ts). */
+/** The name's parts, or why it is refused: an outcome key with its facts (see outcomes.ts). */
 export type FileNameCheck =
   | ({ ok: true } & CoverFileName)
-  | { ok: false; reason: 'INVALID_FILE_NAME'; problem: string }
-  | { ok: false; reason: 'UNSUPPORTED_FILE_TYPE'; extension: string };
+  | { ok: false; reason: 'INVALID_FILE_NAME'; case: 'rule'; problem: string }
+  | { ok: false; reason: 'UNSUPPORTED_FILE_TYPE'; case: 'extension'; extension: string };
 
 /** Characters no file name may hold: C0 controls and DEL (NUL, CR, LF, …). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
@@ -29,14 +29,14 @@ export function splitFileName(raw: string, accepted: readonly ImageExtension[] =
   const name = raw.normalize('NFC');
   const base = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
   if (CONTROL_CHARS.test(base))
-    return { ok: false, reason: 'INVALID_FILE_NAME', problem: 'contains a control character' };
+    return { ok: false, reason: 'INVALID_FILE_NAME', case: 'rule', problem: 'contains a control character' };
   const dot = base.lastIndexOf('.');
   const stem = dot === -1 ? base : base.slice(0, dot);
   const extension = dot === -1 ? '' : base.slice(dot + 1).toLowerCase();
   const problem = fileNameProblem(stem);
   if (problem !== undefined)
-    return { ok: false, reason: 'INVALID_FILE_NAME', problem: `without its extension ${problem}` };
+    return { ok: false, reason: 'INVALID_FILE_NAME', case: 'rule', problem: `without its extension ${problem}` };
   if (!isImageExtension(extension) || !accepted.includes(extension))
-    return { ok: false, reason: 'UNSUPPORTED_FILE_TYPE', extension };
+    return { ok: false, reason: 'UNSUPPORTED_FILE_TYPE', case: 'extension', extension };
   return { ok: true, fileName: stem, fileType: extension };
 }

@@ -106,6 +106,9 @@ export interface OutcomeFacts {
   vod?: VodRefusal;
   /** VOD_UNAVAILABLE: the transport failure. */
   transport?: { code: TransportErrorCode; message: string; canRetry: boolean };
+  /** Once VOD was called: its attempts, and its id of the request that answered (on the member, for logs). */
+  attempts?: number;
+  vodRequestId?: string;
 }
 
 /** One way a reason happens. `code` and `canRetry` are fixed, or come from VOD's answer or the transport failure. */
@@ -452,6 +455,14 @@ const VOCABULARY = {
   },
 } as const satisfies Record<string, Entry>;
 
+/** The VOD call's facts a member carries, those known. */
+function vodCallFacts({ attempts, vodRequestId }: OutcomeFacts): Pick<OutcomeFacts, 'attempts' | 'vodRequestId'> {
+  return {
+    ...(attempts === undefined ? {} : { attempts }),
+    ...(vodRequestId === undefined ? {} : { vodRequestId }),
+  };
+}
+
 /** A time to live in words: whole hours, whole minutes, else seconds. */
 function hours(ms: number): string {
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000} hours`;
@@ -464,6 +475,49 @@ export type UploadErrorReason = keyof typeof VOCABULARY;
 /** The cases of one reason. */
 export type OutcomeCase<R extends UploadErrorReason> = keyof (typeof VOCABULARY)[R]['cases'] & string;
 export const UPLOAD_ERROR_REASONS = Object.keys(VOCABULARY) as UploadErrorReason[];
+
+/**
+ * A failure as a stage of the upload names it: its reason and case, with the facts its message
+ * needs beside them. The uploader turns it into the error member in one place.
+ */
+export type OutcomeKey = {
+  [R in UploadErrorReason]: { ok: false; reason: R; case: OutcomeCase<R> } & OutcomeFacts;
+}[UploadErrorReason];
+
+/** Names a failure: `facts` (any object holding them) with the reason and case on top. */
+export function outcomeKey<R extends UploadErrorReason>(
+  reason: R,
+  which: OutcomeCase<R>,
+  facts: OutcomeFacts = {},
+): OutcomeKey {
+  return { ...facts, ok: false, reason, case: which } as OutcomeKey;
+}
+
+/** Whether `value` is a failure still to be answered (an error member has no `case`). */
+export function isOutcomeKey(value: object): value is OutcomeKey {
+  return (value as { ok?: unknown }).ok === false && 'case' in value;
+}
+
+/** The success member of the result union. */
+export interface UploadCoverSuccess {
+  ok: true;
+  /** The cover's fileId, as VOD returned it. */
+  fileId: string;
+  url: string;
+  videoFileId: string;
+  sha1: string;
+  size: number;
+  /** As the cover shows (its EXIF orientation applied), from its header. */
+  width: number;
+  height: number;
+  /** True when the pixels were re-encoded (fitting); false when VOD got the file's own (metadata aside). */
+  transformed: boolean;
+  instant: boolean;
+  /** VOD attempts it took (for logs; not in the schema). */
+  attempts?: number;
+  /** VOD's id of the request that answered (API 3.0's RequestId; for logs). */
+  vodRequestId?: string;
+}
 
 /** The error member of the result union. */
 export interface UploadCoverError {
@@ -485,6 +539,10 @@ export interface Outcomes {
   readonly limits: OutcomeLimits;
   /** The error member of `reason`'s `case`. */
   error<R extends UploadErrorReason>(reason: R, which: OutcomeCase<R>, facts?: OutcomeFacts): UploadCoverError;
+  /** The error member a stage's {@link OutcomeKey} names. */
+  fail(key: OutcomeKey): UploadCoverError;
+  /** The success member, from VOD's answer and the cover's facts. */
+  success(facts: Omit<UploadCoverSuccess, 'ok'>): UploadCoverSuccess;
   /** The cases of a reason. */
   casesOf<R extends UploadErrorReason>(reason: R): OutcomeCase<R>[];
   /** The schema's description of each reason. */
@@ -494,65 +552,85 @@ export interface Outcomes {
 }
 
 export function createOutcomes(limits: OutcomeLimits): Outcomes {
+  const error = (reason: UploadErrorReason, which: string, facts: OutcomeFacts = {}) =>
+    errorMember(limits, reason, which, facts);
   return {
     limits,
-    error(reason, which, facts = {}) {
-      const entry = (VOCABULARY[reason].cases as Record<string, Case>)[which]!;
-      const code =
-        entry.code === 'vod'
-          ? whoseCode(facts)
-          : entry.code === 'transport'
-            ? TRANSPORT_FAILURES[facts.transport!.code].code
-            : entry.code;
-      const canRetry = entry.canRetry === 'transport' ? facts.transport!.canRetry : entry.canRetry;
-      return {
-        ok: false,
-        code,
-        message: entry.message(facts, limits),
-        canRetry,
-        reason,
-        ...(facts.vod?.vodErrorCode === undefined ? {} : { vodErrorCode: facts.vod.vodErrorCode }),
-      };
-    },
+    error,
+    fail: (key) => error(key.reason, key.case, key),
+    success: ({ attempts, vodRequestId, ...facts }) => ({
+      ok: true,
+      ...facts,
+      ...vodCallFacts({ attempts, vodRequestId }),
+    }),
     casesOf: (reason) => Object.keys(VOCABULARY[reason].cases) as never,
     descriptions() {
       return Object.fromEntries(
         Object.entries(VOCABULARY).map(([reason, entry]) => [reason, entry.description(limits)]),
       ) as Record<UploadErrorReason, string>;
     },
-    table() {
-      const rows: string[] = ['| `reason` | `code` | `canRetry` | when |', '|---|---|---|---|'];
-      const row = (reason: string, code: number | string, canRetry: boolean | string, when: string) =>
-        rows.push(`| \`${reason}\` | ${code} | ${canRetry} | ${when} |`);
-      for (const [reason, entry] of Object.entries(VOCABULARY) as [UploadErrorReason, Entry][]) {
-        for (const c of Object.values(entry.cases)) {
-          if (c.code === 'transport') {
-            for (const failure of Object.values(TRANSPORT_FAILURES))
-              row(reason, failure.code, failure.canRetry, failure.when);
-          } else if (c.code === 'vod') {
-            row(reason, "VOD's own (legacy API)", c.canRetry, c.when(limits));
-            // API 3.0 answers carry their class's code; the class says whether it is retried.
-            const classes = [...API3_ERROR_CLASSES, { prefix: '', ...API3_OTHER_ERROR }].filter(
-              (k) => k.canRetry === c.canRetry,
-            );
-            for (const k of classes) {
-              const which =
-                k.prefix === ''
-                  ? 'any other API 3.0 class (`FailedOperation`, `InvalidAction`, …)'
-                  : `API 3.0 \`${k.prefix}\``;
-              row(
-                reason,
-                k.code,
-                c.canRetry,
-                `${which}${k.canRetry ? ', after its retries' : ''}; \`vodErrorCode\` holds its code`,
-              );
-            }
-          } else {
-            row(reason, c.code, c.canRetry, c.when(limits));
-          }
-        }
-      }
-      return rows.join('\n');
-    },
+    table: () => errorTable(limits),
   };
+}
+
+/** The error member of `reason`'s case `which`: its code and `canRetry` fixed, or from VOD or the transport. */
+function errorMember(
+  limits: OutcomeLimits,
+  reason: UploadErrorReason,
+  which: string,
+  facts: OutcomeFacts,
+): UploadCoverError {
+  const entry = (VOCABULARY[reason].cases as Record<string, Case>)[which]!;
+  const code =
+    entry.code === 'vod'
+      ? whoseCode(facts)
+      : entry.code === 'transport'
+        ? TRANSPORT_FAILURES[facts.transport!.code].code
+        : entry.code;
+  const canRetry = entry.canRetry === 'transport' ? facts.transport!.canRetry : entry.canRetry;
+  return {
+    ok: false,
+    code,
+    message: entry.message(facts, limits),
+    canRetry,
+    reason,
+    ...(facts.vod?.vodErrorCode === undefined ? {} : { vodErrorCode: facts.vod.vodErrorCode }),
+    ...vodCallFacts(facts),
+  };
+}
+
+/** The README's error table: one row per case, transport failures and API 3.0 classes one each. */
+function errorTable(limits: OutcomeLimits): string {
+  const rows: string[] = ['| `reason` | `code` | `canRetry` | when |', '|---|---|---|---|'];
+  const row = (reason: string, code: number | string, canRetry: boolean | string, when: string) =>
+    rows.push(`| \`${reason}\` | ${code} | ${canRetry} | ${when} |`);
+  for (const [reason, entry] of Object.entries(VOCABULARY) as [UploadErrorReason, Entry][]) {
+    for (const c of Object.values(entry.cases)) {
+      if (c.code === 'transport') {
+        for (const failure of Object.values(TRANSPORT_FAILURES))
+          row(reason, failure.code, failure.canRetry, failure.when);
+      } else if (c.code === 'vod') {
+        row(reason, "VOD's own (legacy API)", c.canRetry, c.when(limits));
+        // API 3.0 answers carry their class's code; the class says whether it is retried.
+        const classes = [...API3_ERROR_CLASSES, { prefix: '', ...API3_OTHER_ERROR }].filter(
+          (k) => k.canRetry === c.canRetry,
+        );
+        for (const k of classes) {
+          const which =
+            k.prefix === ''
+              ? 'any other API 3.0 class (`FailedOperation`, `InvalidAction`, …)'
+              : `API 3.0 \`${k.prefix}\``;
+          row(
+            reason,
+            k.code,
+            c.canRetry,
+            `${which}${k.canRetry ? ', after its retries' : ''}; \`vodErrorCode\` holds its code`,
+          );
+        }
+      } else {
+        row(reason, c.code, c.canRetry, c.when(limits));
+      }
+    }
+  }
+  return rows.join('\n');
 }

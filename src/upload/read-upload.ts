@@ -5,6 +5,7 @@ import type { ByteScan } from '../image/byte-scan.js';
 import { MAX_FILE_SIZE } from '../vod/cover-rules.js';
 import type { BufferPool } from './buffer-pool.js';
 import { MAGIC_BYTES_NEEDED, detectImageKind, type ImageKind } from './image-type.js';
+import { outcomeKey, type OutcomeFacts, type OutcomeKey } from './outcomes.js';
 
 /** Options of {@link readUpload}. */
 export interface ReadUploadOptions {
@@ -81,6 +82,26 @@ export interface ReadUploadStopped {
 }
 
 export type ReadUploadResult = ReadUploadDone | ReadUploadStopped;
+
+/** What each way of stopping tells the client; a client too slow for the deadline is cut off. */
+const STOPPED_OUTCOMES: Record<ReadUploadStopped['reason'], OutcomeKey> = {
+  FILE_TOO_LARGE: outcomeKey('FILE_TOO_LARGE', 'size'),
+  EMPTY_FILE: outcomeKey('EMPTY_FILE', 'empty'),
+  CONTENT_MISMATCH: outcomeKey('CONTENT_MISMATCH', 'bytes'),
+  UPLOAD_ABORTED: outcomeKey('UPLOAD_ABORTED', 'cut-short'),
+  DEADLINE: outcomeKey('UPLOAD_ABORTED', 'file-deadline'),
+  TOO_MANY_PIXELS: outcomeKey('TOO_MANY_PIXELS', 'header'),
+  IMAGE_UNREADABLE: outcomeKey('IMAGE_UNREADABLE', 'structure'),
+};
+
+/**
+ * The outcome a stopped read names, its facts those it stopped with (the kind detected, the size
+ * declared, what could not be read) and the caller's (the extension, the kind it promises).
+ */
+export function stoppedOutcome(stopped: ReadUploadStopped, facts: OutcomeFacts): OutcomeKey {
+  const { detectedKind, declared, detail } = stopped;
+  return { ...facts, detectedKind, declared, detail, ...STOPPED_OUTCOMES[stopped.reason] };
+}
 
 /**
  * Reads an uploaded file as it streams in: counts the bytes, updates the SHA-1 chunk by chunk,
