@@ -1,5 +1,5 @@
 import type { LedgerEvents } from '../ledger/retrying-cover-store.js';
-import type { UploadEvents } from '../upload/upload-events.js';
+import type { UploadEvent, UploadEvents } from '../upload/upload-events.js';
 import type { Logger } from './logger.js';
 import type { GatewayMetrics } from './metrics.js';
 
@@ -24,22 +24,7 @@ export function createUploadObserver(metrics: GatewayMetrics, logger: Logger | u
       metrics.uploads.inc({ outcome: result.ok ? 'success' : 'error', reason: result.ok ? 'none' : result.reason });
       metrics.bytesReceived.inc(event.bytesRead);
       if (event.size !== undefined) metrics.uploadSize.observe(event.size);
-      logger?.info(
-        {
-          requestId: event.requestId,
-          videoFileId: event.videoFileId,
-          size: event.size ?? event.bytesRead,
-          sha1: event.sha1,
-          outcome: result.ok ? 'success' : 'error',
-          reason: result.ok ? undefined : result.reason,
-          vodCode: result.ok ? (result.instant ? 2 : 0) : result.code,
-          instant: result.ok ? result.instant : undefined,
-          attempts: result.attempts ?? 0,
-          vodRequestId: result.vodRequestId,
-          durationMs: Math.round(event.durationMs * 10) / 10,
-        },
-        'upload',
-      );
+      logger?.info(uploadLine(event), 'upload');
     },
     vodCalled(call) {
       metrics.vodCallDuration.observe({ result: call.result }, call.durationMs / 1000);
@@ -75,5 +60,23 @@ export function createUploadObserver(metrics: GatewayMetrics, logger: Logger | u
       if (logger) logger.error({ err: error, url }, 'request: unexpected error');
       else console.error(error);
     },
+  };
+}
+
+/** The log line of one answered upload. */
+function uploadLine(event: UploadEvent): Record<string, unknown> {
+  const { result } = event;
+  return {
+    requestId: event.requestId,
+    videoFileId: event.videoFileId,
+    size: event.size ?? event.bytesRead,
+    sha1: event.sha1,
+    outcome: result.ok ? 'success' : 'error',
+    reason: result.ok ? undefined : result.reason,
+    vodCode: result.code,
+    instant: result.ok ? result.instant : undefined,
+    attempts: result.attempts ?? 0,
+    vodRequestId: result.vodRequestId,
+    durationMs: Math.round(event.durationMs * 10) / 10,
   };
 }

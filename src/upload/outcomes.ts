@@ -501,6 +501,8 @@ export function isOutcomeKey(value: object): value is OutcomeKey {
 /** The success member of the result union. */
 export interface UploadCoverSuccess {
   ok: true;
+  /** VOD's code: 0, or 2 when it already had these bytes (for logs; not in the schema). */
+  code: 0 | 2;
   /** The cover's fileId, as VOD returned it. */
   fileId: string;
   url: string;

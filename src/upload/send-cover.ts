@@ -1,11 +1,11 @@
 import type { CoverStore } from '../ledger/cover-store.js';
 import { inSpan } from './spans.js';
 import type { ClaimOutcome, ClaimedAnswer, UploadClaims } from '../ledger/upload-claims.js';
-import type { SetCoverResult, VodClient } from '../vod/vod-client.js';
+import type { SetCoverFailure, SetCoverResult, VodClient } from '../vod/vod-client.js';
 import { VodTransportError } from '../vod/errors.js';
 import { ConcurrencyGate } from './concurrency-gate.js';
 import type { UploadEvents } from './upload-events.js';
-import type { Outcomes } from './outcomes.js';
+import { isOutcomeKey, outcomeKey, type OutcomeKey, type Outcomes } from './outcomes.js';
 import { SingleFlight } from './single-flight.js';
 import type { UploadCoverResult } from './upload-result.js';
 
@@ -57,10 +57,29 @@ export interface CheckedCover {
 }
 
 export interface CoverSender {
-  /** Sends one cover; `idempotencyKey`, the client's Idempotency-Key, makes a retry get the first answer. */
-  send(cover: CheckedCover, idempotencyKey?: string): Promise<UploadCoverResult>;
-  /** VOD calls in flight now. */
-  readonly inFlight: number;
+  /**
+   * Sends one cover; `idempotencyKey`, the client's Idempotency-Key, makes a retry get the first
+   * answer. A failure found before VOD was asked is its outcome key, for the uploader to answer.
+   */
+  send(cover: CheckedCover, idempotencyKey?: string): Promise<UploadCoverResult | OutcomeKey>;
+}
+
+/** What a sender holds for every cover: VOD, the ledger, the cap on calls, the flights under way. */
+interface SenderState {
+  vod: VodClient;
+  ledger: CoverStore | undefined;
+  claims: UploadClaims | undefined;
+  outcomes: Outcomes;
+  events: UploadEvents;
+  gate: ConcurrencyGate;
+  flights: SingleFlight<Flight>;
+  recordLost(error: unknown): void;
+}
+
+/** A VOD call's answer (or a failure before it), and the Idempotency-Key it was kept under, if any. */
+interface Flight {
+  result: UploadCoverResult | OutcomeKey;
+  keptKey?: string;
 }
 
 /**
@@ -69,173 +88,164 @@ export interface CoverSender {
  * recorded in the ledger once, and VOD's answer or silence becomes the result union.
  */
 export function createCoverSender(options: CoverSenderOptions): CoverSender {
-  const {
-    vod,
-    ledger,
-    events = {},
-    maxConcurrentVodCalls = CONCURRENCY_DEFAULTS.maxConcurrentVodCalls,
-    vodQueueTimeoutMs = CONCURRENCY_DEFAULTS.vodQueueTimeoutMs,
-    claims,
-    outcomes,
-  } = options;
-  const recordLost = (error: unknown) =>
-    events.recordLost
-      ? events.recordLost(error)
-      : console.error('cover ledger: a successful upload was not recorded:', error);
-  const gate = new ConcurrencyGate(maxConcurrentVodCalls, vodQueueTimeoutMs);
-  const flights = new SingleFlight<{ result: UploadCoverResult; keptKey?: string }>();
-
-  /**
-   * One VOD call: its answer as the result union, and for a success the record to keep of it (with
-   * the answer kept under the caller's key).
-   */
-  async function callVod(
-    cover: CheckedCover,
-    idempotencyKey: string | undefined,
-  ): Promise<ClaimedAnswer<UploadCoverResult>> {
-    if (!(await gate.enter())) return { result: outcomes.error('VOD_UNAVAILABLE', 'busy') };
-    let answer: SetCoverResult;
-    const started = performance.now();
-    try {
-      answer = await inSpan('vod.set_cover', { 'vod_cover.video_file_id': cover.videoFileId }, async (span) => {
-        const got = await vod.setCover({ ...cover, body: cover.bytes });
-        span.setAttributes({
-          'vod.code': got.code,
-          'vod.attempts': got.attempts,
-          ...(got.vodRequestId === undefined ? {} : { 'vod.request_id': got.vodRequestId }),
-        });
-        return got;
-      });
-    } catch (error) {
-      if (!(error instanceof VodTransportError)) throw error;
-      events.vodCalled?.({ result: error.code, durationMs: performance.now() - started, attempts: error.attempts });
-      const transport = { code: error.code, message: error.message, canRetry: error.canRetry };
-      return { result: { ...outcomes.error('VOD_UNAVAILABLE', 'transport', { transport }), attempts: error.attempts } };
-    } finally {
-      gate.leave();
-    }
-    const { attempts } = answer;
-    events.vodCalled?.({
-      result: answer.ok ? (answer.instant ? 'instant' : 'ok') : answer.canRetry ? 'retryable' : 'rejected',
-      durationMs: performance.now() - started,
-      attempts,
-    });
-    const { videoFileId, sha1, size, fileType, width, height, transformed } = cover;
-    if (answer.ok) {
-      const result: UploadCoverResult = {
-        ok: true,
-        fileId: answer.fileId,
-        url: answer.url,
-        videoFileId,
-        sha1,
-        size,
-        width,
-        height,
-        transformed,
-        instant: answer.instant,
-        attempts,
-        ...(answer.vodRequestId === undefined ? {} : { vodRequestId: answer.vodRequestId }),
-      };
-      const kept = idempotencyKey === undefined ? {} : { kept: { key: idempotencyKey, result } };
-      return {
-        result,
-        record: {
-          videoFileId,
-          coverFileId: answer.fileId,
-          url: answer.url,
-          sha1,
-          size,
-          fileType,
-          uploadedAt: new Date(),
-          ...kept,
-        },
-      };
-    }
-    const vodRefusal = {
-      code: answer.code,
-      message: answer.message,
-      codeDesc: answer.codeDesc,
-      ...(answer.vodErrorCode === undefined ? {} : { vodErrorCode: answer.vodErrorCode }),
-    };
-    const result = answer.canRetry
-      ? outcomes.error('VOD_UNAVAILABLE', 'answer', { vod: vodRefusal })
-      : outcomes.error('VOD_REJECTED', 'answer', { vod: vodRefusal });
-    return {
-      result: {
-        ...result,
-        attempts,
-        ...(answer.vodRequestId === undefined ? {} : { vodRequestId: answer.vodRequestId }),
-      },
-    };
-  }
-
-  /**
-   * The call, under the replicas' claim when there is one (which writes the record with the
-   * answer), and the record written here otherwise, or when the claim could not. VOD has the cover
-   * whatever happens to this write; losing it loses only the record.
-   */
-  async function callOnce(
-    cover: CheckedCover,
-    idempotencyKey: string | undefined,
-  ): Promise<{ result: UploadCoverResult; keptKey?: string }> {
-    let outcome: ClaimOutcome<UploadCoverResult>;
-    if (claims) {
-      try {
-        outcome = await inSpan('ledger.claim', {}, () =>
-          claims.runOnce(cover.videoFileId, cover.sha1, () => callVod(cover, idempotencyKey)),
-        );
-      } catch (error) {
-        events.claimsUnreachable?.(error);
-        return { result: outcomes.error('LEDGER_UNAVAILABLE', 'unreachable') };
-      }
-    } else {
-      const { result, record } = await callVod(cover, idempotencyKey);
-      outcome = record ? { result, ran: true, unrecorded: record } : { result, ran: true };
-    }
-    const unrecorded = outcome.unrecorded;
-    if (unrecorded && ledger) await inSpan('ledger.record', {}, () => ledger.record(unrecorded).catch(recordLost));
-    // The key this call's answer was kept under, with its record.
-    return outcome.ran && idempotencyKey !== undefined
-      ? { result: outcome.result, keptKey: idempotencyKey }
-      : { result: outcome.result };
-  }
-
-  /** The answer an earlier upload with this Idempotency-Key got, or a refusal when it was another upload. */
-  async function keptAnswer(cover: CheckedCover, idempotencyKey: string): Promise<UploadCoverResult | undefined> {
-    let kept: Awaited<ReturnType<NonNullable<CoverStore['answerFor']>>>;
-    try {
-      kept = await ledger?.answerFor?.(idempotencyKey);
-    } catch (error) {
-      events.claimsUnreachable?.(error);
-      return outcomes.error('LEDGER_UNAVAILABLE', 'unreachable');
-    }
-    if (!kept) return undefined;
-    if (kept.videoFileId === cover.videoFileId && kept.sha1 === cover.sha1) return kept.result as UploadCoverResult;
-    return outcomes.error('IDEMPOTENCY_KEY_REUSED', 'reused');
-  }
-
-  return {
-    async send(cover, idempotencyKey) {
-      // A retry of an upload that was answered: its answer again, even after a newer cover.
-      const kept = idempotencyKey === undefined ? undefined : await keptAnswer(cover, idempotencyKey);
-      if (kept) return withShownSize(kept, cover);
-      // Same video, same bytes: one VOD call, one ledger record, one answer for every caller (of
-      // every replica, with shared claims).
-      const flight = flights.run(`${cover.videoFileId}\n${cover.sha1}`, () => callOnce(cover, idempotencyKey));
-      if (flight.joined) events.joined?.();
-      const { result, keptKey } = await flight.result;
-      // A caller that shared another's call keeps the answer under its own key too.
-      if (idempotencyKey !== undefined && keptKey !== idempotencyKey && result.ok) {
-        await ledger
-          ?.keepAnswer?.({ key: idempotencyKey, videoFileId: cover.videoFileId, sha1: cover.sha1, result })
-          .catch(recordLost);
-      }
-      return withShownSize(result, cover);
-    },
-    get inFlight() {
-      return gate.active;
-    },
+  const { events = {} } = options;
+  const state: SenderState = {
+    vod: options.vod,
+    ledger: options.ledger,
+    claims: options.claims,
+    outcomes: options.outcomes,
+    events,
+    gate: new ConcurrencyGate(
+      options.maxConcurrentVodCalls ?? CONCURRENCY_DEFAULTS.maxConcurrentVodCalls,
+      options.vodQueueTimeoutMs ?? CONCURRENCY_DEFAULTS.vodQueueTimeoutMs,
+    ),
+    flights: new SingleFlight<Flight>(),
+    recordLost: (error) =>
+      events.recordLost
+        ? events.recordLost(error)
+        : console.error('cover ledger: a successful upload was not recorded:', error),
   };
+  return { send: (cover, idempotencyKey) => send(state, cover, idempotencyKey) };
+}
+
+async function send(
+  state: SenderState,
+  cover: CheckedCover,
+  idempotencyKey: string | undefined,
+): Promise<UploadCoverResult | OutcomeKey> {
+  // A retry of an upload that was answered: its answer again, even after a newer cover.
+  const kept = idempotencyKey === undefined ? undefined : await keptAnswer(state, cover, idempotencyKey);
+  if (kept) return withShownSize(state.outcomes, kept, cover);
+  // Same video, same bytes: one VOD call, one ledger record, one answer for every caller (of
+  // every replica, with shared claims).
+  const flight = state.flights.run(`${cover.videoFileId}\n${cover.sha1}`, () => callOnce(state, cover, idempotencyKey));
+  if (flight.joined) state.events.joined?.();
+  const { result, keptKey } = await flight.result;
+  // A caller that shared another's call keeps the answer under its own key too.
+  if (idempotencyKey !== undefined && keptKey !== idempotencyKey && result.ok) {
+    await state.ledger
+      ?.keepAnswer?.({ key: idempotencyKey, videoFileId: cover.videoFileId, sha1: cover.sha1, result })
+      .catch(state.recordLost);
+  }
+  return withShownSize(state.outcomes, result, cover);
+}
+
+/** The answer an earlier upload with this Idempotency-Key got, or a refusal when it was another upload. */
+async function keptAnswer(
+  { ledger, events }: SenderState,
+  cover: CheckedCover,
+  idempotencyKey: string,
+): Promise<UploadCoverResult | OutcomeKey | undefined> {
+  let kept: Awaited<ReturnType<NonNullable<CoverStore['answerFor']>>>;
+  try {
+    kept = await ledger?.answerFor?.(idempotencyKey);
+  } catch (error) {
+    events.claimsUnreachable?.(error);
+    return outcomeKey('LEDGER_UNAVAILABLE', 'unreachable');
+  }
+  if (!kept) return undefined;
+  if (kept.videoFileId === cover.videoFileId && kept.sha1 === cover.sha1) return kept.result as UploadCoverResult;
+  return outcomeKey('IDEMPOTENCY_KEY_REUSED', 'reused');
+}
+
+/**
+ * The call, under the replicas' claim when there is one (which writes the record with the
+ * answer), and the record written here otherwise, or when the claim could not. VOD has the cover
+ * whatever happens to this write; losing it loses only the record.
+ */
+async function callOnce(state: SenderState, cover: CheckedCover, idempotencyKey: string | undefined): Promise<Flight> {
+  const { claims, ledger } = state;
+  let outcome: ClaimOutcome<UploadCoverResult>;
+  if (claims) {
+    try {
+      outcome = await inSpan('ledger.claim', {}, () =>
+        claims.runOnce(cover.videoFileId, cover.sha1, () => callVod(state, cover, idempotencyKey)),
+      );
+    } catch (error) {
+      state.events.claimsUnreachable?.(error);
+      return { result: outcomeKey('LEDGER_UNAVAILABLE', 'unreachable') };
+    }
+  } else {
+    const { result, record } = await callVod(state, cover, idempotencyKey);
+    outcome = record ? { result, ran: true, unrecorded: record } : { result, ran: true };
+  }
+  const unrecorded = outcome.unrecorded;
+  if (unrecorded && ledger) await inSpan('ledger.record', {}, () => ledger.record(unrecorded).catch(state.recordLost));
+  // The key this call's answer was kept under, with its record.
+  return outcome.ran && idempotencyKey !== undefined
+    ? { result: outcome.result, keptKey: idempotencyKey }
+    : { result: outcome.result };
+}
+
+/**
+ * One VOD call: its answer as the result union, and for a success the record to keep of it (with
+ * the answer kept under the caller's key). Built whole here: a replicas' claim keeps it as JSON
+ * for the others.
+ */
+async function callVod(
+  state: SenderState,
+  cover: CheckedCover,
+  idempotencyKey: string | undefined,
+): Promise<ClaimedAnswer<UploadCoverResult>> {
+  const answer = await askVod(state, cover);
+  if (isOutcomeKey(answer)) return { result: state.outcomes.fail(answer) };
+  if (!answer.ok) return { result: state.outcomes.fail(refusedBy(answer)) };
+  const { videoFileId, sha1, size, fileType, width, height, transformed } = cover;
+  const { code, fileId, url, instant, attempts, vodRequestId } = answer;
+  const result = state.outcomes.success({
+    code,
+    fileId,
+    url,
+    instant,
+    attempts,
+    vodRequestId,
+    videoFileId,
+    sha1,
+    size,
+    width,
+    height,
+    transformed,
+  });
+  const kept = idempotencyKey === undefined ? {} : { kept: { key: idempotencyKey, result } };
+  const uploadedAt = new Date();
+  return {
+    result,
+    record: { videoFileId, coverFileId: fileId, url, sha1, size, fileType, uploadedAt, ...kept },
+  };
+}
+
+/** VOD's answer, within the cap on calls; its silence (a transport failure) as VOD_UNAVAILABLE. */
+async function askVod({ vod, gate, events }: SenderState, cover: CheckedCover): Promise<SetCoverResult | OutcomeKey> {
+  if (!(await gate.enter())) return outcomeKey('VOD_UNAVAILABLE', 'busy');
+  const started = performance.now();
+  try {
+    const answer = await inSpan('vod.set_cover', { 'vod_cover.video_file_id': cover.videoFileId }, async (span) => {
+      const got = await vod.setCover({ ...cover, body: cover.bytes });
+      span.setAttributes({
+        'vod.code': got.code,
+        'vod.attempts': got.attempts,
+        ...(got.vodRequestId === undefined ? {} : { 'vod.request_id': got.vodRequestId }),
+      });
+      return got;
+    });
+    const result = answer.ok ? (answer.instant ? 'instant' : 'ok') : answer.canRetry ? 'retryable' : 'rejected';
+    events.vodCalled?.({ result, durationMs: performance.now() - started, attempts: answer.attempts });
+    return answer;
+  } catch (error) {
+    if (!(error instanceof VodTransportError)) throw error;
+    const { code, message, canRetry, attempts } = error;
+    events.vodCalled?.({ result: code, durationMs: performance.now() - started, attempts });
+    return outcomeKey('VOD_UNAVAILABLE', 'transport', { transport: { code, message, canRetry }, attempts });
+  } finally {
+    gate.leave();
+  }
+}
+
+/** VOD's refusal: for good (VOD_REJECTED), or for now (VOD_UNAVAILABLE, after the retries). */
+function refusedBy(answer: SetCoverFailure): OutcomeKey {
+  const { code, message, codeDesc, vodErrorCode, attempts, vodRequestId } = answer;
+  const vod = { code, message, codeDesc, ...(vodErrorCode === undefined ? {} : { vodErrorCode }) };
+  return outcomeKey(answer.canRetry ? 'VOD_UNAVAILABLE' : 'VOD_REJECTED', 'answer', { vod, attempts, vodRequestId });
 }
 
 /**
@@ -243,6 +253,10 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
  * (single-flight and kept answers match the SHA-1), so the size read from them holds even for an
  * answer kept or claimed by a replica that did not record it.
  */
-function withShownSize(result: UploadCoverResult, { width, height, transformed }: CheckedCover): UploadCoverResult {
-  return result.ok ? { ...result, width, height, transformed } : result;
+function withShownSize<T extends UploadCoverResult | OutcomeKey>(
+  outcomes: Outcomes,
+  result: T,
+  { width, height, transformed }: CheckedCover,
+): T | UploadCoverResult {
+  return result.ok ? outcomes.success({ ...result, width, height, transformed }) : result;
 }
