@@ -101,7 +101,7 @@ describe('npm start with VOD_API=v3 and no credentials', () => {
     await using service = await startService({ VOD_API: 'v3', LOG_LEVEL: 'info' });
     expect(service.messages()).toContainEqual(
       expect.stringMatching(
-        /^VOD emulator \(no VOD_SECRET_ID\/VOD_SECRET_KEY set\), API 3\.0 \(ModifyMediaInfo\): http:\/\/127\.0\.0\.1:\d+$/,
+        /^VOD emulator \(no VOD_SECRET_ID\/VOD_SECRET_KEY or TENCENTCLOUD_SECRET_ID\/TENCENTCLOUD_SECRET_KEY set\), API 3\.0 \(ModifyMediaInfo\): http:\/\/127\.0\.0\.1:\d+$/,
       ),
     );
     const result = resultOf(

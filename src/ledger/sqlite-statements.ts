@@ -1,11 +1,19 @@
 import type Database from 'better-sqlite3';
 import type { CoverRow } from './cover-store.js';
 
-/** The ledger's SQL, prepared once on a database. */
-export type SqliteStatements = ReturnType<typeof prepareStatements>;
+type Statement<Params extends unknown[], Row = unknown> = Database.Statement<Params, Row>;
+
+/** The ledger's SQL, prepared once on a database (named, so that its declaration can be emitted). */
+export interface SqliteStatements {
+  insert: Statement<[Record<string, unknown>]>;
+  latest: Statement<[string], CoverRow>;
+  keep: Statement<[string, string, string, string, number]>;
+  keptFor: Statement<[string, number], { video_file_id: string; sha1: string; result: string }>;
+  forget: Statement<[number]>;
+}
 
 /** Prepares the statements the SQLite ledger runs. */
-export function prepareStatements(db: Database.Database) {
+export function prepareStatements(db: Database.Database): SqliteStatements {
   return {
     insert: db.prepare(
       `INSERT INTO cover_uploads (video_file_id, cover_file_id, url, sha1, size, file_type, uploaded_at)
