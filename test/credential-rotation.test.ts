@@ -11,8 +11,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEV_CREDENTIAL, startVodEmulator } from '../src/emulator/server.js';
 import { createGateway } from '../src/gateway.js';
+import { createApi3VodClient } from '../src/vod/api3/client.js';
 import { createCredentialSource, fileCredentials } from '../src/vod/credentials.js';
-import { imageVariant, images } from './fixtures/images.js';
+import { createLegacyVodClient } from '../src/vod/legacy/client.js';
+import { imageVariant, images, sha1 } from './fixtures/images.js';
 import { TEST_VOD_OPTIONS } from './helpers/gateway.js';
 import { resultOf, sendUpload } from './helpers/multipart.js';
 import { startService } from './helpers/service.js';
@@ -102,6 +104,26 @@ describe.each(['legacy', 'v3'] as const)('a rotation on the %s API', (vodApi) =>
     } finally {
       await gateway.close();
     }
+  });
+
+  it("counts the refused attempt before the rotation in the answer's attempts", async () => {
+    await using emulator = await startVodEmulator({ credentials: [NEW] });
+    const pairs = [OLD, NEW];
+    const options = { baseUrl: emulator.url, ...TEST_VOD_OPTIONS, credentials: () => pairs.shift() ?? NEW };
+    await using client = vodApi === 'v3' ? createApi3VodClient(options) : createLegacyVodClient(options);
+    const result = await client.setCover({
+      videoFileId: 'v-count',
+      fileName: 'cover',
+      fileType: 'png',
+      body: images.png,
+      sha1: sha1(images.png),
+      size: images.png.length,
+    });
+    expect({ ok: result.ok, attempts: result.attempts, calls: emulator.calls.length }).toEqual({
+      ok: true,
+      attempts: 2,
+      calls: 2,
+    });
   });
 });
 

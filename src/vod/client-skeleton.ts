@@ -6,9 +6,11 @@ import type {
   SetCoverFailure,
   SetCoverInput,
   SetCoverResult,
+  VodAnswer,
   VodClientBaseOptions,
   VodCredentials,
 } from './vod-client.js';
+import { VodTransportError } from './errors.js';
 
 /**
  * The one skeleton both VOD clients (legacy SmallFileUpload, API 3.0 ModifyMediaInfo) are made on:
@@ -33,9 +35,9 @@ export interface VodApiSpeech<Prepared> {
   /** One attempt's request, signed afresh (a current timestamp, a new nonce) with `credentials`. */
   sign(input: SetCoverInput, prepared: Prepared, credentials: VodCredentials): SignedRequest;
   /** VOD's answer (status 200) read; throws a `VodBadResponseError` for one that cannot be. */
-  parse(text: string, input: SetCoverInput, secrets: SignedRequest['secrets']): SetCoverResult;
+  parse(text: string, input: SetCoverInput, secrets: SignedRequest['secrets']): VodAnswer;
   /** Whether VOD refused the signature itself: after a rotation, worth fresh credentials and one more call. */
-  refusesSignature(failure: SetCoverFailure): boolean;
+  refusesSignature(failure: Omit<SetCoverFailure, 'attempts'>): boolean;
 }
 
 /** What the skeleton reads of a client's options: credentials, transport and the base URL. */
@@ -90,17 +92,29 @@ async function setCover<Prepared>(parts: ClientParts<Prepared>, input: SetCoverI
   const { api, credentials, transport } = parts;
   const prepared = api.prepare(input);
   let used: VodCredentials | undefined;
-  const attempt = async (signal: AbortSignal): Promise<SetCoverResult> => {
+  const attempt = async (signal: AbortSignal): Promise<VodAnswer> => {
     const signingWith = await credentials.current(signal);
     used = signingWith;
     const signed = api.sign(input, prepared, signingWith);
     const text = await transport.post(signed.request, signal);
     return api.parse(text, input, signed.secrets);
   };
-  const result = await transport.call(attempt, input.signal);
-  if (!result.ok && api.refusesSignature(result) && used && (await credentials.refused(used, input.signal)))
-    return transport.call(attempt, input.signal);
-  return result;
+  const first = await transport.call(attempt, input.signal);
+  if (
+    first.answer.ok ||
+    !api.refusesSignature(first.answer) ||
+    !used ||
+    !(await credentials.refused(used, input.signal))
+  )
+    return { ...first.answer, attempts: first.attempts };
+  // Every attempt counts, those of the call before the rotation too.
+  try {
+    const again = await transport.call(attempt, input.signal);
+    return { ...again.answer, attempts: first.attempts + again.attempts };
+  } catch (error) {
+    if (error instanceof VodTransportError) error.attempts += first.attempts;
+    throw error;
+  }
 }
 
 /**

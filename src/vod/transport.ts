@@ -71,16 +71,23 @@ export interface VodTransportOptions {
 /** What a client gives for one POST: path, headers and body (the transport sets the rest). */
 export type VodPostRequest = Omit<Dispatcher.RequestOptions, 'origin' | 'method' | 'headersTimeout' | 'bodyTimeout'>;
 
+/** An answer, and how many attempts it took. */
+export interface Attempted<T> {
+  answer: T;
+  attempts: number;
+}
+
 /** One client's way to VOD: POST and read, with retries within the deadline, reachability, close. */
 export interface VodTransport {
   /**
    * Runs `attemptOnce` (which calls `post`) until VOD's answer or failure is final, as the retry
-   * options allow. An answer is retried when it says `canRetry`.
+   * options allow: the last answer and how many attempts it took. An answer is retried when it
+   * says `canRetry`; a failure is thrown, its `attempts` set.
    */
-  call<T extends { ok: boolean; code: number; canRetry?: boolean; attempts: number }>(
+  call<T extends { ok: boolean; code: number; canRetry?: boolean }>(
     attemptOnce: (signal: AbortSignal) => Promise<T>,
     signal?: AbortSignal,
-  ): Promise<T>;
+  ): Promise<Attempted<T>>;
   /** One POST: the answer's text on status 200, else a transport error. */
   post(request: VodPostRequest, signal: AbortSignal): Promise<string>;
   reachable(timeoutMs?: number): Promise<boolean>;
@@ -170,14 +177,14 @@ function explicit(proxy: ProxySettings): Required<ProxySettings> {
 
 /**
  * Runs `attemptOnce` until its outcome is final, within `retry.deadlineMs` over all attempts and
- * waits (jittered backoff between them). Resolves with the last answer, or throws the last
- * transport error, each carrying its attempt count.
+ * waits (jittered backoff between them). Resolves with the last answer and the attempts made, or
+ * throws the last transport error, which says how many.
  */
-async function withRetries<T extends { attempts: number }>(
+async function withRetries<T>(
   attemptOnce: (signal: AbortSignal) => Promise<T>,
   outcomeOf: (answer: T) => AttemptOutcome,
   options: { retry: RetryOptions; random: () => number; signal?: AbortSignal },
-): Promise<T> {
+): Promise<Attempted<T>> {
   const { retry, random } = options;
   const deadlineAt = Date.now() + retry.deadlineMs;
   // One deadline for every attempt, its timer cleared as soon as the call settles (a timer left
@@ -190,7 +197,6 @@ async function withRetries<T extends { attempts: number }>(
       let result: T | undefined;
       try {
         result = await attemptOnce(signal);
-        result.attempts = attempt;
         outcome = outcomeOf(result);
       } catch (error) {
         const transport = error instanceof VodTransportError ? error : toTransportError(error, signal);
@@ -200,7 +206,7 @@ async function withRetries<T extends { attempts: number }>(
       const wait = retryDelay(outcome, attempt, retry, random);
       const retryable = shouldRetry(outcome, attempt, retry) && Date.now() + wait < deadlineAt;
       if (!retryable) {
-        if (result) return result;
+        if (result) return { answer: result, attempts: attempt };
         throw (outcome as { error: unknown }).error;
       }
       await sleep(wait, undefined, options.signal ? { signal: options.signal } : undefined).catch(() => {

@@ -94,6 +94,9 @@ export interface SetCoverFailure {
 
 export type SetCoverResult = SetCoverSuccess | SetCoverFailure;
 
+/** One answer of VOD's as an API's parser reads it: a result but for the attempts, which the retries count. */
+export type VodAnswer = Omit<SetCoverSuccess, 'attempts'> | Omit<SetCoverFailure, 'attempts'>;
+
 /**
  * The VOD port: what the upload path asks of VOD, whichever API answers it (the legacy
  * `SmallFileUpload`, API 3.0's `ModifyMediaInfo`).

@@ -1,13 +1,7 @@
 import { createClientOnSkeleton, type SignedRequest, type VodApiSpeech } from '../client-skeleton.js';
 import { VodBadResponseError } from '../errors.js';
 import { redactSecrets } from '../redact.js';
-import type {
-  OwnedVodClient,
-  SetCoverInput,
-  SetCoverResult,
-  VodClientBaseOptions,
-  VodCredentials,
-} from '../vod-client.js';
+import type { OwnedVodClient, SetCoverInput, VodAnswer, VodClientBaseOptions, VodCredentials } from '../vod-client.js';
 import {
   API3_ACTION,
   API3_CONTENT_TYPE,
@@ -134,7 +128,7 @@ export function parseApi3Answer(
   text: string,
   videoFileId: string,
   secrets: readonly (string | undefined)[] = [],
-): SetCoverResult {
+): VodAnswer {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -162,9 +156,9 @@ export function parseApi3Answer(
     // One redaction for both APIs (../redact.ts): an error may quote the request it answers.
     const message = typeof error.Message === 'string' ? redactSecrets(error.Message, secrets) : '';
     const vodErrorCode = redactSecrets(error.Code, secrets);
-    return { ok: false, code, vodErrorCode, message, codeDesc: vodErrorCode, canRetry, attempts: 1, ...vodRequestId };
+    return { ok: false, code, vodErrorCode, message, codeDesc: vodErrorCode, canRetry, ...vodRequestId };
   }
   if (typeof coverUrl !== 'string' || !/^https?:\/\//.test(coverUrl))
     throw new VodBadResponseError('no http(s) "CoverUrl"');
-  return { ok: true, code: 0, fileId: videoFileId, url: coverUrl, instant: false, attempts: 1, ...vodRequestId };
+  return { ok: true, code: 0, fileId: videoFileId, url: coverUrl, instant: false, ...vodRequestId };
 }

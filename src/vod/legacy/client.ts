@@ -3,13 +3,7 @@ import type { Readable } from 'node:stream';
 import { createClientOnSkeleton, type SignedRequest, type VodApiSpeech } from '../client-skeleton.js';
 import { VodBadResponseError } from '../errors.js';
 import { redactSecrets } from '../redact.js';
-import type {
-  OwnedVodClient,
-  SetCoverInput,
-  SetCoverResult,
-  VodClientBaseOptions,
-  VodCredentials,
-} from '../vod-client.js';
+import type { OwnedVodClient, SetCoverInput, VodAnswer, VodClientBaseOptions, VodCredentials } from '../vod-client.js';
 import {
   DEFAULT_REGION,
   DEFAULT_VOD_BASE_URL,
@@ -148,7 +142,7 @@ function requireOption(ok: boolean, name: string, rule: string): asserts ok {
  * Reads §3's JSON. A `fileId` sent as a JSON number is kept digit for digit only when it is a plain
  * top-level integer literal.
  */
-export function parseAnswer(text: string, secrets: readonly (string | undefined)[] = []): SetCoverResult {
+export function parseAnswer(text: string, secrets: readonly (string | undefined)[] = []): VodAnswer {
   let body: unknown;
   try {
     body = JSON.parse(text, keepFileIdDigits);
@@ -168,7 +162,7 @@ export function parseAnswer(text: string, secrets: readonly (string | undefined)
     if (typeof fileId !== 'string' || !COVER_FILE_ID.test(fileId))
       throw new VodBadResponseError('success without an integer "fileId"');
     if (typeof url !== 'string' || !isHttpUrl(url)) throw new VodBadResponseError('success without an http(s) "url"');
-    return { ok: true, code, fileId, url, instant: code === VodCode.ALREADY_EXISTS, attempts: 1 };
+    return { ok: true, code, fileId, url, instant: code === VodCode.ALREADY_EXISTS };
   }
   return {
     ok: false,
@@ -177,7 +171,6 @@ export function parseAnswer(text: string, secrets: readonly (string | undefined)
     message: typeof answer['message'] === 'string' ? redactSecrets(answer['message'], secrets) : '',
     codeDesc: typeof answer['codeDesc'] === 'string' ? redactSecrets(answer['codeDesc'], secrets) : '',
     canRetry: answer['canRetry'] === 1 || answer['canRetry'] === '1',
-    attempts: 1,
   };
 }
 
