@@ -104,6 +104,38 @@ describe('readUpload', () => {
     expect(result).toMatchObject({ ok: true, sha1: sha1(images.gif) });
   });
 
+  it('stops a WHATWG stream that stalls at the deadline, and cancels it while its read waits', async () => {
+    let cancelled = false;
+    const stalling = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(images.jpg.subarray(0, 100));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const result = await readUpload(stalling, { expectedKind: 'JPEG', signal: AbortSignal.timeout(50) });
+    expect(result).toMatchObject({ ok: false, reason: 'DEADLINE', bytesRead: 100 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(cancelled).toBe(true);
+  });
+
+  it('cancels a WHATWG stream read past maxBytes', async () => {
+    let cancelled = false;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(jpegOfSize(64 * 1024));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const result = await readUpload(endless, { expectedKind: 'JPEG', maxBytes: 100_000 });
+    expect(result).toMatchObject({ ok: false, reason: 'FILE_TOO_LARGE' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(cancelled).toBe(true);
+  });
+
   it('stops as soon as the count passes maxBytes', async () => {
     let pulled = 0;
     const source = Readable.from(

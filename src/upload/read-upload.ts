@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { COVER_SCAN_DEFAULTS, createCoverScan, type CoverMetadata, type ScannedImage } from '../image/cover-scan.js';
 import type { ByteScan } from '../image/byte-scan.js';
 import { MAX_FILE_SIZE } from '../vod/cover-rules.js';
@@ -131,7 +131,8 @@ export function readUpload(
     scan,
   );
   if (options.signal?.aborted) return Promise.resolve(sink.deadline());
-  return isWebStream(stream) ? readWeb(stream, sink, options.signal) : readNode(stream, sink, options.signal);
+  // One reading loop: a WHATWG stream (yoga.fetch's File) is read as a Node one.
+  return readNode(isWebStream(stream) ? asNodeStream(stream) : stream, sink, options.signal);
 }
 
 /**
@@ -261,6 +262,7 @@ class UploadSink {
 const EMPTY = Buffer.alloc(0);
 const UNPOOLED: BufferPool = { acquire: (size) => Buffer.allocUnsafe(size), release: () => undefined };
 
+/** Reads `stream` into `sink` until it ends, stops, is cut off, or `signal` aborts (the deadline). */
 function readNode(stream: Readable, sink: UploadSink, signal: AbortSignal | undefined): Promise<ReadUploadResult> {
   return new Promise((resolve) => {
     const settle = (result: ReadUploadResult): void => {
@@ -295,31 +297,27 @@ function readNode(stream: Readable, sink: UploadSink, signal: AbortSignal | unde
   });
 }
 
-async function readWeb(
-  stream: ReadableStream<Uint8Array>,
-  sink: UploadSink,
-  signal: AbortSignal | undefined,
-): Promise<ReadUploadResult> {
+/**
+ * A WHATWG stream (yoga.fetch's File) as a Node one, read by its reader (whatwg-node's streams
+ * cannot be iterated); cancelled as soon as the Node stream is destroyed, even mid-read, so that a read
+ * stopped early (oversize, mismatch, the deadline) leaves nothing waiting on it.
+ */
+function asNodeStream(stream: ReadableStream<Uint8Array>): Readable {
   const reader = stream.getReader();
-  const onDeadline = (): void => void reader.cancel().catch(() => undefined);
-  signal?.addEventListener('abort', onDeadline, { once: true });
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (signal?.aborted) return sink.deadline();
-      if (done) return sink.end();
-      const chunk = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-      if (!sink.push(chunk)) {
-        void reader.cancel().catch(() => undefined);
-        return sink.stopped!;
-      }
-    }
-  } catch {
-    return signal?.aborted ? sink.deadline() : sink.abort();
-  } finally {
-    signal?.removeEventListener('abort', onDeadline);
-    reader.releaseLock();
-  }
+  return new Readable({
+    read() {
+      reader.read().then(
+        ({ done, value }) => this.push(done ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength)),
+        (error: Error) => this.destroy(error),
+      );
+    },
+    destroy(error, callback) {
+      reader.cancel().then(
+        () => callback(error),
+        () => callback(error),
+      );
+    },
+  });
 }
 
 function isWebStream(stream: Readable | ReadableStream<Uint8Array>): stream is ReadableStream<Uint8Array> {
