@@ -279,7 +279,8 @@ function coverUploadPlugins(
     useBodyLimit({ maxBodySize: false, maxMultipartSize: maxUploadRequestSize }),
     useIdempotencyKey(),
     useStreamingUploads({ maxFieldSize: options.maxFieldSize, maxRequestSize: maxUploadRequestSize }),
-    useCoverContext(context) as Plugin,
+    // Yoga's Plugin is invariant in its context: a plugin that adds to it is one of the list's.
+    useCoverContext(context) as unknown as Plugin,
   ];
 }
 

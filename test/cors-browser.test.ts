@@ -33,7 +33,7 @@ describe.skipIf('missing' in browserAt)('CORS in Chromium', () => {
     foreign = await startPageServer();
     h = await startGateway({ gateway: { corsOrigins: [allowed.origin] } });
     browser = await chromium.launch({
-      executablePath: 'path' in browserAt ? browserAt.path : undefined,
+      ...('path' in browserAt ? { executablePath: browserAt.path } : {}),
       headless: true,
       args: [
         '--no-sandbox',

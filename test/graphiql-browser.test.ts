@@ -21,7 +21,7 @@ describe.skipIf('missing' in browserAt)('GraphiQL in Chromium', () => {
   beforeAll(async () => {
     h = await startGateway();
     browser = await chromium.launch({
-      executablePath: 'path' in browserAt ? browserAt.path : undefined,
+      ...('path' in browserAt ? { executablePath: browserAt.path } : {}),
       headless: true,
       args: [
         '--no-sandbox',

@@ -28,13 +28,13 @@ export interface UploadPolicyOptions {
    * `false` for none. Without authentication there are no claims and it is not checked.
    * @default 'covers:write'
    */
-  requiredScope?: string | false;
+  requiredScope?: string | false | undefined;
   /**
    * A per-video rule, run after the scope check (with `claims` undefined when authentication is
    * off). A rule that throws refuses the upload with `canRetry: true`, and `onRuleError` is told.
    * @default undefined (every video)
    */
-  authorizeUpload?: AuthorizeUpload;
+  authorizeUpload?: AuthorizeUpload | undefined;
   /** Told when `authorizeUpload` throws (logs). */
   onRuleError?: (error: unknown) => void;
 }

@@ -40,7 +40,7 @@ export class TiffScan extends PassThroughScan {
       if (next + 4 > file.length) {
         return first ? this.unreadable('a TIFF whose first directory is past the end of the file') : true;
       }
-      const size: { width?: number; height?: number } = {};
+      const size: { width?: number | undefined; height?: number | undefined } = {};
       for (let entry = offset + 2; entry < next; entry += 12) {
         const tag = u16(entry);
         if (tag !== IMAGE_WIDTH && tag !== IMAGE_LENGTH) continue;

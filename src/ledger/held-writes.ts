@@ -7,12 +7,12 @@ export interface WriteRetryOptions {
    * whole, so an operator can replay it from the log).
    * @default 10000
    */
-  maxPending?: number;
+  maxPending?: number | undefined;
   /**
    * First wait before writing held records again, in ms; doubled after each failure.
    * @default 1000
    */
-  retryDelayMs?: number;
+  retryDelayMs?: number | undefined;
   /**
    * Longest wait between two tries, in ms.
    * @default 30000

@@ -86,7 +86,7 @@ export async function startTracing(): Promise<Tracing> {
     { resolvers: false, variables: false, result: false },
     trace.getTracerProvider() as Parameters<typeof useOpenTelemetry>[1],
     SpanKind.SERVER,
-  ) as Plugin;
+  ) as unknown as Plugin;
   return { plugin, shutdown: () => sdk.shutdown() };
 }
 

@@ -14,7 +14,7 @@ export interface BodyLimitOptions {
    * own server, when the plugin comes with cover uploads).
    * @default 1048576
    */
-  maxBodySize?: number | false;
+  maxBodySize?: number | false | undefined;
   /**
    * Longest multipart body that Yoga's own parser reads whole (no Node request: `yoga.fetch`,
    * other runtimes), or `false` to leave them to others. On node:http a multipart body is

@@ -14,7 +14,7 @@ export interface StreamingUploadsOptions {
    * Largest `operations` or `map` field, in bytes.
    * @default 100000
    */
-  maxFieldSize?: number;
+  maxFieldSize?: number | undefined;
   /**
    * Longest request body that can hold a valid upload. A client that waits for `100 Continue` and
    * declares more is refused 413 before it sends a byte; other requests are cut off by the resolver

@@ -87,28 +87,28 @@ export interface VodRefusal {
 /** The facts a case's message may need. */
 export interface OutcomeFacts {
   /** INVALID_FILE_NAME: what is wrong with the name. */
-  problem?: string;
+  problem?: string | undefined;
   /** UNSUPPORTED_FILE_TYPE, CONTENT_MISMATCH: the extension the file was named with ('' for none). */
-  extension?: string;
+  extension?: string | undefined;
   /** CONTENT_MISMATCH: what the extension promises, and what the first bytes are (if any image kind of ours). */
-  expectedKind?: ImageKind;
-  detectedKind?: ImageKind;
+  expectedKind?: ImageKind | undefined;
+  detectedKind?: ImageKind | undefined;
   /** UPLOAD_ABORTED: a parser's words on an unreadable body; IMAGE_UNREADABLE: what could not be read. */
-  detail?: string;
+  detail?: string | undefined;
   /** TOO_MANY_PIXELS: the size the image declares. */
-  declared?: { width: number; height: number };
+  declared?: { width: number; height: number } | undefined;
   /** UNSUPPORTED_IMAGE_FORMAT: what the file is. */
-  format?: string;
+  format?: string | undefined;
   /** FORBIDDEN: the scope the token lacks; the video. */
-  scope?: string;
-  videoFileId?: string;
+  scope?: string | undefined;
+  videoFileId?: string | undefined;
   /** VOD_REJECTED, VOD_UNAVAILABLE: VOD's answer. */
-  vod?: VodRefusal;
+  vod?: VodRefusal | undefined;
   /** VOD_UNAVAILABLE: the transport failure. */
-  transport?: { code: TransportErrorCode; message: string; canRetry: boolean };
+  transport?: { code: TransportErrorCode; message: string; canRetry: boolean } | undefined;
   /** Once VOD was called: its attempts, and its id of the request that answered (on the member, for logs). */
-  attempts?: number;
-  vodRequestId?: string;
+  attempts?: number | undefined;
+  vodRequestId?: string | undefined;
 }
 
 /** One way a reason happens. `code` and `canRetry` are fixed, or come from VOD's answer or the transport failure. */
@@ -516,9 +516,9 @@ export interface UploadCoverSuccess {
   transformed: boolean;
   instant: boolean;
   /** VOD attempts it took (for logs; not in the schema). */
-  attempts?: number;
+  attempts?: number | undefined;
   /** VOD's id of the request that answered (API 3.0's RequestId; for logs). */
-  vodRequestId?: string;
+  vodRequestId?: string | undefined;
 }
 
 /** The error member of the result union. */
@@ -529,11 +529,11 @@ export interface UploadCoverError {
   canRetry: boolean;
   reason: UploadErrorReason;
   /** API 3.0's error code, when VOD answered with one. */
-  vodErrorCode?: string;
+  vodErrorCode?: string | undefined;
   /** VOD attempts made, when VOD was called (for logs; not in the schema). */
-  attempts?: number;
+  attempts?: number | undefined;
   /** VOD's id of the request that answered (API 3.0's RequestId), for its support. */
-  vodRequestId?: string;
+  vodRequestId?: string | undefined;
 }
 
 /** The vocabulary with its texts built from one gateway's limits. */

@@ -21,7 +21,7 @@ export interface ReadUploadOptions {
    * the buffer is allocated once at this size and grows only if it was too small.
    * @default 65536
    */
-  sizeHint?: number;
+  sizeHint?: number | undefined;
   /** When it aborts, reading stops with reason DEADLINE (a client sending too slowly). */
   signal?: AbortSignal;
   /**

@@ -23,18 +23,18 @@ export interface CoverSenderOptions {
    * Most VOD calls in flight at once.
    * @default 64
    */
-  maxConcurrentVodCalls?: number;
+  maxConcurrentVodCalls?: number | undefined;
   /**
    * How long an upload may wait for a place among them before it is answered VOD_UNAVAILABLE.
    * @default 2000
    */
-  vodQueueTimeoutMs?: number;
+  vodQueueTimeoutMs?: number | undefined;
   /**
    * Replicas' shared single-flight (the PostgreSQL ledger's): the same upload on several replicas
    * at once makes one VOD call.
    * @default undefined (this process only)
    */
-  claims?: UploadClaims;
+  claims?: UploadClaims | undefined;
   /** Told what happens (logs, metrics). */
   events?: UploadEvents;
 }

@@ -47,38 +47,38 @@ export interface CoverUploaderOptions extends Omit<CoverSenderOptions, 'outcomes
    * then is cut off (UPLOAD_ABORTED, canRetry) and its connection closed.
    * @default 60000
    */
-  uploadDeadlineMs?: number;
+  uploadDeadlineMs?: number | undefined;
   /**
    * Largest cover accepted, in bytes.
    * @default 1048576
    */
-  maxFileSize?: number;
+  maxFileSize?: number | undefined;
   /**
    * Extensions accepted (API 3.0 takes only gif, jpeg and png); any other is UNSUPPORTED_FILE_TYPE
    * before VOD is called.
    * @default ['jpg', 'jpeg', 'png', 'gif', 'webp', 'bmp']
    */
-  fileExtensions?: readonly CoverType[];
+  fileExtensions?: readonly CoverType[] | undefined;
   /**
    * Fit photos that are too large, too big or of another type into a cover VOD takes (sharp,
    * which must then be installed): `true` or the fitting's options; `false` sends files as they
    * are, within `maxFileSize`.
    * @default false
    */
-  fit?: boolean | CoverFitOptions;
+  fit?: boolean | CoverFitOptions | undefined;
   /**
    * `strip`: only what decoding needs is kept as the bytes arrive (EXIF with GPS, XMP, IPTC,
    * comments, thumbnails and whatever decoders skip are removed; the ICC profile, cut to its
    * declared size, and the orientation kept), pixels untouched; `keep`: VOD gets the bytes as received.
    * @default 'strip'
    */
-  coverMetadata?: CoverMetadata;
+  coverMetadata?: CoverMetadata | undefined;
   /**
    * Most pixels (width × height) a cover, any of its frames, or any page of a TIFF or HEIF may
    * declare, checked from its header in every mode.
    * @default 40000000
    */
-  maxPixels?: number;
+  maxPixels?: number | undefined;
 }
 
 export type { UploadCoverInput } from './upload-run.js';

@@ -2,14 +2,14 @@ import type { UploadCoverResult } from './upload-result.js';
 
 /** One answered upload, for logs and metrics. */
 export interface UploadEvent {
-  requestId?: string;
+  requestId?: string | undefined;
   videoFileId: string;
   result: UploadCoverResult;
   /** File bytes read from the client. */
   bytesRead: number;
   /** Set when the file was read whole. */
-  size?: number;
-  sha1?: string;
+  size?: number | undefined;
+  sha1?: string | undefined;
   durationMs: number;
 }
 

@@ -86,7 +86,7 @@ export async function rawUpload(options: RawUploadOptions): Promise<RawAnswer> {
       'content-type': 'application/octet-stream',
       'content-length': String(body.length),
     },
-    body: options.method === 'GET' ? undefined : body,
+    ...(options.method === 'GET' ? {} : { body }),
   });
   const text = await res.body.text();
   let json: Record<string, unknown> | undefined;

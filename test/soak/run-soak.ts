@@ -106,7 +106,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakTally> {
     bytes: Buffer;
     sha1: string;
     aborts: boolean;
-    outcome?: Outcome;
+    outcome?: Outcome | undefined;
   }
   const jobs: Job[] = [];
   for (let i = 0; i < uploads; i++) {
