@@ -27,18 +27,18 @@
  * `-- --profile` writes a CPU profile of each server process to bench/profiles/.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { cpus, totalmem } from 'node:os';
 import { request } from 'undici';
-import { sha1 } from '../test/fixtures/images.js';
-import { phonePhotoJpeg, photoJpegOfSize } from '../test/fixtures/photos.js';
-import { BOUNDARY, UPLOAD_OPERATIONS, multipartBody } from '../test/helpers/raw-multipart.js';
+import { phonePhotoJpeg, photoJpegOfSize } from '../support/photos.js';
+import { BOUNDARY, multipartBody } from '../support/multipart-body.js';
 import { percentile, runLoad, type Verdict } from './load.js';
 import { cpuMs, rssBytes, sampleRss } from './proc.js';
 import type { ServerStats } from './servers/child.js';
-import { createTestDatabase } from '../test/helpers/postgres.js';
+import { createTestDatabase } from '../support/postgres.js';
 import { DEV_CREDENTIAL } from '../src/emulator/server.js';
 import { FEATURES } from './without/features.js';
 import { SignJWT } from 'jose';
@@ -273,10 +273,27 @@ function stats(child: ChildProcess): Promise<ServerStats> {
   });
 }
 
+/**
+ * The operation every server gets: what every peer's schema (servers/peer-schema.ts) answers, and
+ * the fields test/operations/upload-video-cover.graphql asks the gateway for.
+ */
+const UPLOAD_MUTATION = `mutation UploadVideoCover($fileId: ID!, $file: Upload!) {
+  uploadVideoCover(fileId: $fileId, file: $file) {
+    __typename
+    ... on UploadVideoCoverSuccess { fileId url videoFileId sha1 size instant }
+    ... on UploadVideoCoverError { code message canRetry reason }
+  }
+}`;
+
+const sha1 = (bytes: Buffer) => createHash('sha1').update(bytes).digest('hex');
+
 /** A spec-compliant multipart upload (operations, map, file part), as clients send it. */
 function uploadBody(image: Buffer, videoFileId: string): Buffer {
   return multipartBody([
-    { name: 'operations', value: UPLOAD_OPERATIONS(videoFileId) },
+    {
+      name: 'operations',
+      value: JSON.stringify({ query: UPLOAD_MUTATION, variables: { fileId: videoFileId, file: null } }),
+    },
     { name: 'map', value: JSON.stringify({ 0: ['variables.file'] }) },
     { name: '0', filename: 'cover.jpg', bytes: image, contentType: 'image/jpeg' },
   ]);

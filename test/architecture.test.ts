@@ -2,7 +2,8 @@
  * The shape of src/: no import loop between files or between folders, and the few directions the
  * layers must not take (the schema reads nothing of the HTTP layer, the ledger and auth nothing of
  * the upload path, API 3.0 nothing of the legacy API). Imports are read from the sources as text,
- * type-only ones included: a loop of types is a loop for a reader too.
+ * type-only ones included: a loop of types is a loop for a reader too. Around src/: bench/, scripts/
+ * and support/ import nothing of test/, and test/ mirrors src/.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
@@ -75,5 +76,36 @@ describe('src/', () => {
     ['emulator/', 'upload/'],
   ])('keeps %s from importing %s', (from, to) => {
     expect(imports(from, to)).toEqual([]);
+  });
+});
+
+describe('the project around src/', () => {
+  const ROOT = fileURLToPath(new URL('..', import.meta.url));
+  /** Files of `folder` (any depth) whose relative imports lead into `test/`. */
+  const importsOfTest = (folder: string) =>
+    (readdirSync(join(ROOT, folder), { recursive: true }) as string[])
+      .filter((file) => /\.(ts|mjs|js)$/.test(file))
+      .flatMap((file) =>
+        [...readFileSync(join(ROOT, folder, file), 'utf8').matchAll(/from\s+'(\.[^']+)'/g)]
+          .map(([, spec]) => relative(ROOT, normalize(join(ROOT, folder, dirname(file), spec!))))
+          .filter((target) => target.startsWith('test/'))
+          .map((target) => `${folder}/${file} -> ${target}`),
+      );
+
+  it.each(['bench', 'scripts', 'support'])('keeps %s/ from importing test/', (folder) => {
+    expect(importsOfTest(folder)).toEqual([]);
+  });
+
+  it('keeps test/ mirroring src/: every test folder is a folder of src/ or one of its own', () => {
+    const own = ['fixtures', 'generated', 'helpers', 'operations', 'setup', 'soak', 'tools', 'types'];
+    const folders = readdirSync(join(ROOT, 'test'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+    const sourceFolders = new Set(
+      readdirSync(SRC, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name),
+    );
+    expect(folders.filter((folder) => !own.includes(folder) && !sourceFolders.has(folder))).toEqual([]);
   });
 });

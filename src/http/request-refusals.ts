@@ -16,7 +16,7 @@ export interface RequestRefusalRule {
 /**
  * Every refusal of a request as a whole, declared once: the plugins that refuse name a kind and
  * give the message (which carries the request's own facts); status and code come from here, and
- * docs/security.md's table is rendered from it (test/request-refusals.test.ts checks both).
+ * docs/security.md's table is rendered from it (test/http/request-refusals.test.ts checks both).
  * Failures of one upload are not here: they are the union's error member (outcomes.ts).
  */
 export const REQUEST_REFUSALS = {

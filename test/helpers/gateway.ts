@@ -20,13 +20,16 @@ export interface GatewayHarness {
   openSockets(): number;
 }
 
+/** A started emulator and gateway: closed by `close()` or at the end of an `await using` block; `reset()` between tests. */
+export type StartedGateway = GatewayHarness & AsyncDisposable & { close(): Promise<void>; reset(): void };
+
 /** VOD client settings for tests: fast retries. */
 export const TEST_VOD_OPTIONS: Partial<LegacyVodClientOptions> = { retry: { baseDelayMs: 5, maxDelayMs: 20 } };
 
 /**
  * Starts an emulator and a gateway on port 0 wired to it, on the legacy API unless
  * `gateway.vodApi` says otherwise (most tests were written for it; the code's default is API 3.0,
- * which test/vod-api-default.test.ts proves). Closed by the caller.
+ * which test/vod/vod-api-default.test.ts proves). Closed by the caller.
  */
 export async function startGateway(
   options: {
@@ -34,7 +37,7 @@ export async function startGateway(
     gateway?: Partial<GatewayOptions>;
     emulator?: VodEmulatorOptions;
   } = {},
-): Promise<GatewayHarness & AsyncDisposable & { close(): Promise<void>; reset(): void }> {
+): Promise<StartedGateway> {
   const emulator = await startVodEmulator(options.emulator);
   const gateway = createGateway({
     vod: { ...DEV_CREDENTIAL, baseUrl: emulator.url, ...TEST_VOD_OPTIONS, ...options.vod },
@@ -71,7 +74,7 @@ export async function startGateway(
 
 /** One emulator + gateway for the file, reset before each test. */
 export function useGateway(options: Parameters<typeof startGateway>[0] = {}): () => GatewayHarness & { reset(): void } {
-  let harness: Awaited<ReturnType<typeof startGateway>> | undefined;
+  let harness: StartedGateway | undefined;
   beforeAll(async () => {
     harness = await startGateway(options);
   });

@@ -3,42 +3,12 @@ import { images } from '../fixtures/images.js';
 import { UploadVideoCoverDocument } from '../generated/graphql.js';
 import { VIDEO_FILE_ID } from './multipart.js';
 import { rawConnection } from './raw-socket.js';
+import { BOUNDARY, multipartBody, type RawPart } from '../../support/multipart-body.js';
 
-/** One part of a hand-made multipart body: a field, or a file with a raw (unescaped) file name. */
-export type RawPart =
-  | { name: string; value: string }
-  | { name: string; filename: string; bytes: Buffer; contentType?: string };
-
-export const BOUNDARY = '----vodCoverGatewayTestBoundary';
+export { BOUNDARY, multipartBody, type RawPart };
 
 export const UPLOAD_OPERATIONS = (fileId = VIDEO_FILE_ID) =>
   JSON.stringify({ query: print(UploadVideoCoverDocument), variables: { fileId, file: null } });
-
-/** A multipart/form-data body exactly as given: nothing escaped, nothing reordered. */
-export function multipartBody(parts: RawPart[], { close = true } = {}): Buffer {
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    if ('value' in part) {
-      chunks.push(
-        Buffer.from(
-          `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${part.name}"\r\n\r\n${part.value}\r\n`,
-          'utf8',
-        ),
-      );
-    } else {
-      chunks.push(
-        Buffer.from(
-          `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\nContent-Type: ${part.contentType ?? 'application/octet-stream'}\r\n\r\n`,
-          'utf8',
-        ),
-        part.bytes,
-        Buffer.from('\r\n'),
-      );
-    }
-  }
-  if (close) chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
-  return Buffer.concat(chunks);
-}
 
 export interface RawResponse {
   status: number;

@@ -1,7 +1,7 @@
 /**
  * Several replicas of the real service (src/main.ts, each its own process) sharing one PostgreSQL
  * database (created here, dropped at close) and one VOD emulator, behind HAProxy in round-robin.
- * Used by test/replicas.test.ts and `npm run soak -- --replicas N`.
+ * Used by test/ledger/replicas.test.ts and `npm run soak -- --replicas N`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEV_CREDENTIAL, startVodEmulator, type VodEmulator } from '../../src/emulator/server.js';
-import { createTestDatabase } from '../helpers/postgres.js';
+import { createTestDatabase } from '../../support/postgres.js';
 import { freePort } from '../helpers/service.js';
 
 const project = fileURLToPath(new URL('../..', import.meta.url));

@@ -7,7 +7,7 @@
  */
 import { imageVariant, images, sha1 } from '../fixtures/images.js';
 import { sendUpload } from '../helpers/multipart.js';
-import { queryRows } from '../helpers/postgres.js';
+import { queryRows } from '../../support/postgres.js';
 import { startReplicaCluster, type ReplicaClusterOptions } from './replica-cluster.js';
 
 export interface ReplicaSoakOptions extends ReplicaClusterOptions {
