@@ -35,6 +35,8 @@ export function api3Side(ctx: Api3Context): ProtocolSide<undefined> {
       if (fault.kind === 'api3-error') return error(fault.code, message);
       return error(fault.canRetry === 1 ? 'InternalError' : 'FailedOperation', message);
     },
+    rateLimited: () => error('RequestLimitExceeded', 'The number of requests exceeds the frequency limit.'),
+    maxBody: MAX_BODY_BYTES,
     process(req, body, _prepared, call) {
       if (body.overflow) return error('InvalidParameterValue.CoverData', 'The request body is too large.');
       const outcome = check(req, body.bytes, call, ctx);

@@ -49,6 +49,8 @@ export function legacySide(ctx: LegacyContext): ProtocolSide<QueryCheck> {
         message: fault.message ?? 'fault injected by the emulator',
       });
     },
+    rateLimited: () => answer({ code: VodCode.QUOTA_EXCEEDED }),
+    maxBody: ctx.maxFileSize + READ_SLACK,
     process(_req, body, check) {
       if (!check.ok) return answer({ code: check.code });
       return answer(store(check.upload, body.size, body.bytes, body.sha1));

@@ -12,24 +12,37 @@ export interface ProtocolSide<Prepared> {
   noteBody?(body: ReadBody, call: EmulatorCall): void;
   /** The answer of an `answer` or `api3-error` fault in this API's shape, or undefined for a fault it ignores. */
   faultAnswer(fault: Extract<Fault, { kind: 'answer' | 'api3-error' }>): Answer | undefined;
+  /** The answer to a call past the emulator's rate, in this API's shape. */
+  rateLimited(): Answer;
+  /** Most body bytes read of a call past the rate before the emulator hangs up. */
+  maxBody: number;
   /** Checks the request and stores the cover: the answer. */
   process(req: IncomingMessage, body: ReadBody, prepared: Prepared, call: EmulatorCall): Answer;
 }
 
+/** A call as it arrives: its record, its fault, and whether it is past the emulator's rate. */
+export interface Arrival {
+  call: EmulatorCall;
+  fault: Fault | undefined;
+  /** Answered as the API answers a call past its rate, unchecked, with no fault played. */
+  overRate: boolean;
+}
+
 /**
- * One call to either API, with its fault: the fault table, in the order a call meets it. Before the
+ * One call to either API, with its fault: the fault table, in the order a call meets it. A call
+ * past the rate meets none of it: its body is read, then it is refused unchecked. Before the
  * upload is processed (nothing stored): `drop` (without `afterStore`), `status`, `malformed`,
  * `body`, `answer` / `api3-error`. After (the cover stored): `drop` with `afterStore`, `delay`.
  */
 export async function serveCall<P>(
   req: IncomingMessage,
   res: ServerResponse,
-  call: EmulatorCall,
-  fault: Fault | undefined,
+  { call, fault, overRate }: Arrival,
   side: ProtocolSide<P>,
   timers: Set<NodeJS.Timeout>,
 ): Promise<void> {
   res.once('close', () => (call.endedAt = performance.now()));
+  if (overRate) return refuseOverRate(req, res, call, side);
   if (fault) call.fault = fault.kind;
   const { prepared, keep, cap, sha1 } = side.prepare(req, call);
   const body = await readBody(req, { keep, cap, ...(sha1 ? { sha1 } : {}) });
@@ -67,4 +80,21 @@ export async function serveCall<P>(
     return;
   }
   send(res, call, answer);
+}
+
+/** Reads the body (so that the connection stays usable), then answers the rate refusal. */
+async function refuseOverRate<P>(
+  req: IncomingMessage,
+  res: ServerResponse,
+  call: EmulatorCall,
+  side: ProtocolSide<P>,
+): Promise<void> {
+  const body = await readBody(req, { keep: 0, cap: side.maxBody });
+  call.bytesReceived = body.size;
+  if (body.aborted) {
+    call.outcome = 'client-aborted';
+    return;
+  }
+  if (body.overflow) res.setHeader('connection', 'close');
+  send(res, call, { ...side.rateLimited(), why: 'rate limit' });
 }

@@ -6,10 +6,11 @@ import { AcceptedCredentials, type EmulatorCredential } from './accepted-credent
 import { plain, send } from './answer.js';
 import type { QueryCheck } from './check-request.js';
 import { api3Side } from './api3.js';
+import { CallRate } from './call-rate.js';
 import { CallLog, type EmulatorCall } from './calls.js';
 import { FaultQueue, type Fault } from './faults.js';
 import { legacySide } from './legacy.js';
-import { type ProtocolSide, serveCall } from './serve-call.js';
+import { type Arrival, type ProtocolSide, serveCall } from './serve-call.js';
 import { CoverStore, type StoredCover } from './store.js';
 
 export type { EmulatorCall } from './calls.js';
@@ -69,6 +70,13 @@ export interface VodEmulatorOptions {
    * @default 10000
    */
   maxCallRecords?: number;
+  /**
+   * Calls per second answered, as VOD limits ModifyMediaInfo: at most this many accepted in any
+   * 1000 ms; the others are answered `RequestLimitExceeded` (API 3.0) or `4400` (legacy) unchecked.
+   * `false`: no limit.
+   * @default 100
+   */
+  rateLimit?: number | false;
 }
 
 /** `await using emulator = await startVodEmulator()` closes it at the end of the block. */
@@ -86,7 +94,9 @@ export interface VodEmulator extends AsyncDisposable {
   inject(fault: Fault, times?: number): void;
   /** Accepts these pairs from now on, and no others (a credential rotation). */
   setCredentials(credentials: readonly EmulatorCredential[]): void;
-  /** Forgets calls, covers and pending faults. */
+  /** Answers this many calls per second from now on (`false`: all of them). */
+  setRateLimit(limit: number | false): void;
+  /** Forgets calls, covers, pending faults and the calls of the rate's window. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -106,12 +116,14 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
   if (credentials.length === 0)
     throw new TypeError('startVodEmulator: option "credentials" must hold at least one pair');
   const accepted = new AcceptedCredentials(credentials);
+  // Checked before listening, so that a bad value leaves no server behind.
+  const rate = new CallRate(options.rateLimit ?? 100);
   const server = createServer();
   server.on('clientError', (_error, socket) => socket.destroy());
   const address = await listen(server, port, host);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   // Covers are served on the emulator's own address, known once it listens (before any request).
-  const emulator = emulatorState(options, accepted, new CoverStore(appId, url));
+  const emulator = emulatorState(options, accepted, rate, new CoverStore(appId, url));
   server.on('request', (req: IncomingMessage, res: ServerResponse) => route(emulator, req, res));
   const close = () => closeEmulator(emulator, server);
   return {
@@ -126,8 +138,10 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
     },
     inject: (fault, times) => emulator.faults.inject(fault, times),
     setCredentials: (pairs) => accepted.accept(pairs),
+    setRateLimit: (limit) => emulator.rate.set(limit),
     reset() {
       emulator.log.clear();
+      emulator.rate.clear();
       emulator.faults.clear();
       emulator.store.clear();
     },
@@ -140,6 +154,7 @@ export async function startVodEmulator(options: VodEmulatorOptions = {}): Promis
 interface EmulatorState {
   readonly faults: FaultQueue;
   readonly log: CallLog;
+  readonly rate: CallRate;
   /** The delays of calls under way (faults that wait), cleared at close. */
   readonly timers: Set<NodeJS.Timeout>;
   readonly store: CoverStore;
@@ -148,12 +163,18 @@ interface EmulatorState {
   readonly api3: ProtocolSide<undefined>;
 }
 
-function emulatorState(options: VodEmulatorOptions, accepted: AcceptedCredentials, store: CoverStore): EmulatorState {
+function emulatorState(
+  options: VodEmulatorOptions,
+  accepted: AcceptedCredentials,
+  rate: CallRate,
+  store: CoverStore,
+): EmulatorState {
   const { now = Date.now } = options;
   const covers = () => store;
   return {
     faults: new FaultQueue(),
     log: new CallLog(options.maxCallRecords ?? 10_000),
+    rate,
     timers: new Set(),
     store,
     ...(options.faultPolicy ? { faultPolicy: options.faultPolicy } : {}),
@@ -179,26 +200,30 @@ function route(emulator: EmulatorState, req: IncomingMessage, res: ServerRespons
   const path = (req.url ?? '/').split('?', 1)[0]!;
   // API 3.0: every action is a POST to / with X-TC-Action.
   if (path === '/' && req.method === 'POST' && req.headers['x-tc-action'] !== undefined) {
-    return void serveCall(req, res, ...openCall(emulator, '/', req), emulator.api3, emulator.timers);
+    return void serveCall(req, res, openCall(emulator, '/', req), emulator.api3, emulator.timers);
   }
   if ((VOD_PATHS as readonly string[]).includes(path)) {
     if (req.method !== 'POST')
       return send(res, undefined, plain(405, 'SmallFileUpload takes POST\n'), { allow: 'POST' });
-    return void serveCall(req, res, ...openCall(emulator, path, req), emulator.legacy, emulator.timers);
+    return void serveCall(req, res, openCall(emulator, path, req), emulator.legacy, emulator.timers);
   }
   const cover = req.method === 'GET' || req.method === 'HEAD' ? emulator.store.byPath(path) : undefined;
   if (cover) return serveCover(req, res, cover);
   send(res, undefined, plain(404, 'not found\n'));
 }
 
-/** A new call record, with its fault: the injected queue's next, then the policy's. */
-function openCall(emulator: EmulatorState, path: string, req: IncomingMessage): [EmulatorCall, Fault | undefined] {
+/**
+ * A new call record, past the rate or with its fault: the injected queue's next, then the policy's
+ * (a call past the rate takes none).
+ */
+function openCall(emulator: EmulatorState, path: string, req: IncomingMessage): Arrival {
   const { 'x-request-id': requestId, traceparent } = req.headers;
   const call = emulator.log.open(path, {
     ...(typeof requestId === 'string' ? { requestId } : {}),
     ...(typeof traceparent === 'string' ? { traceparent } : {}),
   });
-  return [call, emulator.faults.take() ?? emulator.faultPolicy?.(call)];
+  if (!emulator.rate.admit()) return { call, fault: undefined, overRate: true };
+  return { call, fault: emulator.faults.take() ?? emulator.faultPolicy?.(call), overRate: false };
 }
 
 async function listen(server: Server, port: number, host: string): Promise<AddressInfo> {

@@ -8,7 +8,8 @@ import { startVodEmulator, type VodEmulator, type VodEmulatorOptions } from '../
 export function useEmulator(options: VodEmulatorOptions = {}): () => VodEmulator {
   let emulator: VodEmulator | undefined;
   beforeAll(async () => {
-    emulator = await startVodEmulator(options);
+    // Their subject is not the rate (test/emulator/emulator-rate.test.ts is): no limit unless asked.
+    emulator = await startVodEmulator({ rateLimit: false, ...options });
   });
   beforeEach(() => emulator?.reset());
   afterAll(async () => {

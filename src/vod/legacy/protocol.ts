@@ -47,6 +47,8 @@ export const VodCode = {
   CACHE_WRITE: -10004,
   CACHE_READ: -10005,
   PACKET_SIZE: -10006,
+  /** API 2.0's common error: more calls than the quota (the emulator's rate) in one second. */
+  QUOTA_EXCEEDED: 4400,
 } as const;
 export type VodCode = (typeof VodCode)[keyof typeof VodCode];
 
@@ -83,6 +85,11 @@ export const VOD_ERRORS: Readonly<
     message: 'invalid packet size',
     codeDesc: 'PacketSizeError',
     canRetry: 0,
+  },
+  [VodCode.QUOTA_EXCEEDED]: {
+    message: 'Quota exceeded: the number of requests exceeded the quota',
+    codeDesc: 'QuotaExceeded',
+    canRetry: 1,
   },
 };
 
