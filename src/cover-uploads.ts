@@ -27,7 +27,8 @@ import { type ResolverMap, schemaParts } from './schema/schema-parts.js';
 import { COVER_FIT_DEFAULTS, type CoverFitOptions } from './upload/cover-fit.js';
 import type { Outcomes } from './upload/outcomes.js';
 import { type CoverUploader, createCoverUploader, UPLOAD_DEFAULTS } from './upload/upload-cover.js';
-import { coverTypesOf, openVodClient, type VodApi, type VodOption } from './vod/vod-api.js';
+import { createVodCallBudget, type VodCallBudget } from './vod/call-budget.js';
+import { coverTypesOf, isClient, openVodClient, type VodApi, type VodOption } from './vod/vod-api.js';
 import type { VodClient } from './vod/vod-client.js';
 
 /**
@@ -138,7 +139,23 @@ export interface CoverUploadsOptions {
    * @default 2000
    */
   vodQueueTimeoutMs?: number;
+  /**
+   * Most VOD calls per second, for the account (ModifyMediaInfo allows 100 by default): every call,
+   * retries included, waits its turn in arrival order within its deadline. Replicas whose ledger is
+   * one PostgreSQL database keep it together. `false`: calls go as they come.
+   * @default 100
+   */
+  vodRateLimit?: number | false;
+  /**
+   * Most uploads of this replica waiting their turn of `vodRateLimit` at once; past it an upload
+   * gets VOD_UNAVAILABLE (canRetry) before its file is read.
+   * @default 1000
+   */
+  vodRateQueue?: number;
 }
+
+/** VOD's own rate for ModifyMediaInfo: 100 calls per second per account. */
+export const DEFAULT_VOD_RATE_LIMIT = 100;
 
 /** Cover uploads for a GraphQL server of the caller's: see {@link createCoverUploads}. */
 export interface CoverUploads extends AsyncDisposable {
@@ -192,13 +209,15 @@ export function createCoverUploads(options: CoverUploadsOptions): CoverUploads {
   const metrics = createMetrics();
   const logger = options.logger === false ? undefined : (options.logger ?? createLogger());
   const observer = createUploadObserver(metrics, logger);
-  const vod = openVodClient(options.vod, options.vodApi);
   const { ledger, close: closeLedger } = openLedger(options.ledger, {
     maxPending: options.ledgerMaxPending,
     retryDelayMs: options.ledgerRetryDelayMs,
     events: observer,
   });
-  const covers = coverUploader(options, { vod, ledger, observer });
+  const budget = callBudgetOf(options, ledger);
+  if (budget) metrics.countCallsWith(budget.callsInLastSecond);
+  const vod = openVodClient(options.vod, options.vodApi, budget);
+  const covers = coverUploader(options, { vod, ledger, observer, budget });
   const maxUploadRequestSize = largestFileAccepted(options) + multipartOverhead(options.maxFieldSize);
   const context: CoverContextParts = { covers, ledger, uploadPolicy: uploadPolicyOf(options, observer) };
   let parts: ReturnType<typeof schemaParts> | undefined;
@@ -235,10 +254,18 @@ export function createCoverUploads(options: CoverUploadsOptions): CoverUploads {
 /** The upload path, over the VOD client, the ledger and the observer opened for it. */
 function coverUploader(
   options: CoverUploadsOptions,
-  opened: { vod: ReturnType<typeof openVodClient>; ledger: RetryingCoverStore; observer: UploadObserver },
+  opened: {
+    vod: ReturnType<typeof openVodClient>;
+    ledger: RetryingCoverStore;
+    observer: UploadObserver;
+    budget: VodCallBudget | undefined;
+  },
 ): CoverUploader {
-  const { vod, ledger, observer } = opened;
+  const { vod, ledger, observer, budget } = opened;
   return createCoverUploader({
+    budget,
+    // A call waits its turn no longer than its own deadline.
+    vodDeadlineMs: isClient(options.vod) ? undefined : options.vod.retry?.deadlineMs,
     vod: vod.client,
     ledger,
     ...(ledger.claims ? { claims: ledger.claims } : {}),
@@ -252,6 +279,16 @@ function coverUploader(
     maxConcurrentVodCalls: options.maxConcurrentVodCalls,
     vodQueueTimeoutMs: options.vodQueueTimeoutMs,
   });
+}
+
+/**
+ * The account's VOD call rate, unless turned off: kept in the ledger's PostgreSQL database when
+ * replicas share it (its `callSlots`), else in this process.
+ */
+function callBudgetOf(options: CoverUploadsOptions, ledger: RetryingCoverStore): VodCallBudget | undefined {
+  const { vodRateLimit = DEFAULT_VOD_RATE_LIMIT, vodRateQueue } = options;
+  if (vodRateLimit === false) return undefined;
+  return createVodCallBudget({ callsPerSecond: vodRateLimit, maxWaiting: vodRateQueue, slots: ledger.callSlots });
 }
 
 /** Who may upload to which video: only when tokens or a per-video rule are configured. */

@@ -44,6 +44,9 @@ export const wholeNumber =
 export const ms = (min: number): Reader<number> => wholeNumber(min, HOUR_MS, ' of milliseconds');
 /** Any text: the variable as it is set. */
 export const text: Reader<string> = (_variable, value) => value;
+/** Calls per second (a whole number ≥ 1), or `off` for no limit. */
+export const callRate: Reader<number | false> = (variable, value) =>
+  value === 'off' ? false : wholeNumber(1, 1_000_000, ' of calls per second, or "off"')(variable, value);
 export const bool: Reader<boolean> = (variable, value) => {
   if (value !== 'true' && value !== 'false')
     throw new ConfigError(variable, `must be "true" or "false", got ${JSON.stringify(value)}`);

@@ -9,6 +9,7 @@
 import {
   ConfigError,
   bool,
+  callRate,
   clockTolerance,
   endpoint,
   headerNames,
@@ -63,6 +64,8 @@ export type GatewaySettings = Partial<
     | 'uploadDeadlineMs'
     | 'maxConcurrentVodCalls'
     | 'vodQueueTimeoutMs'
+    | 'vodRateLimit'
+    | 'vodRateQueue'
     | 'headersTimeoutMs'
     | 'requestTimeoutMs'
     | 'keepAliveTimeoutMs'
@@ -206,6 +209,8 @@ export const SETTINGS: readonly Setting[] = [
     ['UPLOAD_DEADLINE_MS', 'uploadDeadlineMs', ms(1)],
     ['MAX_CONCURRENT_VOD_CALLS', 'maxConcurrentVodCalls', wholeNumber(1, 100_000)],
     ['VOD_QUEUE_TIMEOUT_MS', 'vodQueueTimeoutMs', ms(0)],
+    ['VOD_RATE_LIMIT', 'vodRateLimit', callRate],
+    ['VOD_RATE_QUEUE', 'vodRateQueue', wholeNumber(0, 10_000_000)],
     ['HEADERS_TIMEOUT_MS', 'headersTimeoutMs', ms(1)],
     ['REQUEST_TIMEOUT_MS', 'requestTimeoutMs', ms(1)],
     ['KEEP_ALIVE_TIMEOUT_MS', 'keepAliveTimeoutMs', ms(1)],

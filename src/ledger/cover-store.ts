@@ -1,4 +1,5 @@
 import type { CoverRecord, KeptAnswer } from './cover-record.js';
+import type { CallSlots } from '../vod/call-budget.js';
 import type { UploadClaims } from './upload-claims.js';
 
 export {
@@ -33,5 +34,7 @@ export interface CoverStore {
   keepAnswer?(answer: KeptAnswer): Promise<void>;
   /** Present when replicas share this store: their single-flight (see `UploadClaims`). */
   readonly claims?: UploadClaims;
+  /** Present when replicas share this store: the turns of the account's VOD call rate, kept together. */
+  readonly callSlots?: CallSlots;
   close(): void | Promise<void>;
 }

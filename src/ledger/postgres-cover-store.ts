@@ -6,9 +6,11 @@ import {
   type KeptAnswer,
 } from './cover-record.js';
 import type { CoverStore } from './cover-store.js';
+import { createPostgresCallSlots } from './postgres-call-slots.js';
 import { createPostgresClaims } from './postgres-claims.js';
 import { migrate } from './postgres-migrations.js';
 import { openPostgresPool, type PostgresPool, type Query } from './postgres-pool.js';
+import type { CallSlots } from '../vod/call-budget.js';
 import type { UploadClaims } from './upload-claims.js';
 
 /** Options of {@link openPostgresCoverStore}. */
@@ -56,9 +58,13 @@ export interface PostgresLedgerOptions {
   idempotencyKeyTtlMs?: number;
 }
 
-/** The PostgreSQL ledger: a `CoverStore` with `claims`, the replicas' single-flight. */
+/**
+ * The PostgreSQL ledger: a `CoverStore` with `claims`, the replicas' single-flight, and
+ * `callSlots`, the account's VOD call rate kept by them together.
+ */
 export interface PostgresCoverStore extends CoverStore {
   readonly claims: UploadClaims;
+  readonly callSlots: CallSlots;
 }
 
 /**
@@ -89,6 +95,7 @@ export async function openPostgresCoverStore(options: PostgresLedgerOptions): Pr
   forgetting.unref();
   return {
     claims: createPostgresClaims(query, { claimLeaseMs, claimReuseMs, claimWaitMs }),
+    callSlots: createPostgresCallSlots(query),
     record: (cover) => recordCover(query, cover),
     idempotencyKeyTtlMs,
     answerFor: (key) => answerFor(query, key, idempotencyKeyTtlMs),

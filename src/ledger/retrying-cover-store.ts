@@ -33,6 +33,7 @@ export function withWriteRetries(store: CoverStore, options: WriteRetryOptions =
   const stop = () => stopRetrying(held);
   return {
     ...(store.claims ? { claims: store.claims } : {}),
+    ...(store.callSlots ? { callSlots: store.callSlots } : {}),
     record: (cover) => recordBehindHeld(held, cover),
     latestCovers: (videoFileIds) => latestCoversWithHeld(held, videoFileIds),
     isWritable: () => held.records.length === 0 && store.isWritable(),

@@ -13,6 +13,10 @@ export interface GatewayMetrics {
   ledgerWriteFailures: Counter;
   ledgerPending: Gauge;
   ledgerDropped: Counter;
+  vodTurnWait: Histogram;
+  vodTurnsRefused: Counter;
+  /** Where `vod_cover_vod_calls_last_second` is read from at each scrape: the call budget's count. */
+  countCallsWith(source: () => number): void;
 }
 
 /**
@@ -28,6 +32,38 @@ export function createMetrics(): GatewayMetrics {
     ...vodCallMetrics(registry),
     ...concurrencyMetrics(registry),
     ...ledgerMetrics(registry),
+    ...callRateMetrics(registry),
+  };
+}
+
+/** The account's VOD call rate: how long calls waited their turn, how many got none, the rate VOD sees. */
+function callRateMetrics(
+  registry: Registry,
+): Pick<GatewayMetrics, 'vodTurnWait' | 'vodTurnsRefused' | 'countCallsWith'> {
+  let source: () => number = () => 0;
+  new Gauge({
+    name: 'vod_cover_vod_calls_last_second',
+    help: "VOD calls this replica made in the last second (retries included): the rate VOD sees from it (sum the replicas' for the account's).",
+    registers: [registry],
+    collect() {
+      this.set(source());
+    },
+  });
+  return {
+    vodTurnWait: new Histogram({
+      name: 'vod_cover_vod_turn_wait_seconds',
+      help: "How long uploads' VOD calls waited for their turn of the account's call rate (VOD_RATE_LIMIT).",
+      buckets: [0, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    }),
+    vodTurnsRefused: new Counter({
+      name: 'vod_cover_vod_turns_refused_total',
+      help: "Uploads the account's call rate left no turn (its queue full, or past the call's deadline): VOD_UNAVAILABLE.",
+      registers: [registry],
+    }),
+    countCallsWith: (read) => {
+      source = read;
+    },
   };
 }
 

@@ -26,6 +26,8 @@ export function createUploadObserver(metrics: GatewayMetrics, logger: Logger | u
       if (event.size !== undefined) metrics.uploadSize.observe(event.size);
       logger?.info(uploadLine(event), 'upload');
     },
+    turnTaken: (waitedMs) => metrics.vodTurnWait.observe(waitedMs / 1000),
+    turnRefused: () => metrics.vodTurnsRefused.inc(),
     vodCalled(call) {
       metrics.vodCallDuration.observe({ result: call.result }, call.durationMs / 1000);
       if (call.attempts > 1) metrics.vodRetries.inc(call.attempts - 1);
@@ -77,6 +79,8 @@ function uploadLine(event: UploadEvent): Record<string, unknown> {
     instant: result.ok ? result.instant : undefined,
     attempts: result.attempts ?? 0,
     vodRequestId: result.vodRequestId,
+    // Its wait for a turn of the account's VOD call rate, when it took one.
+    turnWaitMs: event.turnWaitMs === undefined ? undefined : Math.round(event.turnWaitMs),
     durationMs: Math.round(event.durationMs * 10) / 10,
   };
 }

@@ -69,6 +69,11 @@ export const TRANSPORT_FAILURES: Readonly<
   },
   VOD_BAD_RESPONSE: { code: -20004, canRetry: 'true', when: 'VOD answered with a body that is not its JSON' },
   VOD_ABORTED: { code: -20005, canRetry: 'true', when: 'the VOD call was aborted before it ended' },
+  VOD_RATE_LIMITED: {
+    code: -20014,
+    canRetry: 'true',
+    when: "the account's VOD call rate (VOD_RATE_LIMIT) left no turn: too many calls wait theirs, or the turn comes after the deadline; nothing was sent",
+  },
   VOD_CREDENTIALS: {
     code: -20013,
     canRetry: 'true',

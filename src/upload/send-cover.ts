@@ -2,7 +2,9 @@ import type { CoverStore } from '../ledger/cover-store.js';
 import { inSpan } from './spans.js';
 import type { ClaimOutcome, ClaimedAnswer, UploadClaims } from '../ledger/upload-claims.js';
 import type { SetCoverFailure, SetCoverResult, VodClient } from '../vod/vod-client.js';
-import { VodTransportError } from '../vod/errors.js';
+import type { CallTurn, VodCallBudget } from '../vod/call-budget.js';
+import { VodRateLimitedError, VodTransportError } from '../vod/errors.js';
+import { DEFAULT_RETRY_OPTIONS } from '../vod/retry.js';
 import { ConcurrencyGate } from './concurrency-gate.js';
 import type { UploadEvents } from './upload-events.js';
 import { isOutcomeKey, outcomeKey, type OutcomeKey, type Outcomes } from './outcomes.js';
@@ -35,8 +37,26 @@ export interface CoverSenderOptions {
    * @default undefined (this process only)
    */
   claims?: UploadClaims | undefined;
+  /**
+   * The account's VOD call rate: a call takes its turn before its place among the calls in flight
+   * (a call waiting its turn holds none), within `vodDeadlineMs`; past its queue, or its deadline,
+   * VOD_UNAVAILABLE (VOD_RATE_LIMITED).
+   * @default undefined (no rate kept)
+   */
+  budget?: VodCallBudget | undefined;
+  /**
+   * Longest wait for a turn of `budget`, in ms: the VOD call's own deadline.
+   * @default 30000
+   */
+  vodDeadlineMs?: number | undefined;
   /** Told what happens (logs, metrics). */
   events?: UploadEvents;
+}
+
+/** What the sender notes of one upload's way to VOD, for its log line. */
+export interface SendNotes {
+  /** How long its VOD call waited for its turn of the account's rate, in ms. */
+  turnWaitMs?: number | undefined;
 }
 
 /** A cover whose bytes were read and checked, ready for VOD. */
@@ -61,7 +81,7 @@ export interface CoverSender {
    * Sends one cover; `idempotencyKey`, the client's Idempotency-Key, makes a retry get the first
    * answer. A failure found before VOD was asked is its outcome key, for the uploader to answer.
    */
-  send(cover: CheckedCover, idempotencyKey?: string): Promise<UploadCoverResult | OutcomeKey>;
+  send(cover: CheckedCover, idempotencyKey?: string, notes?: SendNotes): Promise<UploadCoverResult | OutcomeKey>;
 }
 
 /** What a sender holds for every cover: VOD, the ledger, the cap on calls, the flights under way. */
@@ -72,6 +92,8 @@ interface SenderState {
   outcomes: Outcomes;
   events: UploadEvents;
   gate: ConcurrencyGate;
+  budget: VodCallBudget | undefined;
+  vodDeadlineMs: number;
   flights: SingleFlight<Flight>;
   recordLost(error: unknown): void;
 }
@@ -99,26 +121,31 @@ export function createCoverSender(options: CoverSenderOptions): CoverSender {
       options.maxConcurrentVodCalls ?? CONCURRENCY_DEFAULTS.maxConcurrentVodCalls,
       options.vodQueueTimeoutMs ?? CONCURRENCY_DEFAULTS.vodQueueTimeoutMs,
     ),
+    budget: options.budget,
+    vodDeadlineMs: options.vodDeadlineMs ?? DEFAULT_RETRY_OPTIONS.deadlineMs,
     flights: new SingleFlight<Flight>(),
     recordLost: (error) =>
       events.recordLost
         ? events.recordLost(error)
         : console.error('cover ledger: a successful upload was not recorded:', error),
   };
-  return { send: (cover, idempotencyKey) => send(state, cover, idempotencyKey) };
+  return { send: (cover, idempotencyKey, notes = {}) => send(state, cover, idempotencyKey, notes) };
 }
 
 async function send(
   state: SenderState,
   cover: CheckedCover,
   idempotencyKey: string | undefined,
+  notes: SendNotes,
 ): Promise<UploadCoverResult | OutcomeKey> {
   // A retry of an upload that was answered: its answer again, even after a newer cover.
   const kept = idempotencyKey === undefined ? undefined : await keptAnswer(state, cover, idempotencyKey);
   if (kept) return withShownSize(state.outcomes, kept, cover);
   // Same video, same bytes: one VOD call, one ledger record, one answer for every caller (of
   // every replica, with shared claims).
-  const flight = state.flights.run(`${cover.videoFileId}\n${cover.sha1}`, () => callOnce(state, cover, idempotencyKey));
+  const flight = state.flights.run(`${cover.videoFileId}\n${cover.sha1}`, () =>
+    callOnce(state, cover, idempotencyKey, notes),
+  );
   if (flight.joined) state.events.joined?.();
   const { result, keptKey } = await flight.result;
   // A caller that shared another's call keeps the answer under its own key too.
@@ -153,20 +180,25 @@ async function keptAnswer(
  * answer), and the record written here otherwise, or when the claim could not. VOD has the cover
  * whatever happens to this write; losing it loses only the record.
  */
-async function callOnce(state: SenderState, cover: CheckedCover, idempotencyKey: string | undefined): Promise<Flight> {
+async function callOnce(
+  state: SenderState,
+  cover: CheckedCover,
+  idempotencyKey: string | undefined,
+  notes: SendNotes,
+): Promise<Flight> {
   const { claims, ledger } = state;
   let outcome: ClaimOutcome<UploadCoverResult>;
   if (claims) {
     try {
       outcome = await inSpan('ledger.claim', {}, () =>
-        claims.runOnce(cover.videoFileId, cover.sha1, () => callVod(state, cover, idempotencyKey)),
+        claims.runOnce(cover.videoFileId, cover.sha1, () => callVod(state, cover, idempotencyKey, notes)),
       );
     } catch (error) {
       state.events.claimsUnreachable?.(error);
       return { result: outcomeKey('LEDGER_UNAVAILABLE', 'unreachable') };
     }
   } else {
-    const { result, record } = await callVod(state, cover, idempotencyKey);
+    const { result, record } = await callVod(state, cover, idempotencyKey, notes);
     outcome = record ? { result, ran: true, unrecorded: record } : { result, ran: true };
   }
   const unrecorded = outcome.unrecorded;
@@ -186,8 +218,9 @@ async function callVod(
   state: SenderState,
   cover: CheckedCover,
   idempotencyKey: string | undefined,
+  notes: SendNotes,
 ): Promise<ClaimedAnswer<UploadCoverResult>> {
-  const answer = await askVod(state, cover);
+  const answer = await askVod(state, cover, notes);
   if (isOutcomeKey(answer)) return { result: state.outcomes.fail(answer) };
   if (!answer.ok) return { result: state.outcomes.fail(refusedBy(answer)) };
   const { videoFileId, sha1, size, fileType, width, height, transformed } = cover;
@@ -215,12 +248,15 @@ async function callVod(
 }
 
 /** VOD's answer, within the cap on calls; its silence (a transport failure) as VOD_UNAVAILABLE. */
-async function askVod({ vod, gate, events }: SenderState, cover: CheckedCover): Promise<SetCoverResult | OutcomeKey> {
+async function askVod(state: SenderState, cover: CheckedCover, notes: SendNotes): Promise<SetCoverResult | OutcomeKey> {
+  const { vod, gate, events } = state;
+  const turn = await takeTurn(state, notes);
+  if (turn && isOutcomeKey(turn)) return turn;
   if (!(await gate.enter())) return outcomeKey('VOD_UNAVAILABLE', 'busy');
   const started = performance.now();
   try {
     const answer = await inSpan('vod.set_cover', { 'vod_cover.video_file_id': cover.videoFileId }, async (span) => {
-      const got = await vod.setCover({ ...cover, body: cover.bytes });
+      const got = await vod.setCover({ ...cover, body: cover.bytes, ...(turn ? { turn } : {}) });
       span.setAttributes({
         'vod.code': got.code,
         'vod.attempts': got.attempts,
@@ -239,6 +275,33 @@ async function askVod({ vod, gate, events }: SenderState, cover: CheckedCover): 
   } finally {
     gate.leave();
   }
+}
+
+/**
+ * The first call's turn of the account's rate, within the VOD deadline (how long it waited is
+ * told), else VOD_UNAVAILABLE with the reason (queue full, deadline); undefined without a rate.
+ */
+async function takeTurn(
+  { budget, vodDeadlineMs, events }: SenderState,
+  notes: SendNotes,
+): Promise<CallTurn | OutcomeKey | undefined> {
+  if (!budget) return undefined;
+  try {
+    const turn = await budget.take(AbortSignal.timeout(vodDeadlineMs));
+    notes.turnWaitMs = turn.waitedMs;
+    events.turnTaken?.(turn.waitedMs);
+    return turn;
+  } catch (error) {
+    if (!(error instanceof VodRateLimitedError)) throw error;
+    events.turnRefused?.();
+    return rateRefusal(error);
+  }
+}
+
+/** An upload the account's call rate left no turn. */
+export function rateRefusal(error: VodRateLimitedError): OutcomeKey {
+  const { code, message, canRetry } = error;
+  return outcomeKey('VOD_UNAVAILABLE', 'transport', { transport: { code, message, canRetry } });
 }
 
 /** VOD's refusal: for good (VOD_REJECTED), or for now (VOD_UNAVAILABLE, after the retries). */

@@ -17,7 +17,15 @@ import type { ReadUploadDone } from './read-upload.js';
 import { CONCURRENCY_DEFAULTS, createCoverSender, type CoverSenderOptions } from './send-cover.js';
 import type { UploadCoverResult } from './upload-result.js';
 import type { UploadCoverInput, UploadRun, UploadSetup } from './upload-run.js';
-import { admitSize, checkCaller, checkRequestEnd, openPart, readFile, refuseUnread } from './upload-stages.js';
+import {
+  admitSize,
+  checkCaller,
+  checkRequestEnd,
+  checkTurnQueue,
+  openPart,
+  readFile,
+  refuseUnread,
+} from './upload-stages.js';
 
 /** The defaults of the upload's own limits (the VOD side's are the sender's). */
 export const UPLOAD_DEFAULTS = {
@@ -132,6 +140,7 @@ export function createCoverUploader(options: CoverUploaderOptions): CoverUploade
     uploadDeadlineMs,
     fitter,
     sender: createCoverSender({ ...options, outcomes }),
+    budget: options.budget,
     buffers: createBufferPool({ maxBufferSize: maxFileSize }),
     outcomes,
     events: options.events ?? {},
@@ -163,7 +172,7 @@ async function upload(setup: UploadSetup, input: UploadCoverInput): Promise<Uplo
 
 /** The stages in their order; the first failure ends the upload. */
 async function uploadOnce(setup: UploadSetup, run: UploadRun): Promise<UploadCoverResult | OutcomeKey> {
-  const refused = await checkCaller(run);
+  const refused = (await checkCaller(run)) ?? checkTurnQueue(setup);
   if (refused) return refuseUnread(run, refused);
   const opened = await openPart(run);
   if (isOutcomeKey(opened)) return opened;
@@ -202,5 +211,6 @@ async function sendRead(
   return setup.sender.send(
     { videoFileId, fileName: name.fileName, ...cover, ...(requestId === undefined ? {} : { requestId }) },
     idempotencyKey,
+    run.facts,
   );
 }

@@ -10,6 +10,8 @@ export interface UploadEvent {
   /** Set when the file was read whole. */
   size?: number | undefined;
   sha1?: string | undefined;
+  /** How long its VOD call waited for its turn of the account's rate, in ms (when one was taken). */
+  turnWaitMs?: number | undefined;
   durationMs: number;
 }
 
@@ -32,4 +34,8 @@ export interface UploadEvents {
   claimsUnreachable?(error: unknown): void;
   /** A success could not be recorded (the upload itself stands). */
   recordLost?(error: unknown): void;
+  /** A VOD call took its turn of the account's rate, after waiting `waitedMs`. */
+  turnTaken?(waitedMs: number): void;
+  /** The account's rate left a call no turn (its queue full, or past its deadline). */
+  turnRefused?(): void;
 }

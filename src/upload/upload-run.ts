@@ -2,6 +2,7 @@ import type { UploadRefusal } from '../auth/upload-policy.js';
 import type { CoverMetadata } from '../image/cover-scan.js';
 import type { UploadRequest } from '../multipart/upload-request.js';
 import type { UploadValue } from '../multipart/upload-value.js';
+import type { VodCallBudget } from '../vod/call-budget.js';
 import type { CoverType } from '../vod/cover-rules.js';
 import type { BufferPool } from './buffer-pool.js';
 import type { CoverFitter } from './cover-fit.js';
@@ -48,6 +49,8 @@ export interface UploadSetup {
   uploadDeadlineMs: number;
   fitter: CoverFitter | undefined;
   sender: CoverSender;
+  /** The account's VOD call rate: an upload whose call would find its queue full is refused unread. */
+  budget: VodCallBudget | undefined;
   /** Files are read into reused buffers (see buffer-pool.ts). */
   buffers: BufferPool;
   outcomes: Outcomes;
@@ -60,7 +63,7 @@ export interface UploadRun {
   /** Aborts when the file, and the request after it, did not arrive within `uploadDeadlineMs`. */
   readonly deadline: AbortSignal;
   /** What its log line tells of the file: bytes read, and once read whole its size and SHA-1. */
-  readonly facts: { bytesRead: number; size?: number; sha1?: string };
+  readonly facts: { bytesRead: number; size?: number; sha1?: string; turnWaitMs?: number | undefined };
   /** Gives back the input's place in fitting's held bytes (see CoverFitter.admit), while it has one. */
   releaseHeld?: (() => void) | undefined;
 }

@@ -5,10 +5,12 @@
  */
 import { discardUpload, openUpload, type OpenedUpload } from '../multipart/upload-value.js';
 import { isValidVideoFileId } from '../vod/cover-rules.js';
+import { VodRateLimitedError } from '../vod/errors.js';
 import { kindOfExtension, type ImageExtension } from './image-type.js';
 import { outcomeKey, type OutcomeKey } from './outcomes.js';
 import { readUpload, stoppedOutcome, type ReadUploadDone } from './read-upload.js';
 import { inSpan } from './spans.js';
+import { rateRefusal } from './send-cover.js';
 import type { UploadRun, UploadSetup } from './upload-run.js';
 
 /** Stops reading the request (the rest of its body is unwanted) and passes `key` on. */
@@ -27,6 +29,17 @@ export async function checkCaller(run: UploadRun): Promise<OutcomeKey | undefine
   // The policy's `why` is the FORBIDDEN case; its facts (the scope, the video) come with it.
   const { why, ...facts } = refusal;
   return outcomeKey('FORBIDDEN', why, facts);
+}
+
+/**
+ * Whether the account's VOD call rate has room to queue this upload's call: when as many calls as
+ * its queue holds already wait their turn, the upload is refused before its file is read.
+ */
+export function checkTurnQueue({ budget }: UploadSetup): OutcomeKey | undefined {
+  if (!budget?.full()) return undefined;
+  return rateRefusal(
+    new VodRateLimitedError(budget.callsPerSecond, `${budget.waiting()} calls already wait their turn`),
+  );
 }
 
 /** The file part, once it arrives within the deadline and while the request is still read. */

@@ -1,4 +1,5 @@
 import { vodBaseUrlProblem } from './base-url.js';
+import type { VodCallBudget } from './call-budget.js';
 import { credentialSourceOf, type CredentialSource } from './credentials.js';
 import { createVodTransport, type VodPostRequest, type VodTransport } from './transport.js';
 import type {
@@ -51,6 +52,7 @@ interface ClientParts<Prepared> {
   api: VodApiSpeech<Prepared>;
   credentials: CredentialSource;
   transport: VodTransport;
+  budget: VodCallBudget | undefined;
 }
 
 /**
@@ -68,7 +70,7 @@ export function createClientOnSkeleton<Prepared>(
   const origin = originOf(client, options.baseUrl ?? defaultBaseUrl);
   const api = speechFor(new URL(origin));
   const transport = createVodTransport(client, origin, options);
-  const parts: ClientParts<Prepared> = { api, credentials, transport };
+  const parts: ClientParts<Prepared> = { api, credentials, transport, budget: options.budget };
   return {
     setCover: (input) => setCover(parts, input),
     reachable: readyToCall(credentials, transport.reachable),
@@ -89,13 +91,18 @@ function originOf(client: string, baseUrl: string): string {
  * read again, and the call is made once more with new ones.
  */
 async function setCover<Prepared>(parts: ClientParts<Prepared>, input: SetCoverInput): Promise<SetCoverResult> {
-  const { api, credentials, transport } = parts;
+  const { api, credentials, transport, budget } = parts;
   const prepared = api.prepare(input);
   let used: VodCredentials | undefined;
+  let given = input.turn;
   const attempt = async (signal: AbortSignal): Promise<VodAnswer> => {
+    // Every call VOD sees takes a turn of the account's rate: retries and the call after a rotation too.
+    const turn = given ?? (await budget?.take(signal));
+    given = undefined;
     const signingWith = await credentials.current(signal);
     used = signingWith;
     const signed = api.sign(input, prepared, signingWith);
+    turn?.sent();
     const text = await transport.post(signed.request, signal);
     return api.parse(text, input, signed.secrets);
   };

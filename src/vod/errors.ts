@@ -12,7 +12,8 @@ export type TransportErrorCode =
   | 'VOD_HTTP_STATUS'
   | 'VOD_BAD_RESPONSE'
   | 'VOD_ABORTED'
-  | 'VOD_CREDENTIALS';
+  | 'VOD_CREDENTIALS'
+  | 'VOD_RATE_LIMITED';
 
 export abstract class VodTransportError extends Error {
   /** Stable machine-readable code, e.g. `VOD_TIMEOUT`. */
@@ -113,6 +114,21 @@ function describeCause(cause: unknown): { name: string; code?: string; message: 
     return { name: cause.name, ...(typeof code === 'string' ? { code } : {}), message: cause.message };
   }
   return { name: 'Error', message: String(cause) };
+}
+
+/**
+ * The account's VOD call rate (VOD_RATE_LIMIT) left this call no turn: too many calls already wait
+ * theirs, or its turn came after its deadline. Nothing was sent.
+ */
+export class VodRateLimitedError extends VodTransportError {
+  readonly code = 'VOD_RATE_LIMITED';
+  readonly canRetry = true;
+  constructor(
+    readonly callsPerSecond: number,
+    why: string,
+  ) {
+    super(`the account's VOD call rate (${callsPerSecond} per second) is spent for now: ${why}`);
+  }
 }
 
 /** The credentials to sign with could not be read or refreshed (a provider's failure), so nothing was sent. */

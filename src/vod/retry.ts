@@ -47,8 +47,16 @@ export function shouldRetry(
   options: Pick<RetryOptions, 'maxAttempts'>,
 ): boolean {
   if (attempt >= options.maxAttempts) return false;
-  if (outcome.kind === 'answer') return outcome.code < 0 && outcome.canRetry === 1;
-  return outcome.error instanceof VodTransportError && outcome.error.canRetry && outcome.error.code !== 'VOD_ABORTED';
+  // Any failure VOD says may pass (API 2.0's quota error 4400 is positive); a success says 0.
+  if (outcome.kind === 'answer') return outcome.canRetry === 1;
+  // Retried now, these would fail the same: aborted by the caller, or no turn of the call rate.
+  const error = outcome.error;
+  return (
+    error instanceof VodTransportError &&
+    error.canRetry &&
+    error.code !== 'VOD_ABORTED' &&
+    error.code !== 'VOD_RATE_LIMITED'
+  );
 }
 
 /**

@@ -3,6 +3,7 @@ import { API3_COVER_TYPES } from './api3/protocol.js';
 import { createLegacyVodClient, type LegacyVodClientOptions } from './legacy/client.js';
 import { LEGACY_COVER_TYPES } from './legacy/protocol.js';
 import type { CoverType } from './cover-rules.js';
+import type { VodCallBudget } from './call-budget.js';
 import type { VodClient } from './vod-client.js';
 
 /** Which VOD API covers go to: `legacy` (SmallFileUpload) or `v3` (API 3.0's ModifyMediaInfo). */
@@ -58,8 +59,10 @@ export const DEFAULT_VOD_API: VodApi = 'v3';
 export function openVodClient(
   option: VodOption,
   api: VodApi = DEFAULT_VOD_API,
+  budget?: VodCallBudget,
 ): { client: VodClient; api: VodApi; close(): Promise<void> } {
   if (isClient(option)) return { client: option, api, close: async () => undefined };
-  const client = createClientFor(api, option);
+  // Every attempt of the client it makes takes its turn of the account's call rate.
+  const client = createClientFor(api, budget ? { ...option, budget } : option);
   return { client, api, close: () => client.close() };
 }

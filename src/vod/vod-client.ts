@@ -1,3 +1,4 @@
+import type { CallTurn, VodCallBudget } from './call-budget.js';
 import type { VodTransportError } from './errors.js';
 import type { VodTransportOptions } from './transport.js';
 
@@ -39,6 +40,11 @@ export interface VodClientBaseOptions extends Partial<VodCredentials>, VodTransp
   credentialsTimeoutMs?: number;
   /** Clock for the signed timestamp, in ms since the epoch (tests set it). @default Date.now */
   now?: () => number;
+  /**
+   * The account's call rate: every attempt (retries too) waits its turn of it first, within the
+   * call's deadline. @default none (the gateway gives one: `vodRateLimit`)
+   */
+  budget?: VodCallBudget | undefined;
 }
 
 /** What {@link VodClient.setCover} sends: one video's cover. */
@@ -57,6 +63,12 @@ export interface SetCoverInput {
   size: number;
   /** The gateway's request id, sent as `x-request-id` so that both sides' logs name the same call. */
   requestId?: string;
+  /**
+   * The first attempt's turn of the client's `budget`, when the caller took it itself (the gateway
+   * does, before its cap on calls, so that a call waiting its turn holds no place); retries take
+   * theirs.
+   */
+  turn?: CallTurn;
   /** Aborts the call (and its retries). */
   signal?: AbortSignal;
 }

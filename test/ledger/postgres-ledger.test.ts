@@ -56,6 +56,7 @@ describe.skipIf('missing' in postgres)('the PostgreSQL ledger', () => {
       { version: 1, name: '001-create-cover-uploads.sql' },
       { version: 2, name: '002-create-upload-claims.sql' },
       { version: 3, name: '003-create-upload-keys.sql' },
+      { version: 4, name: '004-create-vod-call-slots.sql' },
     ]);
   });
 

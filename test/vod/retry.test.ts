@@ -4,6 +4,7 @@ import {
   VodBadResponseError,
   VodConnectionError,
   VodHttpStatusError,
+  VodRateLimitedError,
   VodTimeoutError,
 } from '../../src/vod/errors.js';
 import {
@@ -23,6 +24,7 @@ describe('shouldRetry', () => {
     ['an instant upload', { kind: 'answer', code: 2, canRetry: 0 }, false],
     ['a canRetry 1 answer', { kind: 'answer', code: -10004, canRetry: 1 }, true],
     ['a canRetry 0 answer', { kind: 'answer', code: -10002, canRetry: 0 }, false],
+    ["API 2.0's quota error 4400 with canRetry 1", { kind: 'answer', code: 4400, canRetry: 1 }, true],
     ['an answer without canRetry', { kind: 'answer', code: -20000, canRetry: undefined }, false],
     ['a timeout', { kind: 'error', error: new VodTimeoutError('headers') }, true],
     ['a dropped connection', { kind: 'error', error: new VodConnectionError() }, true],
@@ -30,6 +32,7 @@ describe('shouldRetry', () => {
     ['HTTP 502', { kind: 'error', error: new VodHttpStatusError(502) }, true],
     ['HTTP 404', { kind: 'error', error: new VodHttpStatusError(404) }, false],
     ['an abort by the caller', { kind: 'error', error: new VodAbortedError() }, false],
+    ['no turn of the call rate', { kind: 'error', error: new VodRateLimitedError(10, 'queue full') }, false],
     ['an unknown error', { kind: 'error', error: new Error('bug') }, false],
   ])('after %s on attempt 1: %s', (_name, outcome, expected) => {
     expect(shouldRetry(outcome, 1, limits)).toBe(expected);
