@@ -287,7 +287,8 @@ async function takeTurn(
 ): Promise<CallTurn | OutcomeKey | undefined> {
   if (!budget) return undefined;
   try {
-    const turn = await budget.take(AbortSignal.timeout(vodDeadlineMs));
+    // Its deadline as a number: a turn that would come later is known when reserved, no timer armed.
+    const turn = await budget.take(undefined, vodDeadlineMs);
     notes.turnWaitMs = turn.waitedMs;
     events.turnTaken?.(turn.waitedMs);
     return turn;

@@ -53,10 +53,11 @@ export interface VodCallBudget {
   readonly maxWaiting: number;
   /**
    * Waits for the call's turn. Throws a `VodRateLimitedError` when `maxWaiting` calls already wait,
-   * when `signal` (the call's deadline, or its client gone) aborts before the turn comes, or when
+   * when the turn would come more than `deadlineMs` from now (known when it is reserved: no timer
+   * is armed for it), when `signal` (the call's deadline, or its client gone) aborts first, or when
    * the shared slots cannot be read.
    */
-  take(signal?: AbortSignal): Promise<CallTurn>;
+  take(signal?: AbortSignal, deadlineMs?: number): Promise<CallTurn>;
   /** Whether a call asked now would be turned away: an upload is then refused before it is read. */
   full(): boolean;
   /** Calls of this replica waiting their turn now. */
@@ -86,12 +87,15 @@ export function createVodCallBudget(options: VodCallBudgetOptions): VodCallBudge
     sentAt = sentAt.filter((at) => at > since);
     return sentAt.length;
   };
-  const turnOf = async (signal: AbortSignal | undefined): Promise<CallTurn> => {
+  const turnOf = async (signal: AbortSignal | undefined, deadlineMs: number): Promise<CallTurn> => {
     const started = performance.now();
     const slot = await slots.reserve(callsPerSecond);
     // Under a millisecond is due: timers may fire that much early.
-    for (let waitMs = slot.waitMs; waitMs >= 1; waitMs = await slots.due(slot, callsPerSecond))
+    for (let waitMs = slot.waitMs; waitMs >= 1; waitMs = await slots.due(slot, callsPerSecond)) {
+      if (performance.now() - started + waitMs > deadlineMs)
+        throw new VodRateLimitedError(callsPerSecond, 'its turn would come after its deadline');
       await sleep(waitMs, undefined, signal ? { signal } : undefined);
+    }
     return {
       waitedMs: performance.now() - started,
       sent() {
@@ -106,13 +110,14 @@ export function createVodCallBudget(options: VodCallBudgetOptions): VodCallBudge
     full: () => waiting >= maxWaiting,
     waiting: () => waiting,
     callsInLastSecond: inLastSecond,
-    async take(signal) {
+    async take(signal, deadlineMs = Number.POSITIVE_INFINITY) {
       if (waiting >= maxWaiting)
         throw new VodRateLimitedError(callsPerSecond, `${waiting} calls already wait their turn`);
       waiting++;
       try {
-        return await turnOf(signal);
+        return await turnOf(signal, deadlineMs);
       } catch (error) {
+        if (error instanceof VodRateLimitedError) throw error;
         if (signal?.aborted) throw new VodRateLimitedError(callsPerSecond, 'its turn came after its deadline');
         // The shared slots (PostgreSQL) did not answer: no call without a turn.
         throw new VodRateLimitedError(callsPerSecond, `no turn could be taken (${(error as Error).message})`);

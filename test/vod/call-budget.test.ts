@@ -84,6 +84,16 @@ describe('createVodCallBudget', () => {
     expect(budget.waiting()).toBe(0);
   });
 
+  it('turns a call away at once when its turn would come after its deadline, with no timer to wait for', async () => {
+    const budget = createVodCallBudget({ callsPerSecond: 1 });
+    await budget.take();
+    const started = performance.now();
+    const error = await budget.take(undefined, 500).catch((e: unknown) => e);
+    expect(error).toEqual(new VodRateLimitedError(1, 'its turn would come after its deadline'));
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(budget.waiting()).toBe(0);
+  });
+
   it('turns a call away when the shared slots cannot be read, naming why', async () => {
     const budget = createVodCallBudget({
       callsPerSecond: 10,
