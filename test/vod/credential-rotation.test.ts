@@ -70,7 +70,7 @@ describe.each(['legacy', 'v3'] as const)('a rotation on the %s API', (vodApi) =>
     await using emulator = await startVodEmulator({ credentials: [OLD] });
     let served = OLD;
     let asked = 0;
-    const gateway = createGateway({
+    await using gateway = createGateway({
       vodApi,
       vod: {
         baseUrl: emulator.url,
@@ -84,26 +84,22 @@ describe.each(['legacy', 'v3'] as const)('a rotation on the %s API', (vodApi) =>
       logging: false,
     });
     const url = await gateway.listen(0, '127.0.0.1');
-    try {
-      expect(
-        resultOf(await sendUpload(url, { bytes: images.jpg, filename: 'a.jpg', fileId: 'v-before' })).__typename,
-      ).toBe('UploadVideoCoverSuccess');
-      // The vendor rotates: the old pair stops working, the new one is what the provider gives.
-      emulator.setCredentials([NEW]);
-      served = NEW;
-      emulator.reset();
-      const after = resultOf(await sendUpload(url, { bytes: images.png, filename: 'b.png', fileId: 'v-after' }));
-      expect(after.__typename).toBe('UploadVideoCoverSuccess');
-      // One refused attempt (the old pair), one that stored the cover (the new one).
-      expect(emulator.calls.map((c) => c.why ?? 'stored')).toEqual([
-        expect.stringMatching(/signature|SecretId/i),
-        'stored',
-      ]);
-      expect(emulator.covers.list()).toHaveLength(1);
-      expect(asked).toBe(2);
-    } finally {
-      await gateway.close();
-    }
+    expect(
+      resultOf(await sendUpload(url, { bytes: images.jpg, filename: 'a.jpg', fileId: 'v-before' })).__typename,
+    ).toBe('UploadVideoCoverSuccess');
+    // The vendor rotates: the old pair stops working, the new one is what the provider gives.
+    emulator.setCredentials([NEW]);
+    served = NEW;
+    emulator.reset();
+    const after = resultOf(await sendUpload(url, { bytes: images.png, filename: 'b.png', fileId: 'v-after' }));
+    expect(after.__typename).toBe('UploadVideoCoverSuccess');
+    // One refused attempt (the old pair), one that stored the cover (the new one).
+    expect(emulator.calls.map((c) => c.why ?? 'stored')).toEqual([
+      expect.stringMatching(/signature|SecretId/i),
+      'stored',
+    ]);
+    expect(emulator.covers.list()).toHaveLength(1);
+    expect(asked).toBe(2);
   });
 
   it("counts the refused attempt before the rotation in the answer's attempts", async () => {
@@ -131,27 +127,23 @@ describe('uploads during a rotation', () => {
   it('all succeed, each stored once', async () => {
     await using emulator = await startVodEmulator({ credentials: [OLD] });
     let served = OLD;
-    const gateway = createGateway({
+    await using gateway = createGateway({
       vod: { baseUrl: emulator.url, ...TEST_VOD_OPTIONS, credentials: () => served },
       logger: false,
       logging: false,
     });
     const url = await gateway.listen(0, '127.0.0.1');
-    try {
-      const uploads = Array.from({ length: 20 }, (_, i) =>
-        sendUpload(url, { bytes: imageVariant(images.jpg, i), filename: 'c.jpg', fileId: `v-${i}` }).then(resultOf),
-      );
-      setTimeout(() => {
-        emulator.setCredentials([NEW]);
-        served = NEW;
-      }, 5);
-      const results = await Promise.all(uploads);
-      expect(results.map((r) => r.__typename)).toEqual(results.map(() => 'UploadVideoCoverSuccess'));
-      expect(emulator.covers.list()).toHaveLength(20);
-      expect(emulator.calls.filter((c) => c.code === 0)).toHaveLength(20);
-    } finally {
-      await gateway.close();
-    }
+    const uploads = Array.from({ length: 20 }, (_, i) =>
+      sendUpload(url, { bytes: imageVariant(images.jpg, i), filename: 'c.jpg', fileId: `v-${i}` }).then(resultOf),
+    );
+    setTimeout(() => {
+      emulator.setCredentials([NEW]);
+      served = NEW;
+    }, 5);
+    const results = await Promise.all(uploads);
+    expect(results.map((r) => r.__typename)).toEqual(results.map(() => 'UploadVideoCoverSuccess'));
+    expect(emulator.covers.list()).toHaveLength(20);
+    expect(emulator.calls.filter((c) => c.code === 0)).toHaveLength(20);
   });
 });
 
@@ -178,24 +170,20 @@ describe('mounted secret files', () => {
   it('are read again when Kubernetes swaps ..data: the next upload signs with the new pair', async () => {
     await using emulator = await startVodEmulator({ credentials: [OLD] });
     const volume = secretVolume(OLD);
-    const gateway = createGateway({
+    await using gateway = createGateway({
       vod: { baseUrl: emulator.url, ...TEST_VOD_OPTIONS, credentials: fileCredentials(volume) },
       logger: false,
       logging: false,
     });
     const url = await gateway.listen(0, '127.0.0.1');
-    try {
-      expect(resultOf(await sendUpload(url, { bytes: images.jpg, filename: 'a.jpg' })).__typename).toBe(
-        'UploadVideoCoverSuccess',
-      );
-      volume.rotate(NEW);
-      emulator.setCredentials([NEW]);
-      expect(resultOf(await sendUpload(url, { bytes: images.png, filename: 'b.png' })).__typename).toBe(
-        'UploadVideoCoverSuccess',
-      );
-    } finally {
-      await gateway.close();
-    }
+    expect(resultOf(await sendUpload(url, { bytes: images.jpg, filename: 'a.jpg' })).__typename).toBe(
+      'UploadVideoCoverSuccess',
+    );
+    volume.rotate(NEW);
+    emulator.setCredentials([NEW]);
+    expect(resultOf(await sendUpload(url, { bytes: images.png, filename: 'b.png' })).__typename).toBe(
+      'UploadVideoCoverSuccess',
+    );
   });
 
   it('the service reads VOD_SECRET_ID_FILE and VOD_SECRET_KEY_FILE again after a rotation', async () => {
