@@ -526,15 +526,17 @@ async function openBenchDatabase(): Promise<void> {
 
 /**
  * Where the raw figures go: the cost table's, the peer check's and a partial run's (`--only`,
- * `--servers`) do not overwrite the main one's, which the README's table is made from.
+ * `--servers`) do not overwrite the main one's, which docs/performance.md's table is made from; a
+ * partial cost run overwrites neither (it once replaced the full cost table's figures).
  */
-const resultsFile = costs
-  ? 'costs.json'
-  : peerCheck
-    ? 'peer-check.json'
-    : only || onlyServers
-      ? 'results-partial.json'
-      : 'results.json';
+const resultsFile =
+  only || onlyServers
+    ? 'results-partial.json'
+    : costs
+      ? 'costs.json'
+      : peerCheck
+        ? 'peer-check.json'
+        : 'results.json';
 
 /**
  * The cost table: for each feature, the CPU per upload it costs (the gateway with all on, less the
