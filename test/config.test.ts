@@ -45,6 +45,15 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads VOD_RATE_LIMIT as calls per second, or off, and VOD_RATE_QUEUE', () => {
+    expect(loadConfig({ VOD_RATE_LIMIT: '10', VOD_RATE_QUEUE: '50' }).gateway).toEqual({
+      vodRateLimit: 10,
+      vodRateQueue: 50,
+    });
+    expect(loadConfig({ VOD_RATE_LIMIT: 'off' }).gateway).toEqual({ vodRateLimit: false });
+    expect(loadConfig({}).gateway).toEqual({});
+  });
+
   it('reads VOD_API=v3: API 3.0 defaults, VOD_SUB_APP_ID, VOD_REGION as X-TC-Region, the embedded emulator too', () => {
     expect(
       loadConfig({
@@ -347,6 +356,11 @@ describe('loadConfig', () => {
     ['COVER_MAX_DIMENSION', { COVER_FIT: 'on', COVER_MAX_DIMENSION: '8' }],
     ['CSRF_HEADERS', { CSRF_HEADERS: 'x-ok, bad header' }],
     ['MAX_CONCURRENT_VOD_CALLS', { MAX_CONCURRENT_VOD_CALLS: '0' }],
+    ['VOD_RATE_LIMIT', { VOD_RATE_LIMIT: '0' }],
+    ['VOD_RATE_LIMIT', { VOD_RATE_LIMIT: 'OFF' }],
+    ['VOD_RATE_LIMIT', { VOD_RATE_LIMIT: '1e3' }],
+    ['VOD_RATE_LIMIT', { VOD_RATE_LIMIT: '1000001' }],
+    ['VOD_RATE_QUEUE', { VOD_RATE_QUEUE: '-1' }],
     ['VOD_RETRY_MAX_ATTEMPTS', { VOD_RETRY_MAX_ATTEMPTS: 'three' }],
     ['VOD_DEADLINE_MS', { VOD_DEADLINE_MS: '0' }],
     ['VOD_SECRET_KEY', { VOD_SECRET_ID: 'id' }],
