@@ -530,13 +530,7 @@ async function openBenchDatabase(): Promise<void> {
  * partial cost run overwrites neither (it once replaced the full cost table's figures).
  */
 const resultsFile =
-  only || onlyServers
-    ? 'results-partial.json'
-    : costs
-      ? 'costs.json'
-      : peerCheck
-        ? 'peer-check.json'
-        : 'results.json';
+  only || onlyServers ? 'results-partial.json' : costs ? 'costs.json' : peerCheck ? 'peer-check.json' : 'results.json';
 
 /**
  * The cost table: for each feature, the CPU per upload it costs (the gateway with all on, less the

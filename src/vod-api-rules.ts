@@ -1,18 +1,15 @@
 /**
  * What each VOD API makes of the VOD_* settings that differ between API 3.0 and the legacy API:
- * per setting, each API's check of the value set (a setting the API does not have is refused,
- * naming it), used as the settings table's `check` once VOD_API is read; and each API's values
- * for the settings left unset (with credentials only: the embedded emulator takes none).
+ * per setting, each API's check of the value set, used as the settings table's `check` once
+ * VOD_API is read; and each API's values for the settings left unset (with credentials only: the
+ * embedded emulator takes none). A value's rule is the VOD client's own (vod/option-rules.ts),
+ * named here by the variable; what is added here is only what the variables say of the API in use
+ * (a setting the API does not have is refused, naming it and VOD_API).
  */
 import { ConfigError, type Reader } from './env-readers.js';
 import { DEFAULT_API3_BASE_URL } from './vod/api3/protocol.js';
-import {
-  DEFAULT_REGION,
-  DEFAULT_VOD_BASE_URL,
-  REGION_PATTERN,
-  SIGNATURE_METHODS,
-  VOD_PATHS,
-} from './vod/legacy/protocol.js';
+import { DEFAULT_REGION, DEFAULT_VOD_BASE_URL, VOD_PATHS } from './vod/legacy/protocol.js';
+import { API3_OPTION_RULES, LEGACY_OPTION_RULES, type OptionRule } from './vod/option-rules.js';
 import { DEFAULT_VOD_API, VOD_APIS, type VodApi } from './vod/vod-api.js';
 
 /** Throws a ConfigError naming `variable` when its value cannot be used with one API; `apiInUse` names the API. */
@@ -50,8 +47,11 @@ export const vodApi: Reader<VodApi> = (variable, value) => {
   return value as VodApi;
 };
 
-/** API 3.0's region names: an area and a city, with dashes (`ap-guangzhou`, `na-siliconvalley`, `ap-shanghai-fsi`). */
-const API3_REGION_PATTERN = /^[a-z]+(-[a-z0-9]+)+$/;
+/** The VOD client's own rule for the option a variable sets, its problem naming the variable (and the value, `quoted`). */
+function ruleOf(rule: OptionRule, variable: string, value: unknown, { quoted }: { quoted: boolean }): void {
+  const problem = rule(String(value));
+  if (problem) throw new ConfigError(variable, quoted ? `${problem}, got ${JSON.stringify(value)}` : problem);
+}
 
 /** A setting only the legacy API has: API 3.0 would ignore it, so it is refused. */
 const legacyOnly: ApiCheck = (variable, _value, apiInUse) => {
@@ -64,7 +64,7 @@ const legacyOnly: ApiCheck = (variable, _value, apiInUse) => {
 /** VOD_BASE_URL: API 3.0 refuses the legacy API's endpoint (its calls would go nowhere). */
 export const baseUrlUnderApi = underApi({
   v3: (variable, value, apiInUse) => {
-    if (new URL(String(value)).origin === DEFAULT_VOD_BASE_URL)
+    if (API3_OPTION_RULES.baseUrl(String(value)))
       throw new ConfigError(
         variable,
         `is the legacy API's endpoint (VOD_API=legacy); ${apiInUse} is at ${DEFAULT_API3_BASE_URL} (unset VOD_BASE_URL for it)`,
@@ -76,36 +76,28 @@ export const baseUrlUnderApi = underApi({
 export const regionUnderApi = underApi({
   v3: (variable, value, apiInUse) => {
     const region = String(value);
-    if (API3_REGION_PATTERN.test(region)) return;
+    const problem = API3_OPTION_RULES.region(region);
+    if (!problem) return;
     throw new ConfigError(
       variable,
-      REGION_PATTERN.test(region)
+      problem.endsWith('is a legacy region code')
         ? `${JSON.stringify(region)} is a legacy region code (VOD_API=legacy); ${apiInUse} takes regions such as "ap-guangzhou", and needs none (VOD is not regional)`
         : `must be an API 3.0 region such as "ap-guangzhou", or unset (VOD is not regional), got ${JSON.stringify(region)}`,
     );
   },
-  legacy: (variable, value) => {
-    if (!REGION_PATTERN.test(String(value)))
-      throw new ConfigError(variable, `must be a lower-case region code such as "gz", got ${JSON.stringify(value)}`);
-  },
+  legacy: (variable, value) => ruleOf(LEGACY_OPTION_RULES.region, variable, value, { quoted: true }),
 });
 
 /** VOD_PATH: the legacy API's (API 3.0 always posts to /). */
 export const pathUnderApi = underApi({
   v3: legacyOnly,
-  legacy: (variable, value) => {
-    if (!String(value).startsWith('/'))
-      throw new ConfigError(variable, `must start with "/", got ${JSON.stringify(value)}`);
-  },
+  legacy: (variable, value) => ruleOf(LEGACY_OPTION_RULES.path, variable, value, { quoted: true }),
 });
 
 /** VOD_SIGNATURE_METHOD: the legacy API's (API 3.0 always signs with TC3-HMAC-SHA256). */
 export const signatureMethodUnderApi = underApi({
   v3: legacyOnly,
-  legacy: (variable, value) => {
-    if (!(SIGNATURE_METHODS as readonly unknown[]).includes(value))
-      throw new ConfigError(variable, `must be one of ${SIGNATURE_METHODS.join(', ')}`);
-  },
+  legacy: (variable, value) => ruleOf(LEGACY_OPTION_RULES.signatureMethod, variable, value, { quoted: false }),
 });
 
 /** VOD_SUB_APP_ID: API 3.0's (SmallFileUpload has no sub-applications). */

@@ -1,5 +1,6 @@
 import { createClientOnSkeleton, type SignedRequest, type VodApiSpeech } from '../client-skeleton.js';
 import { VodBadResponseError } from '../errors.js';
+import { API3_OPTION_RULES, requireOption } from '../option-rules.js';
 import { redactSecrets } from '../redact.js';
 import type { OwnedVodClient, SetCoverInput, VodAnswer, VodClientBaseOptions, VodCredentials } from '../vod-client.js';
 import {
@@ -65,6 +66,8 @@ function api3Speech(origin: URL, options: Api3VodClientOptions): VodApiSpeech<st
   const { subAppId, region, now = Date.now } = options;
   if (subAppId !== undefined && !(Number.isSafeInteger(subAppId) && subAppId > 0))
     throw new TypeError('createApi3VodClient: option "subAppId" must be a positive whole number');
+  requireOption('createApi3VodClient', 'region', API3_OPTION_RULES.region, region);
+  requireOption('createApi3VodClient', 'baseUrl', API3_OPTION_RULES.baseUrl, origin.origin);
   const signing: Tc3Signing = { host: origin.host, signedHost: origin.hostname, region, now };
   return {
     prepare: (input) => api3Payload(input, subAppId),

@@ -2,13 +2,12 @@ import { randomInt } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { createClientOnSkeleton, type SignedRequest, type VodApiSpeech } from '../client-skeleton.js';
 import { VodBadResponseError } from '../errors.js';
+import { LEGACY_OPTION_RULES, requireOption } from '../option-rules.js';
 import { redactSecrets } from '../redact.js';
 import type { OwnedVodClient, SetCoverInput, VodAnswer, VodClientBaseOptions, VodCredentials } from '../vod-client.js';
 import {
   DEFAULT_REGION,
   DEFAULT_VOD_BASE_URL,
-  REGION_PATTERN,
-  SIGNATURE_METHODS,
   SMALL_FILE_UPLOAD,
   VOD_PATHS,
   VodCode,
@@ -71,13 +70,9 @@ interface QuerySigning {
 /** The legacy API's part of the client: a signed query, the bytes as the body, §3's JSON. */
 function legacySpeech(origin: URL, options: LegacyVodClientOptions): VodApiSpeech<undefined> {
   const { path = VOD_PATHS[0], region = DEFAULT_REGION, signatureMethod = 'HmacSHA1', now = Date.now } = options;
-  requireOption(path.startsWith('/'), 'path', 'must start with "/"');
-  requireOption(REGION_PATTERN.test(region), 'region', 'must be a lower-case region code such as "gz"');
-  requireOption(
-    SIGNATURE_METHODS.includes(signatureMethod),
-    'signatureMethod',
-    `must be one of ${SIGNATURE_METHODS.join(', ')}`,
-  );
+  requireOption(CLIENT, 'path', LEGACY_OPTION_RULES.path, path);
+  requireOption(CLIENT, 'region', LEGACY_OPTION_RULES.region, region);
+  requireOption(CLIENT, 'signatureMethod', LEGACY_OPTION_RULES.signatureMethod, signatureMethod);
   // A signing key per set of credentials: made once, not per attempt.
   const keys = new WeakMap<VodCredentials, ReturnType<typeof toSigningKey>>();
   const keyOf = (c: VodCredentials) => keys.get(c) ?? keys.set(c, toSigningKey(c.secretKey)).get(c)!;
@@ -134,9 +129,7 @@ function chunksOf(chunks: readonly Uint8Array[]): Readable {
   return chunks[Symbol.iterator]() as unknown as Readable;
 }
 
-function requireOption(ok: boolean, name: string, rule: string): asserts ok {
-  if (!ok) throw new TypeError(`createLegacyVodClient: option "${name}" ${rule}`);
-}
+const CLIENT = 'createLegacyVodClient';
 
 /**
  * Reads §3's JSON. A `fileId` sent as a JSON number is kept digit for digit only when it is a plain
