@@ -127,7 +127,7 @@ describe('npm start', () => {
 });
 
 describe('the package', () => {
-  it('packs as it can be published: MIT, a changelog, the manual the README links to, schema.graphql exported, maps that resolve, 4 MB at most', () => {
+  it('packs as it can be published: MIT, a changelog, the manual the README links to, schema.graphql exported, maps that resolve, 4.5 MB at most', () => {
     const [pack] = JSON.parse(
       execFileSync('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], { cwd: project, encoding: 'utf8' }),
     ) as { unpackedSize: number; files: { path: string }[] }[];
@@ -145,7 +145,7 @@ describe('the package', () => {
       'schema.graphql',
       'scripts/build.mjs',
     ]);
-    expect(pack!.unpackedSize).toBeLessThanOrEqual(4_000_000);
+    expect(pack!.unpackedSize).toBeLessThanOrEqual(4_500_000);
     const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
     expect([manifest.license, manifest.exports['./schema.graphql']]).toEqual(['MIT', './schema.graphql']);
     expect(readFileSync(join(project, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
