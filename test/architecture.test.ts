@@ -3,11 +3,12 @@
  * layers must not take (the schema reads nothing of the HTTP layer, the ledger and auth nothing of
  * the upload path, API 3.0 nothing of the legacy API). Imports are read from the sources as text,
  * type-only ones included: a loop of types is a loop for a reader too. Around src/: bench/, scripts/
- * and support/ import nothing of test/, and test/ mirrors src/.
+ * and support/ import nothing of test/, and test/ mirrors src/. No function of src/ is over 80 lines.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
@@ -107,5 +108,29 @@ describe('the project around src/', () => {
         .map((e) => e.name),
     );
     expect(folders.filter((folder) => !own.includes(folder) && !sourceFolders.has(folder))).toEqual([]);
+  });
+});
+
+describe('the functions of src/', () => {
+  /** Every function-like node with a body (declarations, expressions, arrows, methods), and its length in lines. */
+  const lengths = () => {
+    const found: { where: string; lines: number }[] = [];
+    for (const file of (readdirSync(SRC, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'))) {
+      const source = ts.createSourceFile(file, readFileSync(join(SRC, file), 'utf8'), ts.ScriptTarget.Latest, true);
+      const visit = (node: ts.Node): void => {
+        if (ts.isFunctionLike(node) && 'body' in node && node.body) {
+          const start = source.getLineAndCharacterOfPosition(node.getStart()).line;
+          const end = source.getLineAndCharacterOfPosition(node.getEnd()).line;
+          found.push({ where: `${file}:${start + 1}`, lines: end - start + 1 });
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+    return found;
+  };
+
+  it('are at most 80 lines each (a factory of closures counts as one: split it into named steps)', () => {
+    expect(lengths().filter(({ lines }) => lines > 80)).toEqual([]);
   });
 });
