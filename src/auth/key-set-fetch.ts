@@ -3,7 +3,7 @@
  * at most `maxBytes` read; a failure remembered for the cool-down, so a burst of tokens while the
  * key set is down costs one fetch, not one each. jose itself keeps one fetch in flight.
  */
-import { readAtMost as readBodyAtMost } from '../io/read-at-most.js';
+import { readAtMost } from '../io/read-at-most.js';
 import { eitherSignal } from '../time/deadline.js';
 
 /** Options of {@link createKeySetFetch}. */
@@ -45,7 +45,7 @@ export function createKeySetFetch(options: KeySetFetchOptions): (url: string, in
         await response.body?.cancel();
         throw new Error(`HTTP ${response.status}`);
       }
-      const text = await readAtMost(response, maxBytes);
+      const text = await keySetText(response, maxBytes);
       const keys = (JSON.parse(text) as { keys?: unknown } | null)?.keys;
       if (!Array.isArray(keys)) throw new Error('not a JSON Web Key Set');
       return new Response(text, { status: 200, headers: { 'content-type': 'application/json' } });
@@ -58,13 +58,13 @@ export function createKeySetFetch(options: KeySetFetchOptions): (url: string, in
 }
 
 /** The key set's text, refused past `maxBytes` (by its declared length, or as soon as it passes them). */
-async function readAtMost(response: Response, maxBytes: number): Promise<string> {
+async function keySetText(response: Response, maxBytes: number): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) {
     await response.body?.cancel();
     throw new Error(`a key set of ${declared} bytes, more than the ${maxBytes} accepted`);
   }
-  const bytes = await readBodyAtMost(response.body, maxBytes);
+  const bytes = await readAtMost(response.body, maxBytes);
   if (!bytes) throw new Error(`a key set longer than the ${maxBytes} bytes accepted`);
   return bytes.toString('utf8');
 }

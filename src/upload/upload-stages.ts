@@ -5,7 +5,6 @@
  */
 import { discardUpload, openUpload, type OpenedUpload } from '../multipart/upload-value.js';
 import { isValidVideoFileId } from '../vod/cover-rules.js';
-import { VodRateLimitedError } from '../vod/errors.js';
 import { kindOfExtension, type ImageExtension } from './image-type.js';
 import { outcomeKey, type OutcomeKey } from './outcomes.js';
 import { readUpload, stoppedOutcome, type ReadUploadDone } from './read-upload.js';
@@ -36,10 +35,8 @@ export async function checkCaller(run: UploadRun): Promise<OutcomeKey | undefine
  * its queue holds already wait their turn, the upload is refused before its file is read.
  */
 export function checkTurnQueue({ budget }: UploadSetup): OutcomeKey | undefined {
-  if (!budget?.full()) return undefined;
-  return rateRefusal(
-    new VodRateLimitedError(budget.callsPerSecond, `${budget.waiting()} calls already wait their turn`),
-  );
+  const refused = budget?.refusalNow();
+  return refused ? rateRefusal(refused) : undefined;
 }
 
 /** The file part, once it arrives within the deadline and while the request is still read. */

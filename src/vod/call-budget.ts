@@ -60,6 +60,8 @@ export interface VodCallBudget {
   take(signal?: AbortSignal, deadlineMs?: number): Promise<CallTurn>;
   /** Whether a call asked now would be turned away: an upload is then refused before it is read. */
   full(): boolean;
+  /** The refusal a call asked now would get (its queue full), or undefined when it would wait its turn. */
+  refusalNow(): VodRateLimitedError | undefined;
   /** Calls of this replica waiting their turn now. */
   waiting(): number;
   /** Turns this replica's calls were sent on in the last second: the calls VOD saw from it. */
@@ -80,6 +82,10 @@ export function createVodCallBudget(options: VodCallBudgetOptions): VodCallBudge
   if (!Number.isSafeInteger(maxWaiting) || maxWaiting < 0)
     throw new TypeError(`option "vodRateQueue" must be a whole number ≥ 0, got ${maxWaiting}`);
   let waiting = 0;
+  const refusalNow = () =>
+    waiting >= maxWaiting
+      ? new VodRateLimitedError(callsPerSecond, `${waiting} calls already wait their turn`)
+      : undefined;
   // When this replica's calls were sent in the last second.
   let sentAt: number[] = [];
   const inLastSecond = () => {
@@ -107,12 +113,13 @@ export function createVodCallBudget(options: VodCallBudgetOptions): VodCallBudge
   return {
     callsPerSecond,
     maxWaiting,
-    full: () => waiting >= maxWaiting,
+    full: () => refusalNow() !== undefined,
+    refusalNow,
     waiting: () => waiting,
     callsInLastSecond: inLastSecond,
     async take(signal, deadlineMs = Number.POSITIVE_INFINITY) {
-      if (waiting >= maxWaiting)
-        throw new VodRateLimitedError(callsPerSecond, `${waiting} calls already wait their turn`);
+      const refused = refusalNow();
+      if (refused) throw refused;
       waiting++;
       try {
         return await turnOf(signal, deadlineMs);
